@@ -1,0 +1,27 @@
+"""Reads about people shared by pages and the API."""
+
+from django.contrib.sessions.models import Session
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from crewdesk.accounts.models import Membership, User, UserSession
+from crewdesk.core.permissions import Action, require, scope
+
+
+def member_list(*, viewer: Membership) -> QuerySet[Membership]:
+    require(viewer, Action.VIEW_TEAM)
+    return (
+        scope(Membership.objects.all(), viewer)
+        .select_related("user")
+        .order_by("-active", "user__username")
+    )
+
+
+def member_get(*, viewer: Membership, membership_id: int) -> Membership:
+    """A member of the viewer's company; another company's id is simply not found."""
+    return member_list(viewer=viewer).get(pk=membership_id)
+
+
+def user_session_list(*, user: User) -> QuerySet[UserSession]:
+    live_keys = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    return UserSession.objects.filter(user=user, session_key__in=live_keys)

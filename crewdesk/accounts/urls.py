@@ -1,0 +1,16 @@
+from django.urls import path
+
+from crewdesk.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.login, name="login"),
+    path("login/code/", views.login_code, name="login_code"),
+    path("logout/", views.logout, name="logout"),
+    path("account/sessions/", views.sessions, name="sessions"),
+    path("app/switch-company/", views.switch_company, name="switch_company"),
+    path("app/team/", views.team, name="team"),
+    path("app/team/invite/", views.team_invite, name="team_invite"),
+    path("app/team/<int:membership_id>/", views.team_member, name="team_member"),
+]

@@ -1,0 +1,92 @@
+"""One JSON error shape for the whole API (DESIGN §6): `detail` always, `errors` on 422."""
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+NON_FIELD = "__all__"
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+class Conflict(Exception):
+    """A request the rules forbid in the record's current state: answered with 409."""
+
+    def __init__(self, detail: str, **extra) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+def error_responses(*codes: int) -> dict[int, type[Schema]]:
+    """The error responses an operation declares in the OpenAPI schema."""
+    return {code: ValidationErrorOut if code == 422 else ErrorOut for code in codes}
+
+
+COMMON_ERRORS = error_responses(401, 403, 404, 422)
+
+
+def _ninja_errors(exc: NinjaValidationError) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        # loc is like ("body", "payload", "email") or ("query", "page"): keep the field name.
+        loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+        if len(loc) > 1 and loc[0] in ("payload", "data", "filters"):
+            loc = loc[1:]
+        field = ".".join(loc) or NON_FIELD
+        errors.setdefault(field, []).append(str(error.get("msg", "Invalid value.")))
+    return errors
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def respond(request: HttpRequest, status: int, detail: str, **extra) -> HttpResponse:
+        return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+    @api.exception_handler(NinjaValidationError)
+    def invalid_input(request, exc):
+        return respond(request, 422, "Invalid input.", errors=_ninja_errors(exc))
+
+    @api.exception_handler(DjangoValidationError)
+    def invalid_by_rules(request, exc):
+        if hasattr(exc, "error_dict"):
+            errors = {
+                field: [str(m) for e in errs for m in e.messages]
+                for field, errs in exc.error_dict.items()
+            }
+        else:
+            errors = {NON_FIELD: [str(m) for m in exc.messages]}
+        return respond(request, 422, "Invalid input.", errors=errors)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        return respond(request, 401, "Authentication required: send a valid bearer token.")
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request, exc):
+        return respond(request, 403, str(exc) or "You may not do this.")
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return respond(request, 404, "Not found.")
+
+    @api.exception_handler(ObjectDoesNotExist)
+    def object_not_found(request, exc):
+        return respond(request, 404, "Not found.")
+
+    @api.exception_handler(Conflict)
+    def conflict(request, exc):
+        return respond(request, 409, exc.detail, **exc.extra)
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc):
+        return respond(request, exc.status_code, str(exc))

@@ -1,0 +1,83 @@
+"""Writes about companies and brands."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from crewdesk.accounts.models import Membership, User
+from crewdesk.core import events
+from crewdesk.core.models import Brand, Company
+from crewdesk.core.permissions import Action, require
+from crewdesk.core.roles import Role
+
+COMPANY_SETTINGS_FIELDS = (
+    "name",
+    "currency",
+    "timezone",
+    "country",
+    "default_tax_rate",
+    "card_fee_percent",
+    "invoice_prefix",
+)
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:50] or "company"
+    slug, n = base, 2
+    while Company.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def company_create(
+    *,
+    name: str,
+    owner_username: str,
+    owner_email: str,
+    owner_first_name: str = "",
+    owner_last_name: str = "",
+    slug: str | None = None,
+    **settings_fields,
+) -> Membership:
+    """A new company with its default brand and its first owner (a new or existing user)."""
+    company = Company(name=name, slug=slug or _unique_slug(name), **settings_fields)
+    company.full_clean()
+    company.save()
+    Brand.objects.create(company=company, name=name, is_default=True)
+    user = User.objects.filter(username__iexact=owner_username).first()
+    if user is None:
+        user = User(
+            username=owner_username,
+            email=owner_email,
+            first_name=owner_first_name,
+            last_name=owner_last_name,
+        )
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+    elif user.email.lower() != owner_email.lower():
+        raise ValidationError(
+            {"owner_username": _("A user with this username exists with another email.")}
+        )
+    membership = Membership.objects.create(user=user, company=company, role=Role.OWNER)
+    events.company_created_event(membership=membership)
+    return membership
+
+
+@transaction.atomic
+def company_update(*, actor: Membership, company: Company, data: dict) -> Company:
+    require(actor, Action.MANAGE_COMPANY)
+    if company.pk != actor.company_id:
+        raise Company.DoesNotExist
+    changes = {}
+    for field in COMPANY_SETTINGS_FIELDS:
+        if field in data and getattr(company, field) != data[field]:
+            changes[field] = [str(getattr(company, field)), str(data[field])]
+            setattr(company, field, data[field])
+    company.full_clean()
+    if changes:
+        company.save(update_fields=list(changes))
+        events.company_updated_event(actor=actor, changes=changes)
+    return company

@@ -1,0 +1,69 @@
+"""Office app pages of the core: home, activity log, company settings, and the dev outbox."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from crewdesk.accounts.models import Membership
+from crewdesk.core.decorators import member_required
+from crewdesk.core.forms import CompanySettingsForm, form_add_service_error
+from crewdesk.core.permissions import Action, can
+from crewdesk.core.selectors import activity_list
+from crewdesk.core.services import company_update
+from crewdesk.notifications.models import Message
+
+
+@member_required(Action.VIEW_OFFICE_APP)
+def home(request: HttpRequest) -> HttpResponse:
+    membership = request.membership
+    context = {"recent_activity": [], "team_size": None}
+    if can(membership, Action.VIEW_ACTIVITY):
+        context["recent_activity"] = list(activity_list(viewer=membership)[:8])
+        context["team_size"] = Membership.objects.filter(
+            company_id=membership.company_id, active=True
+        ).count()
+    return render(request, "core/home.html", context)
+
+
+@member_required(Action.VIEW_ACTIVITY)
+def activity(request: HttpRequest) -> HttpResponse:
+    page = Paginator(activity_list(viewer=request.membership), 50).get_page(request.GET.get("page"))
+    return render(request, "core/activity.html", {"page": page})
+
+
+@member_required(Action.MANAGE_COMPANY)
+@require_http_methods(["GET", "POST"])
+def company_settings(request: HttpRequest) -> HttpResponse:
+    company = request.company
+    form = CompanySettingsForm(request.POST or None, instance=company)
+    if request.method == "POST" and form.is_valid():
+        try:
+            company_update(actor=request.membership, company=company, data=form.cleaned_data)
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, _("Company settings saved."))
+            return redirect("core:company_settings")
+    return render(request, "core/company_settings.html", {"form": form})
+
+
+def dev_outbox(request: HttpRequest) -> HttpResponse:
+    """The last emails sent, so a newcomer can read a login code without a mail server.
+
+    Only while DEBUG is on: in production this page does not exist.
+    """
+    if not settings.DEBUG:
+        raise Http404
+    return render(request, "core/dev_outbox.html", {"emails": Message.objects.all()[:25]})
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

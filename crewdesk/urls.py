@@ -1,0 +1,15 @@
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from crewdesk.api.api import api
+from crewdesk.core import views as core_views
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="core:home", permanent=False)),
+    path("", include("crewdesk.accounts.urls")),
+    path("app/", include("crewdesk.core.urls")),
+    path("portal/", include("crewdesk.portal.urls")),
+    path("api/v1/", api.urls),
+    path("dev/outbox/", core_views.dev_outbox, name="dev_outbox"),
+    path("healthz", core_views.healthz, name="healthz"),
+]

@@ -1,0 +1,102 @@
+"""The test world (STYLE.md): company A with an owner, office, employee and customer, and an
+outsider who owns company B. Every permission test uses them."""
+
+import pytest
+from django.db import connection
+
+from crewdesk.accounts.services import api_token_create
+from crewdesk.core.roles import Role
+from tests.factories import CompanyFactory, MembershipFactory, UserFactory
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def company_a(db):
+    return CompanyFactory(name="Acme Cleaning", slug="acme")
+
+
+@pytest.fixture
+def company_b(db):
+    return CompanyFactory(name="Bravo Pools", slug="bravo")
+
+
+def _member(company, username, role):
+    user = UserFactory(username=username, email=f"{username}@example.com")
+    return MembershipFactory(user=user, company=company, role=role)
+
+
+@pytest.fixture
+def owner(company_a):
+    return _member(company_a, "alice", Role.OWNER)
+
+
+@pytest.fixture
+def office(company_a):
+    return _member(company_a, "bob", Role.OFFICE)
+
+
+@pytest.fixture
+def employee(company_a):
+    return _member(company_a, "carol", Role.EMPLOYEE)
+
+
+@pytest.fixture
+def customer(company_a):
+    return _member(company_a, "dave", Role.CUSTOMER)
+
+
+@pytest.fixture
+def outsider(company_b):
+    return _member(company_b, "oscar", Role.OWNER)
+
+
+@pytest.fixture
+def client_as(client):
+    """Log the test client in as a membership's user."""
+
+    def login(membership):
+        client.force_login(membership.user)
+        session = client.session
+        session["company_id"] = membership.company_id
+        session.save()
+        return client
+
+    return login
+
+
+@pytest.fixture
+def api_client(client):
+    """A test client sending a bearer token for the given membership."""
+
+    class ApiClient:
+        def __init__(self, token: str | None = None) -> None:
+            self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+        def get(self, path, **params):
+            return client.get(path, params, headers=self.headers)
+
+        def post(self, path, data=None):
+            return client.post(
+                path, data or {}, content_type="application/json", headers=self.headers
+            )
+
+    def make(membership=None, *, token=None):
+        if membership is not None:
+            token = api_token_create(membership=membership).raw
+        return ApiClient(token)
+
+    return make
+
+
+@pytest.fixture
+def on_postgres():
+    return connection.vendor == "postgresql"
