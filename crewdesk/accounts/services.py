@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from crewdesk.accounts import events
 from crewdesk.accounts.models import ApiToken, LoginCode, Membership, User, UserSession
@@ -26,10 +27,10 @@ from crewdesk.core.permissions import Action, require
 from crewdesk.core.roles import Role
 from crewdesk.notifications.services import email_send
 
-ERROR_USERNAME_TAKEN = "That username is taken. Choose another one."
-ERROR_LAST_OWNER = "A company needs at least one active owner."
-ERROR_SELF_DEACTIVATE = "You cannot deactivate yourself."
-ERROR_ALREADY_MEMBER = "This person is already a member of the company."
+ERROR_USERNAME_TAKEN = gettext_lazy("That username is taken. Choose another one.")
+ERROR_LAST_OWNER = gettext_lazy("A company needs at least one active owner.")
+ERROR_SELF_DEACTIVATE = gettext_lazy("You cannot deactivate yourself.")
+ERROR_ALREADY_MEMBER = gettext_lazy("This person is already a member of the company.")
 
 # --- login codes -------------------------------------------------------------------------------
 
@@ -247,10 +248,10 @@ def member_invite(
         user.full_clean()
         user.save()
     elif user.email.lower() != email.lower():
-        raise ValidationError({"username": _(ERROR_USERNAME_TAKEN)})
+        raise ValidationError({"username": ERROR_USERNAME_TAKEN})
     membership = Membership.objects.filter(user=user, company_id=actor.company_id).first()
     if membership is not None and membership.active:
-        raise ValidationError({"username": _(ERROR_ALREADY_MEMBER)})
+        raise ValidationError({"username": ERROR_ALREADY_MEMBER})
     if membership is None:
         membership = Membership.objects.create(user=user, company_id=actor.company_id, role=role)
     else:
@@ -291,7 +292,7 @@ def member_change_role(*, actor: Membership, membership: Membership, role: str) 
         and membership.active
         and _active_owner_count(membership.company) <= 1
     ):
-        raise ValidationError({"role": _(ERROR_LAST_OWNER)})
+        raise ValidationError({"role": ERROR_LAST_OWNER})
     membership.role = role
     membership.save(update_fields=["role"])
     events.role_changed_event(actor=actor, membership=membership, old_role=old_role)
@@ -303,14 +304,14 @@ def member_deactivate(*, actor: Membership, membership: Membership) -> Membershi
     """Remove a member's access: their membership is kept for history, their sessions end."""
     require(actor, Action.MANAGE_TEAM, membership)
     if membership.pk == actor.pk:
-        raise ValidationError(_(ERROR_SELF_DEACTIVATE))
+        raise ValidationError(ERROR_SELF_DEACTIVATE)
     if not membership.active:
         return membership
     list(
         Membership.objects.select_for_update().filter(company_id=actor.company_id, role=Role.OWNER)
     )
     if membership.role == Role.OWNER and _active_owner_count(membership.company) <= 1:
-        raise ValidationError(_(ERROR_LAST_OWNER))
+        raise ValidationError(ERROR_LAST_OWNER)
     membership.active = False
     membership.save(update_fields=["active"])
     user_sessions_end_all(user=membership.user)

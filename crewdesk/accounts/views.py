@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,9 +22,13 @@ from crewdesk.core.roles import Role
 
 PENDING_USERNAME = "login_pending_username"
 NEXT_URL = "login_next"
-MSG_CODE_SENT = "If %(username)s is a Crewdesk user, we have emailed them a 6-digit code."
-MSG_THROTTLED = "Too many login attempts. Wait a few minutes and try again."
-MSG_BAD_CODE = "That code is not valid. Check the latest email, or ask for a new code."
+MSG_CODE_SENT = gettext_lazy(
+    "If %(username)s is a Crewdesk user, we have emailed them a 6-digit code."
+)
+MSG_THROTTLED = gettext_lazy("Too many login attempts. Wait a few minutes and try again.")
+MSG_BAD_CODE = gettext_lazy(
+    "That code is not valid. Check the latest email, or ask for a new code."
+)
 
 
 def home_url_for(membership: Membership | None) -> str:
@@ -53,7 +58,7 @@ def login(request: HttpRequest) -> HttpResponse:
             username=username, address=services.client_address(request)
         )
         if outcome is services.CodeRequestOutcome.THROTTLED:
-            form.add_error(None, _(MSG_THROTTLED))
+            form.add_error(None, MSG_THROTTLED)
         else:
             request.session[PENDING_USERNAME] = username
             request.session[NEXT_URL] = _safe_next(request, request.GET.get("next"))
@@ -76,7 +81,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
             address=services.client_address(request),
         )
         if user is None:
-            form.add_error("code", _(MSG_BAD_CODE))
+            form.add_error("code", MSG_BAD_CODE)
         else:
             next_url = request.session.get(NEXT_URL)
             try:
@@ -91,7 +96,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "username": username,
-            "sent_message": _(MSG_CODE_SENT) % {"username": username},
+            "sent_message": MSG_CODE_SENT % {"username": username},
         },
     )
 

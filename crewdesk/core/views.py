@@ -1,5 +1,7 @@
 """Office app pages of the core: home, activity log, company settings, and the dev outbox."""
 
+import copy
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -41,7 +43,9 @@ def activity(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def company_settings(request: HttpRequest) -> HttpResponse:
     company = request.company
-    form = CompanySettingsForm(request.POST or None, instance=company)
+    # The form validates a copy: a ModelForm writes into its instance, and the service must
+    # see the saved values to know what changed.
+    form = CompanySettingsForm(request.POST or None, instance=copy.copy(company))
     if request.method == "POST" and form.is_valid():
         try:
             company_update(actor=request.membership, company=company, data=form.cleaned_data)
