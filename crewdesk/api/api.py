@@ -1,5 +1,11 @@
 """The API at /api/v1/, assembled from each app's api.py."""
 
+import functools
+import json
+
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, re_path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
 from crewdesk.accounts.api import router as accounts_router
@@ -7,7 +13,57 @@ from crewdesk.api.auth import TokenAuth
 from crewdesk.api.errors import install_error_handlers
 from crewdesk.core.api import router as core_router
 
-api = NinjaAPI(
+
+def _json_error(status: int, detail: str) -> HttpResponse:
+    return HttpResponse(
+        json.dumps({"detail": detail}),
+        status=status,
+        content_type="application/json; charset=utf-8",
+    )
+
+
+def _json_outside_operations(view):
+    """Ninja answers a method a path does not have with a plain-text 405, and its root (the
+    bare /api/v1/) with Django's HTML 404: make both JSON."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            return _json_error(404, "Not found.")
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response.headers["Allow"]
+            response = _json_error(405, "Method not allowed.")
+            response.headers["Allow"] = allowed
+        return response
+
+    return wrapper
+
+
+@csrf_exempt
+def _not_found(request, *args, **kwargs) -> HttpResponse:
+    return _json_error(404, "Not found.")
+
+
+class CrewdeskAPI(NinjaAPI):
+    """NinjaAPI whose answers outside the operations (unknown path, wrong method) are JSON too."""
+
+    @property
+    def urls(self):
+        patterns, app_name, namespace = super().urls
+        patterns = [
+            URLPattern(p.pattern, _json_outside_operations(p.callback), p.default_args, p.name)
+            if isinstance(p, URLPattern)
+            else p
+            for p in patterns
+        ]
+        # Anything else under the API (say a trailing slash) is a JSON 404, not Django's HTML page.
+        patterns.append(re_path(r"^.*$", _not_found))
+        return patterns, app_name, namespace
+
+
+api = CrewdeskAPI(
     title="Crewdesk API",
     version="1",
     description=(

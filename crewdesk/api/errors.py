@@ -1,8 +1,11 @@
 """One JSON error shape for the whole API (DESIGN §6): `detail` always, `errors` on 422."""
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.log import log_response
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -69,7 +72,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
-        return respond(request, 401, "Authentication required: send a valid bearer token.")
+        response = respond(request, 401, "Authentication required: send a valid bearer token.")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
@@ -90,3 +95,19 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request, exc):
         return respond(request, exc.status_code, str(exc))
+
+    @api.exception_handler(Exception)
+    def server_error(request, exc):
+        # A bug: with DEBUG on let Django show its debug page; else log it and still answer JSON.
+        if settings.DEBUG:
+            raise exc
+        got_request_exception.send(sender=None, request=request)
+        response = respond(request, 500, "Server error.")
+        log_response(
+            "Internal Server Error: %s",
+            request.path,
+            response=response,
+            request=request,
+            exception=exc,
+        )
+        return response

@@ -1,0 +1,137 @@
+"""Property-based checks of the whole API against its own OpenAPI schema, in-process over WSGI.
+
+Every operation of /api/v1/openapi.json gets generated requests (valid ones, and invalid ones that
+must be refused with a 4xx) with an Owner's token; every answer must be no server error, have a
+status code the schema declares, and a body matching the schema of that status. Without a token
+every operation must answer 401. Examples are bounded and derandomized so runs repeat exactly.
+"""
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+
+from crewdesk.accounts.services import api_token_create
+from crewdesk.core.events import activity_record
+from crewdesk.core.models import Activity
+from crewdesk.core.roles import Role
+from tests.factories import MembershipFactory
+
+SCHEMA_PATH = "/api/v1/openapi.json"
+MAX_EXAMPLES = 25
+
+EXAMPLES = settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def _checks():
+    c = schemathesis.checks
+    return [
+        c.not_a_server_error,
+        c.status_code_conformance,
+        c.content_type_conformance,
+        c.response_schema_conformance,
+    ]
+
+
+@pytest.fixture
+def wsgi_app(db):
+    """Django's WSGI app, sharing the test's connection and transaction.
+
+    Like Django's own test client, keep `close_old_connections` from closing the connection
+    (and with it the test transaction) at the start and end of each request.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield WSGIHandler()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def schema(wsgi_app):
+    loaded = schemathesis.openapi.from_wsgi(SCHEMA_PATH, wsgi_app)
+    loaded.validate()
+    return loaded
+
+
+def _operations(schema):
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 5, [op.label for op in operations]
+    return operations
+
+
+@pytest.fixture
+def world(company_a, owner, office, employee, customer, outsider):
+    """Some rows for the generated requests to find (and another company's, not to find)."""
+    for n in range(5):
+        MembershipFactory(company=company_a, role=Role.OFFICE, active=n % 2 == 0)
+    for company, actor in ((company_a, owner.user), (outsider.company, outsider.user)):
+        for verb in ("company.updated", "user.login", "something.unknown"):
+            activity_record(company=company, actor=actor, verb=verb, data={"name": "x", "n": 1})
+    return {"owner_token": api_token_create(membership=owner).raw}
+
+
+def _fuzz(operation, mode: GenerationMode, headers: dict[str, str], checks) -> int:
+    """Send the operation's generated cases; the number of requests made."""
+    calls = 0
+
+    @given(case=operation.as_strategy(generation_mode=mode, headers=headers or None))
+    @EXAMPLES
+    def run(case):
+        nonlocal calls
+        calls += 1
+        case.call_and_validate(headers=headers, checks=checks)
+
+    run()
+    assert calls, f"no {mode} requests generated for {operation.label}"
+    return calls
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_api_conforms_to_its_schema(schema, world, mode):
+    headers = {"Authorization": f"Bearer {world['owner_token']}"}
+    # Not `negative_data_rejection`: unknown query parameters are ignored, not refused.
+    checks = _checks()
+    calls = {}
+    for operation in _operations(schema):
+        has_input = len(operation.path_parameters) + len(operation.query) > 0
+        if mode == GenerationMode.NEGATIVE and not has_input:
+            continue  # nothing to make invalid (the headers are not ours to validate)
+        calls[operation.label] = _fuzz(operation, mode, headers, checks)
+    # Operations with inputs get the full budget of examples.
+    assert sum(calls.values()) >= 3 * MAX_EXAMPLES, calls
+
+
+def test_real_records_conform_to_the_schema(schema, world, company_a, owner):
+    """Random ids mostly miss: answer every operation once with ids that exist."""
+    headers = {"Authorization": f"Bearer {world['owner_token']}"}
+    ids = {
+        "member_id": owner.pk,
+        "activity_id": Activity.objects.filter(company=company_a).latest("id").pk,
+    }
+    for operation in _operations(schema):
+        params = {p.name: ids[p.name] for p in operation.path_parameters}
+        response = operation.Case(path_parameters=params).call_and_validate(
+            headers=headers, checks=_checks()
+        )
+        assert response.status_code == 200, (operation.label, response.text)
+
+
+def test_every_operation_requires_a_token(schema, world):
+    def answers_401(ctx, response, case):
+        assert response.status_code == 401, (case.operation.label, response.status_code)
+        assert isinstance(response.json()["detail"], str)
+
+    for operation in _operations(schema):
+        _fuzz(operation, GenerationMode.POSITIVE, {}, [*_checks(), answers_401])
