@@ -1,5 +1,6 @@
 """Crewdesk settings: one file, every knob from the environment (see README "Configuration")."""
 
+import os
 import secrets
 from pathlib import Path
 
@@ -24,9 +25,14 @@ def _secret_key() -> str:
     if not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for a development key).")
     key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+    try:
+        # Created private and exclusively: two processes starting together share one key.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from crewdesk.accounts.models import ApiToken, Membership, User
 from crewdesk.core.models import Activity, Brand, Company
 from crewdesk.core.roles import Role
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, UserFactory
 
 TOKEN_PREFIX = "cdk_"  # crewdesk/accounts/services.py
 
@@ -210,7 +210,8 @@ def counts() -> dict[str, int]:
     }
 
 
-def test_seed_demo_is_idempotent_and_says_how_to_log_in(db):
+def test_seed_demo_is_idempotent_and_says_how_to_log_in(db, settings):
+    settings.DEBUG = True  # as `make demo` runs it: the codes are read in the dev outbox
     first_out, first_err = run("seed_demo")
     after_first = counts()
     assert after_first["companies"] == 1
@@ -247,3 +248,16 @@ def test_seed_demo_leaves_other_companies_alone(owner, outsider):
     assert after["memberships"] == before["memberships"] + 4
     assert Membership.objects.filter(user__username="alice", company__slug="acme").exists()
     assert owner.user.memberships.count() == 1
+
+
+def test_seed_demo_without_debug_does_not_promise_the_dev_outbox(db):
+    out, _ = run("seed_demo")
+    assert "/dev/outbox/" not in out
+
+
+def test_seed_demo_never_adds_a_real_user_to_the_demo_company(db):
+    UserFactory(username="crew", email="real.person@example.com")
+    out, err = run("seed_demo")
+    company = Company.objects.get(slug="sparkle-turnovers")
+    assert not company.memberships.filter(user__username="crew").exists()
+    assert "crew" in err

@@ -28,8 +28,18 @@ class Command(BaseCommand):
                 country=options["country"],
             )
         except ValidationError as error:
-            raise CommandError("; ".join(error.messages)) from error
+            raise CommandError(_describe(error)) from error
         company = membership.company
         self.stdout.write(
             f"Created {company.name} (slug {company.slug}) with owner {membership.user.username}."
         )
+
+
+def _describe(error: ValidationError) -> str:
+    """ "currency: Value 'XXX' is not a valid choice." rather than a message without its field."""
+    if not hasattr(error, "error_dict"):
+        return "; ".join(error.messages)
+    return "; ".join(
+        f"{field}: {' '.join(messages)}" if field != "__all__" else " ".join(messages)
+        for field, messages in error.message_dict.items()
+    )
