@@ -49,7 +49,9 @@ def _chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(live_server):
+    # Depends on the live server so it closes first: its kept-alive connections hold server
+    # threads, and their database connections, which would block dropping the test database.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
