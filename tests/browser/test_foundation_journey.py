@@ -97,3 +97,24 @@ def test_customer_lands_in_the_portal_on_a_phone(visit, customer):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     # The office app is not theirs.
     assert page.goto(tab.base_url + "/app/").status == 403
+
+
+def test_newcomer_reads_the_code_in_the_dev_outbox(visit, owner, settings):
+    """The README's demo login: with DEBUG on, the code is read on the development outbox page."""
+    settings.DEBUG = True
+    tab = visit()
+    page = tab.page
+    tab.goto("/login/")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_role("button", name="Email me a code").click()
+    page.wait_for_url("**/login/code/")
+    page.get_by_role("link", name="Development outbox").click()
+    page.wait_for_url("**/dev/outbox/")
+    tab.check("dev-outbox")
+    body = page.locator(".outbox-body").first.inner_text()
+    code = re.search(r"\b(\d{6})\b", body).group(1)
+    page.go_back()
+    page.get_by_label("6-digit code").fill(code)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/app/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
