@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "crewdesk.core",
     "crewdesk.accounts",
+    "crewdesk.clients",
     "crewdesk.notifications",
     "crewdesk.api",
     "crewdesk.portal",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="core:home", permanent=False)),
     path("", include("crewdesk.accounts.urls")),
     path("app/", include("crewdesk.core.urls")),
+    path("app/clients/", include("crewdesk.clients.urls")),
     path("portal/", include("crewdesk.portal.urls")),
     path("api/v1/", api.urls),
     path("dev/outbox/", core_views.dev_outbox, name="dev_outbox"),

@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from crewdesk.accounts.api import router as accounts_router
 from crewdesk.api.auth import TokenAuth
 from crewdesk.api.errors import install_error_handlers
+from crewdesk.clients.api import router as clients_router
 from crewdesk.core.api import router as core_router
 
 
@@ -79,3 +80,4 @@ api = CrewdeskAPI(
 install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", core_router)
+api.add_router("", clients_router)

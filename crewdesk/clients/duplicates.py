@@ -1,0 +1,175 @@
+"""The duplicate check: who already looks like this client, how sure we are, and why.
+
+Candidates come from ClientMatchKey by index (exact keys that survive typos; see indexing.py),
+then each is scored with rapidfuzz. Signals combine like independent evidence ("noisy or"): a
+same email alone says 90, a similar name alone at most 60, a similar name and the same address
+together 80. A score of BLOCK_SCORE or more stops a create unless the user insists.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz
+from rapidfuzz.distance import JaroWinkler
+
+from crewdesk.clients import normalize as n
+from crewdesk.clients.indexing import match_keys_for, person_name_keys
+from crewdesk.clients.models import Client, ClientMatchKey, ClientPhone
+
+SHOW_SCORE = 50  # listed as "possible duplicate"
+BLOCK_SCORE = 70  # a create stops and asks
+MAX_CANDIDATES = 300  # keys shared by more clients than this say little; score the first ones
+
+
+@dataclass
+class ClientDraft:
+    """What is known about a (new or existing) client, as the duplicate check compares it."""
+
+    first_name: str = ""
+    last_name: str = ""
+    company_name: str = ""
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)  # E.164
+    street: str = ""
+    postal_code: str = ""
+
+    @classmethod
+    def of(cls, client: Client) -> "ClientDraft":
+        return cls(
+            first_name=client.first_name,
+            last_name=client.last_name,
+            company_name=client.company_name,
+            emails=[client.email] if client.email else [],
+            phones=[p.number for p in client.phones.all()],
+            street=client.street,
+            postal_code=client.postal_code,
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(
+            (self.first_name, self.last_name, self.company_name, self.emails, self.phones)
+        )
+
+
+@dataclass
+class Candidate:
+    client: Client
+    score: int
+    reasons: list[str]
+
+
+def _person(draft: ClientDraft) -> str:
+    return " ".join(n.words(f"{draft.first_name} {draft.last_name}"))
+
+
+def _company(draft: ClientDraft) -> str:
+    return " ".join(n.company_words(draft.company_name))
+
+
+def _address(draft: ClientDraft) -> str:
+    if not draft.street:
+        return ""
+    return " ".join(n.words(draft.street)) + "|" + n.fold(draft.postal_code).replace(" ", "")
+
+
+def name_likeness(a: str, b: str) -> float:
+    """0-100. Word order does not matter ("Li Wei" = "Wei Li"); Jaro-Winkler forgives the
+    swapped and wrong letters of fast typing ("Jhon Smtih" ~ "John Smith": 94)."""
+    a_sorted, b_sorted = " ".join(sorted(a.split())), " ".join(sorted(b.split()))
+    return max(
+        fuzz.token_sort_ratio(a, b), JaroWinkler.normalized_similarity(a_sorted, b_sorted) * 100
+    )
+
+
+def score(new: ClientDraft, old: ClientDraft) -> tuple[int, list[str]]:
+    """How likely `old` is the same client as `new` (0-100), and the reasons, strongest first."""
+    signals: list[tuple[float, str]] = []
+
+    new_emails = {n.email_normal(e) for e in new.emails if e}
+    old_emails = {n.email_normal(e) for e in old.emails if e}
+    if new_emails & old_emails:
+        signals.append((0.90, _("same email")))
+    elif {n.email_local(e) for e in new_emails} & {n.email_local(e) for e in old_emails} - {""}:
+        signals.append((0.40, _("similar email")))
+
+    new_phones = {n.phone_national_digits(p) for p in new.phones if p}
+    old_phones = {n.phone_national_digits(p) for p in old.phones if p}
+    if new_phones & old_phones:
+        signals.append((0.85, _("same phone")))
+    elif {p[-7:] for p in new_phones if len(p) >= 7} & {p[-7:] for p in old_phones}:
+        signals.append((0.45, _("similar phone")))
+
+    name_similarity = 0.0
+    if _person(new) and _person(old):
+        name_similarity = name_likeness(_person(new), _person(old))
+    if _company(new) and _company(old):
+        name_similarity = max(name_similarity, name_likeness(_company(new), _company(old)))
+    if name_similarity >= 97:
+        signals.append((0.60, _("same name")))
+    elif name_similarity >= 80:
+        signals.append(
+            (
+                (name_similarity - 40) / 100,
+                _("similar name %(percent)d%%") % {"percent": round(name_similarity)},
+            )
+        )
+
+    if _address(new) and _address(new) == _address(old):
+        signals.append((0.50, _("same address")))
+
+    if not signals:
+        return 0, []
+    unlikely = 1.0
+    for strength, _reason in signals:
+        unlikely *= 1 - strength
+    signals.sort(key=lambda s: -s[0])
+    return round(100 * (1 - unlikely)), [reason for _s, reason in signals]
+
+
+def candidate_ids(company_id: int, draft: ClientDraft) -> list[int]:
+    keys = match_keys_for(
+        first_name=draft.first_name,
+        last_name=draft.last_name,
+        company_name=draft.company_name,
+        emails=draft.emails,
+        phones=draft.phones,
+    )
+    # Someone may have typed the names the other way round.
+    keys |= person_name_keys(draft.last_name, draft.first_name)
+    if not keys:
+        return []
+    ids = (
+        ClientMatchKey.objects.filter(company_id=company_id, key__in=sorted(keys))
+        .values_list("client_id", flat=True)
+        .distinct()[:MAX_CANDIDATES]
+    )
+    return list(ids)
+
+
+def find_duplicates(
+    company_id: int,
+    draft: ClientDraft,
+    *,
+    exclude: Iterable[int] = (),
+    min_score: int = SHOW_SCORE,
+    limit: int = 10,
+) -> list[Candidate]:
+    """Clients of the company that look like `draft`, best first. Two queries whatever the size."""
+    if draft.is_empty:
+        return []
+    ids = set(candidate_ids(company_id, draft)) - set(exclude)
+    if not ids:
+        return []
+    clients = Client.objects.filter(company_id=company_id, id__in=ids).prefetch_related(
+        Prefetch("phones", queryset=ClientPhone.objects.only("client_id", "number", "position"))
+    )
+    found = []
+    for client in clients:
+        value, reasons = score(draft, ClientDraft.of(client))
+        if value >= min_score:
+            found.append(Candidate(client, value, reasons))
+    found.sort(key=lambda c: (-c.score, c.client.sort_key, c.client.id))
+    return found[:limit]

@@ -1,0 +1,83 @@
+"""Activity-log entries about clients: one function per event (see core/events.py).
+Entries about a contact, reminder, notice or note target the client, so they form its timeline."""
+
+from crewdesk.accounts.models import Membership
+from crewdesk.clients.models import Client, Contact, Note, Notice, Reminder, Tag
+from crewdesk.core.events import activity_record
+from crewdesk.core.models import Activity
+
+
+class Verb:
+    CLIENT_CREATED = "client.created"
+    CLIENT_UPDATED = "client.updated"
+    CLIENT_ARCHIVED = "client.archived"
+    CLIENT_RESTORED = "client.restored"
+    CLIENT_DELETED = "client.deleted"
+    CLIENT_MERGED = "client.merged"
+    CLIENT_IMPORTED = "client.imported"
+    TAG_ADDED = "client.tag_added"
+    TAG_REMOVED = "client.tag_removed"
+    CONTACT_ADDED = "contact.added"
+    CONTACT_CHANGED = "contact.changed"
+    CONTACT_MADE_PRIMARY = "contact.made_primary"
+    CONTACT_REMOVED = "contact.removed"
+    REMINDER_ADDED = "reminder.added"
+    REMINDER_DONE = "reminder.done"
+    NOTICE_ADDED = "notice.added"
+    NOTICE_DISMISSED = "notice.dismissed"
+    NOTE_ADDED = "note.added"
+    NOTE_ARCHIVED = "note.archived"
+
+
+def _client_event(actor: Membership, client: Client, verb: str, **data) -> Activity:
+    return activity_record(
+        company=actor.company,
+        actor=actor.user,
+        verb=verb,
+        target=client,
+        data={"name": client.display_name, **data},
+    )
+
+
+def client_created_event(*, actor: Membership, client: Client) -> Activity:
+    return _client_event(actor, client, Verb.CLIENT_CREATED)
+
+
+def client_updated_event(*, actor: Membership, client: Client, changes: dict) -> Activity:
+    """`changes` is {field: [before, after]}: the profile shows it as the change history."""
+    return _client_event(
+        actor, client, Verb.CLIENT_UPDATED, changes=changes, fields=", ".join(changes)
+    )
+
+
+def client_archived_event(*, actor: Membership, client: Client) -> Activity:
+    return _client_event(actor, client, Verb.CLIENT_ARCHIVED)
+
+
+def client_restored_event(*, actor: Membership, client: Client) -> Activity:
+    return _client_event(actor, client, Verb.CLIENT_RESTORED)
+
+
+def client_deleted_event(*, actor: Membership, client: Client) -> Activity:
+    return _client_event(actor, client, Verb.CLIENT_DELETED, client_id=client.pk)
+
+
+def client_tag_event(*, actor: Membership, client: Client, tag: Tag, added: bool) -> Activity:
+    verb = Verb.TAG_ADDED if added else Verb.TAG_REMOVED
+    return _client_event(actor, client, verb, tag=tag.name)
+
+
+def contact_event(*, actor: Membership, contact: Contact, verb: str) -> Activity:
+    return _client_event(actor, contact.client, verb, contact=contact.name, contact_id=contact.pk)
+
+
+def reminder_event(*, actor: Membership, reminder: Reminder, verb: str) -> Activity:
+    return _client_event(actor, reminder.client, verb, text=reminder.text[:80])
+
+
+def notice_event(*, actor: Membership, notice: Notice, verb: str) -> Activity:
+    return _client_event(actor, notice.client, verb, text=notice.text[:80])
+
+
+def note_event(*, actor: Membership, note: Note, verb: str) -> Activity:
+    return _client_event(actor, note.client, verb, note_id=note.pk)

@@ -1,0 +1,123 @@
+"""Keeps ClientToken (search words) and ClientMatchKey (duplicate-check keys) in step with a
+client. Services call `client_index_refresh` after every write that changes what is searchable;
+bulk writers (import, generate_data) build the rows with `tokens_for`/`match_keys_for`."""
+
+from collections.abc import Iterable
+
+from crewdesk.clients import normalize as n
+from crewdesk.clients.models import Client, ClientMatchKey, ClientToken
+
+TOKEN_MAX = 64
+
+
+def sort_key_for(client: Client) -> str:
+    if client.kind == "company" and client.company_name:
+        parts = [client.company_name]
+    else:
+        parts = [client.last_name, client.first_name, client.company_name]
+    return " ".join(n.words(" ".join(p for p in parts if p)))[:200]
+
+
+def tokens_for(
+    client: Client, phones: Iterable[str], contacts: Iterable[tuple[str, str, str, str]] = ()
+) -> set[str]:
+    """The words a search can start with: names, billing name, email (whole and in parts),
+    phone digits (national number, last 7, last 4), and each contact's name, email and phone.
+
+    `contacts` are (first_name, last_name, email, phone) tuples."""
+    texts = [client.first_name, client.last_name, client.company_name, client.billing_name]
+    emails = [client.email]
+    numbers = list(phones)
+    for first, last, email, phone in contacts:
+        texts += [first, last]
+        emails.append(email)
+        numbers.append(phone)
+    tokens = set(n.words(" ".join(t for t in texts if t)))
+    for email in emails:
+        if email:
+            normal = n.email_normal(email)
+            tokens.add(normal)
+            tokens.update(n.words(normal.replace("@", " ").replace(".", " ")))
+    for number in numbers:
+        national = n.phone_national_digits(number) if number else ""
+        if national:
+            tokens.update({national, national[-7:], national[-4:]})
+    return {t[:TOKEN_MAX] for t in tokens if t}
+
+
+def person_name_keys(first: str, last: str) -> set[str]:
+    """Blocking keys of a person's name that survive typos: first initial + the sorted letters
+    of the last name (catches swapped letters), and first initial + the sound of the last name
+    (catches a wrong letter)."""
+    first_words, last_words = n.words(first), n.words(last)
+    if not first_words or not last_words:
+        return set()
+    initial = first_words[0][0]
+    last_joined = "".join(last_words)
+    return {
+        f"n:{initial}:{''.join(sorted(last_joined))}",
+        f"s:{initial}:{n.sound(last_joined)}",
+    }
+
+
+def company_name_keys(name: str) -> set[str]:
+    distinctive = n.company_words(name)
+    if not distinctive:
+        return set()
+    return {
+        f"c:{' '.join(sorted(distinctive))}",
+        f"cs:{n.sound(''.join(distinctive))}",
+    }
+
+
+def match_keys_for(
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    company_name: str = "",
+    emails: Iterable[str] = (),
+    phones: Iterable[str] = (),
+) -> set[str]:
+    """The duplicate-check keys of a client, or of what someone is typing into the new-client
+    form. Phones are E.164 strings."""
+    keys = person_name_keys(first_name, last_name)
+    keys |= company_name_keys(company_name)
+    for email in emails:
+        if email and "@" in email:
+            keys.add(f"e:{n.email_normal(email)}")
+            local = n.email_local(email)
+            if len(local) >= 4:
+                keys.add(f"l:{local}")
+    for number in phones:
+        national = n.phone_national_digits(number) if number else ""
+        if len(national) >= 7:
+            keys.add(f"p:{national[-7:]}")
+    return {k[:120] for k in keys}
+
+
+def client_match_keys(client: Client, phones: Iterable[str]) -> set[str]:
+    return match_keys_for(
+        first_name=client.first_name,
+        last_name=client.last_name,
+        company_name=client.company_name,
+        emails=[client.email],
+        phones=phones,
+    )
+
+
+def client_index_refresh(client: Client) -> None:
+    """Rebuild one client's search tokens and match keys from the database."""
+    phones = list(client.phones.values_list("number", flat=True))
+    contacts = list(client.contacts.values_list("first_name", "last_name", "email", "phone"))
+    ClientToken.objects.filter(client=client).delete()
+    ClientMatchKey.objects.filter(client=client).delete()
+    if client.merged_into_id:
+        return  # a merged-away client is found through its survivor, never on its own
+    ClientToken.objects.bulk_create(
+        ClientToken(company_id=client.company_id, token=t, client=client)
+        for t in tokens_for(client, phones, contacts)
+    )
+    ClientMatchKey.objects.bulk_create(
+        ClientMatchKey(company_id=client.company_id, key=k, client=client)
+        for k in client_match_keys(client, phones)
+    )

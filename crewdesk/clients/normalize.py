@@ -1,0 +1,139 @@
+"""Text normalisation for search and duplicate detection: one place, used when a client is
+saved (to build its search tokens and match keys) and when someone searches."""
+
+import re
+import unicodedata
+
+import phonenumbers
+
+# Words that do not tell two companies apart: "Acme, Inc." and "ACME inc" are the same company.
+COMPANY_SUFFIXES = frozenset(
+    [
+        "inc",
+        "incorporated",
+        "llc",
+        "l",
+        "l",
+        "c",
+        "ltd",
+        "limited",
+        "co",
+        "corp",
+        "corporation",
+        "company",
+        "plc",
+        "gmbh",
+        "sa",
+        "sas",
+        "sarl",
+        "srl",
+        "spa",
+        "bv",
+        "nv",
+        "ag",
+        "pty",
+        "pc",
+        "lp",
+        "llp",
+        "the",
+        "and",
+        "of",
+        "de",
+        "cv",
+        "s",
+        "a",
+    ]
+)
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Zoë Ñúñez" -> "zoe nunez"."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.casefold().replace("ß", "ss")
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text; apostrophes and dots inside a word are dropped ("O'Brien")."""
+    return _WORD.findall(re.sub(r"(?<=\w)['’.](?=\w)", "", fold(text)))
+
+
+def company_words(name: str) -> list[str]:
+    """A company name's distinctive words, without legal suffixes and filler."""
+    kept = [w for w in words(name) if w not in COMPANY_SUFFIXES]
+    return kept or words(name)
+
+
+def email_normal(email: str) -> str:
+    """Lower-cased email without a "+tag" in the local part."""
+    email = (email or "").strip().casefold()
+    if "@" not in email:
+        return email
+    local, _, domain = email.rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
+def email_local(email: str) -> str:
+    """The local part, without dots and tags: catches the same person at another provider."""
+    normal = email_normal(email)
+    return normal.split("@", 1)[0].replace(".", "") if "@" in normal else ""
+
+
+def digits(text: str) -> str:
+    return "".join(ch for ch in text or "" if ch.isdigit())
+
+
+def phone_e164(number: str, region: str) -> str | None:
+    """The number in E.164 (+15550102030), read in `region` when it has no country code;
+    None when it cannot be a phone number."""
+    try:
+        parsed = phonenumbers.parse(number, (region or "US").upper())
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_national_digits(e164: str) -> str:
+    """The national significant number of an E.164 number: what people type without +1."""
+    try:
+        return str(phonenumbers.parse(e164).national_number)
+    except phonenumbers.NumberParseException:
+        return digits(e164)
+
+
+def phone_display(e164: str) -> str:
+    try:
+        parsed = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+# A compact phonetic code, close to Soundex but for whole words of any length: similar-sounding
+# consonants share a digit, vowels and h/w/y vanish after the first letter, repeats collapse.
+_SOUND = {
+    **dict.fromkeys("bfpv", "1"),
+    **dict.fromkeys("cgjkqsxz", "2"),
+    **dict.fromkeys("dt", "3"),
+    "l": "4",
+    **dict.fromkeys("mn", "5"),
+    "r": "6",
+}
+
+
+def sound(word: str) -> str:
+    letters = [ch for ch in fold(word) if ch.isalpha()]
+    if not letters:
+        return ""
+    code, last = [letters[0]], _SOUND.get(letters[0], "")
+    for ch in letters[1:]:
+        digit = _SOUND.get(ch, "")
+        if digit and digit != last:
+            code.append(digit)
+        if ch not in "hw":
+            last = digit
+    return "".join(code)[:6]

@@ -1,0 +1,256 @@
+"""Reads about clients that pages and the API share, scoped to the member's company.
+
+The client list and search stay fast at a million clients because neither sorts all matches:
+- without a search, the list is read in (company, sort_key, id) index order;
+- a search reads ClientToken in index order (`token >= 'smi' AND token < 'smj'`, "C" collation
+  on PostgreSQL) for its longest word, checks the other words per client by index, and stops
+  after one page; counts stop at COUNT_LIMIT.
+- when that finds nothing, the typo-tolerant duplicate check answers instead ("did you mean").
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+
+from crewdesk.accounts.models import Membership
+from crewdesk.api.pagination import COUNT_LIMIT
+from crewdesk.clients import normalize as n
+from crewdesk.clients.duplicates import ClientDraft, find_duplicates
+from crewdesk.clients.models import (
+    Client,
+    ClientPhone,
+    ClientTag,
+    ClientToken,
+    Contact,
+    Note,
+    Notice,
+    Reminder,
+    Tag,
+)
+from crewdesk.core.permissions import Action, require
+
+
+class Archived:
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+    ALL = "all"
+
+
+@dataclass
+class ClientFilters:
+    search: str = ""
+    tags: list[int] = field(default_factory=list)
+    client_type: str = ""
+    lead_source: str = ""
+    archived: str = Archived.ACTIVE
+
+
+@dataclass
+class ClientPage:
+    clients: list[Client]
+    count: int
+    count_exact: bool
+    page: int
+    page_size: int
+    # True when the search found nothing by prefix and these are typo-tolerant guesses.
+    fuzzy: bool = False
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.page_size < self.count or not self.count_exact
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def _with_list_data(queryset: QuerySet[Client]) -> QuerySet[Client]:
+    """What a list row shows, in a fixed number of queries whatever the page size."""
+    return queryset.prefetch_related(
+        Prefetch("phones", queryset=ClientPhone.objects.order_by("position", "id")),
+        Prefetch(
+            "client_tags", queryset=ClientTag.objects.select_related("tag").order_by("tag__name")
+        ),
+    )
+
+
+def client_queryset(actor: Membership) -> QuerySet[Client]:
+    """The clients this member may see. Merged-away clients are never listed."""
+    require(actor, Action.VIEW_RECORDS)
+    return Client.objects.filter(company_id=actor.company_id, merged_into__isnull=True)
+
+
+def _filtered(actor: Membership, filters: ClientFilters) -> QuerySet[Client]:
+    clients = client_queryset(actor)
+    if filters.archived == Archived.ACTIVE:
+        clients = clients.filter(archived_at__isnull=True)
+    elif filters.archived == Archived.ARCHIVED:
+        clients = clients.filter(archived_at__isnull=False)
+    if filters.client_type:
+        clients = clients.filter(client_type=filters.client_type)
+    if filters.lead_source:
+        clients = clients.filter(lead_source__iexact=filters.lead_source)
+    for tag_id in filters.tags:
+        clients = clients.filter(
+            Exists(ClientTag.objects.filter(client_id=OuterRef("pk"), tag_id=tag_id))
+        )
+    return clients
+
+
+def search_terms(text: str, region: str) -> list[str]:
+    """The prefixes a search looks for: a phone number as its national digits, an email whole,
+    anything else as folded words."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    if "@" in text:
+        return [n.email_normal(text)]
+    only_digits = n.digits(text)
+    if len(only_digits) >= 3 and len(only_digits) >= len(text.replace(" ", "")) - 5:
+        e164 = n.phone_e164(text, region) if len(only_digits) >= 7 else None
+        return [n.phone_national_digits(e164) if e164 else only_digits]
+    return [w[:64] for w in n.words(text)]
+
+
+def _prefix_range(prefix: str) -> tuple[str, str]:
+    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _token_matches(actor: Membership, terms: list[str], clients: QuerySet[Client]):
+    """ClientToken rows of clients matching every term, in index order of the longest term."""
+    driver = max(terms, key=len)
+    low, high = _prefix_range(driver)
+    tokens = ClientToken.objects.filter(
+        company_id=actor.company_id, token__gte=low, token__lt=high
+    ).filter(client__in=clients)
+    for term in terms:
+        if term is driver:
+            continue
+        low, high = _prefix_range(term)
+        tokens = tokens.filter(
+            Exists(
+                ClientToken.objects.filter(
+                    client_id=OuterRef("client_id"), token__gte=low, token__lt=high
+                )
+            )
+        )
+    return tokens
+
+
+def client_page(
+    actor: Membership, filters: ClientFilters, *, page: int = 1, page_size: int = 50
+) -> ClientPage:
+    """One page of the client list, searched and filtered."""
+    page = max(1, page)
+    clients = _filtered(actor, filters)
+    terms = search_terms(filters.search, actor.company.country)
+    start = (page - 1) * page_size
+    if not terms:
+        ordered = clients.order_by("sort_key", "id")
+        count = ordered.order_by()[: COUNT_LIMIT + 1].count()
+        rows = list(_with_list_data(ordered)[start : start + page_size])
+        return ClientPage(rows, min(count, COUNT_LIMIT), count <= COUNT_LIMIT, page, page_size)
+
+    tokens = _token_matches(actor, terms, clients)
+    # One client can match through two words ("Smith Smithson"): read extra rows and keep the
+    # first of each, in index order.
+    ids: list[int] = []
+    seen: set[int] = set()
+    for client_id in tokens.order_by("token", "client_id").values_list("client_id", flat=True)[
+        : (start + page_size) * 3
+    ]:
+        if client_id not in seen:
+            seen.add(client_id)
+            ids.append(client_id)
+    page_ids = ids[start : start + page_size]
+    if page_ids or page > 1:
+        count = tokens.values("client_id").distinct().order_by()[: COUNT_LIMIT + 1].count()
+        by_id = {c.id: c for c in _with_list_data(Client.objects.filter(id__in=page_ids))}
+        rows = [by_id[i] for i in page_ids if i in by_id]
+        return ClientPage(rows, min(count, COUNT_LIMIT), count <= COUNT_LIMIT, page, page_size)
+    return _fuzzy_page(actor, filters, clients, page_size)
+
+
+def _fuzzy_page(
+    actor: Membership, filters: ClientFilters, clients: QuerySet[Client], page_size: int
+) -> ClientPage:
+    """Nothing starts with what was typed: look for it as a misspelt name, email or phone."""
+    text = filters.search.strip()
+    parts = n.words(text)
+    draft = ClientDraft(
+        first_name=parts[0] if len(parts) > 1 else "",
+        last_name=" ".join(parts[1:]) if len(parts) > 1 else "",
+        company_name=text,
+        emails=[text] if "@" in text else [],
+        phones=[e for e in [n.phone_e164(text, actor.company.country)] if e]
+        if n.digits(text)
+        else [],
+    )
+    candidates = find_duplicates(actor.company_id, draft, min_score=30, limit=page_size)
+    allowed = set(
+        clients.filter(id__in=[c.client.id for c in candidates]).values_list("id", flat=True)
+    )
+    ids = [c.client.id for c in candidates if c.client.id in allowed]
+    by_id = {c.id: c for c in _with_list_data(Client.objects.filter(id__in=ids))}
+    rows = [by_id[i] for i in ids]
+    return ClientPage(rows, len(rows), True, 1, page_size, fuzzy=True)
+
+
+def client_get(actor: Membership, client_id: int) -> Client:
+    """A client of the member's company (archived and merged ones too), or DoesNotExist."""
+    require(actor, Action.VIEW_RECORDS)
+    return (
+        Client.objects.filter(company_id=actor.company_id)
+        .select_related("parent", "referred_by", "brand", "merged_into", "created_by")
+        .prefetch_related(Prefetch("phones", queryset=ClientPhone.objects.order_by("position")))
+        .get(pk=client_id)
+    )
+
+
+def client_contacts(client: Client) -> QuerySet[Contact]:
+    return Contact.objects.filter(client=client).order_by("-is_primary", "last_name", "id")
+
+
+def client_tags(client: Client) -> list[Tag]:
+    return [ct.tag for ct in ClientTag.objects.filter(client=client).select_related("tag")]
+
+
+def client_notices(client: Client) -> QuerySet[Notice]:
+    return Notice.objects.filter(client=client, dismissed_at__isnull=True).select_related(
+        "created_by"
+    )
+
+
+def client_reminders(client: Client, *, open_only: bool = True) -> QuerySet[Reminder]:
+    reminders = Reminder.objects.filter(client=client).select_related("assignee")
+    return reminders.filter(done_at__isnull=True) if open_only else reminders
+
+
+def client_notes(client: Client) -> QuerySet[Note]:
+    return (
+        Note.objects.filter(client=client, archived_at__isnull=True)
+        .select_related("created_by")
+        .prefetch_related("files")
+    )
+
+
+def reminders_due_for(actor: Membership, *, until=None) -> QuerySet[Reminder]:
+    """The member's open reminders due by `until` (today by default): "my due reminders"."""
+    require(actor, Action.VIEW_RECORDS)
+    until = until or timezone.localdate()
+    return (
+        Reminder.objects.filter(
+            company_id=actor.company_id,
+            assignee=actor.user,
+            done_at__isnull=True,
+            due_on__lte=until,
+        )
+        .select_related("client")
+        .order_by("due_on", "id")
+    )
+
+
+def tags_of_company(actor: Membership) -> QuerySet[Tag]:
+    require(actor, Action.VIEW_RECORDS)
+    return Tag.objects.filter(company_id=actor.company_id).order_by("name")

@@ -1,0 +1,532 @@
+"""Every write about clients. Each function checks the member's role and company, runs in a
+transaction, keeps the search index current and writes the activity log. Pages, the API and
+the CSV import all come through here."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crewdesk.accounts.models import Membership, User
+from crewdesk.clients import events
+from crewdesk.clients.duplicates import BLOCK_SCORE, Candidate, ClientDraft, find_duplicates
+from crewdesk.clients.indexing import client_index_refresh, sort_key_for
+from crewdesk.clients.models import (
+    Client,
+    ClientPhone,
+    ClientTag,
+    Contact,
+    Note,
+    NoteFile,
+    Notice,
+    Reminder,
+    Tag,
+)
+from crewdesk.clients.validation import clean_phones, validate_client_fields
+from crewdesk.core.models import Brand
+from crewdesk.core.permissions import Action, require
+from crewdesk.core.roles import STAFF_ROLES
+
+# The fields a member may set on a client (relations by id: parent, referred_by, brand).
+CLIENT_FIELDS = (
+    "kind",
+    "first_name",
+    "last_name",
+    "company_name",
+    "billing_name",
+    "email",
+    "lead_source",
+    "notes",
+    "client_type",
+    "rating",
+    "tax_exempt",
+    "tax_id",
+    "newsletter",
+    "preferred_contact",
+    "language",
+    "street",
+    "street2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+)
+CLIENT_RELATIONS = {"parent": Client, "referred_by": Client, "brand": Brand}
+TEXT_FIELDS = frozenset(CLIENT_FIELDS) - {"rating", "tax_exempt", "newsletter"}
+
+
+class DuplicateClientError(Exception):
+    """The client looks like one (or more) the company already has."""
+
+    def __init__(self, candidates: list[Candidate]):
+        self.candidates = candidates
+        super().__init__(_("This client looks like one you already have."))
+
+
+@dataclass
+class ClientInput:
+    """A client as a form or the API sends it. `phones` are (kind, number as typed)."""
+
+    fields: dict = field(default_factory=dict)
+    phones: list[tuple[str, str]] | None = None
+    tags: list[str] | None = None
+    relations: dict = field(default_factory=dict)  # {"parent": id or None, ...}
+
+
+def _resolve_relations(actor: Membership, relations: dict, client: Client | None) -> dict:
+    """Ids sent by the member become records of their own company, or a field error."""
+    resolved, errors = {}, {}
+    for name, value in relations.items():
+        model = CLIENT_RELATIONS[name]
+        if value in (None, ""):
+            resolved[name] = None
+            continue
+        try:
+            record = model.objects.get(company_id=actor.company_id, pk=int(value))
+        except (ObjectDoesNotExist, ValueError, TypeError):
+            errors[name] = [_("No such record in your company.")]
+            continue
+        if client is not None and record.pk == client.pk and model is Client:
+            errors[name] = [_("A client cannot point to itself.")]
+            continue
+        resolved[name] = record
+    if errors:
+        raise ValidationError(errors)
+    return resolved
+
+
+def _clean_fields(values: dict) -> dict:
+    cleaned = {}
+    for name, value in values.items():
+        if name not in CLIENT_FIELDS:
+            continue
+        if name in TEXT_FIELDS:
+            value = (value or "").strip()
+        cleaned[name] = value
+    if "email" in cleaned:
+        cleaned["email"] = cleaned["email"].lower() if "@" in cleaned["email"] else cleaned["email"]
+    if "country" in cleaned:
+        cleaned["country"] = cleaned["country"].upper()
+    return cleaned
+
+
+def _phones_set(client: Client, phones: list[tuple[str, str]]) -> None:
+    ClientPhone.objects.filter(client=client).delete()
+    ClientPhone.objects.bulk_create(
+        ClientPhone(
+            company_id=client.company_id, client=client, kind=kind, number=number, position=i
+        )
+        for i, (kind, number) in enumerate(phones)
+    )
+
+
+def _tags_set(actor: Membership, client: Client, names: list[str]) -> None:
+    wanted = {name.strip()[:50] for name in names if name and name.strip()}
+    existing = {
+        ct.tag.name.casefold(): ct
+        for ct in ClientTag.objects.filter(client=client).select_related("tag")
+    }
+    for key, link in existing.items():
+        if key not in {w.casefold() for w in wanted}:
+            link.delete()
+    for name in wanted:
+        if name.casefold() not in existing:
+            tag = tag_get_or_create(actor, name)
+            ClientTag.objects.get_or_create(company_id=client.company_id, client=client, tag=tag)
+
+
+def tag_get_or_create(actor: Membership, name: str) -> Tag:
+    require(actor, Action.EDIT_RECORDS)
+    name = name.strip()[:50]
+    if not name:
+        raise ValidationError({"name": [_("A tag needs a name.")]})
+    tag = Tag.objects.filter(company_id=actor.company_id, name__iexact=name).first()
+    return tag or Tag.objects.create(company_id=actor.company_id, name=name)
+
+
+def duplicates_for_input(
+    actor: Membership, data: ClientInput, *, exclude: list[int] = ()
+) -> list[Candidate]:
+    """What the duplicate check says about a client being typed (before it is saved)."""
+    require(actor, Action.VIEW_RECORDS)
+    phones, _errors = clean_phones(data.phones or [], actor.company.country)
+    f = data.fields
+    draft = ClientDraft(
+        first_name=f.get("first_name", ""),
+        last_name=f.get("last_name", ""),
+        company_name=f.get("company_name", ""),
+        emails=[f["email"]] if f.get("email") else [],
+        phones=[number for _kind, number in phones],
+        street=f.get("street", ""),
+        postal_code=f.get("postal_code", ""),
+    )
+    return find_duplicates(actor.company_id, draft, exclude=exclude)
+
+
+@transaction.atomic
+def client_create(actor: Membership, data: ClientInput, *, allow_duplicate: bool = False) -> Client:
+    """A new client. Raises ValidationError for bad details and DuplicateClientError when it
+    looks like an existing client, unless `allow_duplicate`."""
+    require(actor, Action.EDIT_RECORDS)
+    fields = _clean_fields(data.fields)
+    fields.setdefault("country", actor.company.country)
+    phones, phone_errors = clean_phones(data.phones or [], actor.company.country)
+    if phone_errors:
+        raise ValidationError({"phones": phone_errors})
+    validate_client_fields(fields, phones)
+    relations = _resolve_relations(actor, data.relations, None)
+    if not allow_duplicate:
+        blocking = [
+            c
+            for c in duplicates_for_input(actor, ClientInput({**fields}, data.phones))
+            if c.score >= BLOCK_SCORE
+        ]
+        if blocking:
+            raise DuplicateClientError(blocking)
+    client = Client(company_id=actor.company_id, created_by=actor.user, **fields, **relations)
+    client.sort_key = sort_key_for(client)
+    client.full_clean(exclude=["company", "created_by", "sort_key"])
+    client.save()
+    _phones_set(client, phones)
+    if data.tags:
+        _tags_set(actor, client, data.tags)
+    client_index_refresh(client)
+    events.client_created_event(actor=actor, client=client)
+    return client
+
+
+def _value_for_log(value) -> str | int | bool | None:
+    if isinstance(value, Model):
+        return str(value)
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+@transaction.atomic
+def client_update(actor: Membership, client: Client, data: ClientInput) -> Client:
+    """Change a client's details. Only the fields sent change; each change is logged."""
+    require(actor, Action.EDIT_RECORDS, client)
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if client.merged_into_id:
+        raise ValidationError(_("This client was merged into another one; edit that one."))
+    fields = _clean_fields(data.fields)
+    relations = _resolve_relations(actor, data.relations, client)
+    old_phones = [(p.kind, p.number) for p in client.phones.all()]
+    if data.phones is not None:
+        phones, phone_errors = clean_phones(data.phones, actor.company.country)
+        if phone_errors:
+            raise ValidationError({"phones": phone_errors})
+    else:
+        phones = old_phones
+    merged = {name: getattr(client, name) for name in CLIENT_FIELDS} | fields
+    validate_client_fields(merged, phones)
+
+    changes: dict[str, list] = {}
+    for name, value in (fields | relations).items():
+        old = getattr(client, name)
+        if old != value:
+            changes[name] = [_value_for_log(old), _value_for_log(value)]
+            setattr(client, name, value)
+    if phones != old_phones:
+        changes["phones"] = [[n for _k, n in old_phones], [n for _k, n in phones]]
+        _phones_set(client, phones)
+    if data.tags is not None:
+        before = sorted(client_tag_names(client))
+        _tags_set(actor, client, data.tags)
+        after = sorted(client_tag_names(client))
+        if before != after:
+            changes["tags"] = [before, after]
+    if not changes:
+        return client
+    client.sort_key = sort_key_for(client)
+    client.full_clean(exclude=["company", "created_by", "sort_key", "merged_into"])
+    client.save()
+    client_index_refresh(client)
+    events.client_updated_event(actor=actor, client=client, changes=changes)
+    return client
+
+
+def client_tag_names(client: Client) -> list[str]:
+    return list(
+        ClientTag.objects.filter(client=client)
+        .order_by("tag__name")
+        .values_list("tag__name", flat=True)
+    )
+
+
+@transaction.atomic
+def client_archive(actor: Membership, client: Client) -> Client:
+    require(actor, Action.EDIT_RECORDS, client)
+    if client.archived_at is None:
+        client.archived_at = timezone.now()
+        client.save(update_fields=["archived_at", "updated_at"])
+        events.client_archived_event(actor=actor, client=client)
+    return client
+
+
+@transaction.atomic
+def client_restore(actor: Membership, client: Client) -> Client:
+    require(actor, Action.EDIT_RECORDS, client)
+    if client.merged_into_id:
+        raise ValidationError(
+            _("A merged client cannot be restored; its history is on the survivor.")
+        )
+    if client.archived_at is not None:
+        client.archived_at = None
+        client.save(update_fields=["archived_at", "updated_at"])
+        events.client_restored_event(actor=actor, client=client)
+    return client
+
+
+# Later apps (properties, jobs, invoices, payments) add a function here that names the records
+# which make a client's history; a client with any is archived, never deleted.
+HISTORY_CHECKS: list = []
+
+
+def client_delete_blockers(client: Client) -> list[str]:
+    """Why this client cannot be deleted, in words; empty when it can."""
+    reasons = []
+    if client.merged_from.exists():
+        reasons.append(_("other clients were merged into it"))
+    if client.subsidiaries.exists():
+        reasons.append(_("it has subsidiaries"))
+    if client.referrals.exists():
+        reasons.append(_("it referred other clients"))
+    if client.portal_memberships.all().exists():
+        reasons.append(_("it has portal users"))
+    for check in HISTORY_CHECKS:
+        reasons.extend(check(client))
+    return reasons
+
+
+@transaction.atomic
+def client_delete(actor: Membership, client: Client) -> None:
+    """Owner only, and only for a client without history: anything else is archived."""
+    require(actor, Action.HARD_DELETE, client)
+    blockers = client_delete_blockers(client)
+    if blockers:
+        raise ValidationError(
+            _("This client cannot be deleted because %(reasons)s. Archive it instead.")
+            % {"reasons": ", ".join(blockers)}
+        )
+    events.client_deleted_event(actor=actor, client=client)
+    client.delete()
+
+
+# --- contacts ---
+
+
+def _contact_values(actor: Membership, values: dict) -> dict:
+    cleaned = {
+        k: (values.get(k) or "").strip()
+        for k in ("first_name", "last_name", "role", "email", "phone")
+        if k in values
+    }
+    errors = {}
+    if cleaned.get("phone"):
+        phones, phone_errors = clean_phones([("", cleaned["phone"])], actor.company.country)
+        if phone_errors:
+            errors["phone"] = phone_errors
+        else:
+            cleaned["phone"] = phones[0][1]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+@transaction.atomic
+def contact_create(actor: Membership, client: Client, values: dict) -> Contact:
+    """A contact of the client; the first one becomes the primary."""
+    require(actor, Action.EDIT_RECORDS, client)
+    Client.objects.select_for_update().filter(pk=client.pk).first()  # one primary at a time
+    contact = Contact(company_id=client.company_id, client=client, **_contact_values(actor, values))
+    if not (contact.first_name or contact.last_name or contact.email):
+        raise ValidationError({"first_name": [_("Enter a name or an email.")]})
+    contact.is_primary = not client.contacts.exists() or bool(values.get("is_primary"))
+    if contact.is_primary:
+        client.contacts.filter(is_primary=True).update(is_primary=False)
+    contact.full_clean(exclude=["company", "client"])
+    contact.save()
+    client_index_refresh(client)
+    events.contact_event(actor=actor, contact=contact, verb=events.Verb.CONTACT_ADDED)
+    return contact
+
+
+@transaction.atomic
+def contact_update(actor: Membership, contact: Contact, values: dict) -> Contact:
+    require(actor, Action.EDIT_RECORDS, contact)
+    for name, value in _contact_values(actor, values).items():
+        setattr(contact, name, value)
+    contact.full_clean(exclude=["company", "client"])
+    contact.save()
+    client_index_refresh(contact.client)
+    events.contact_event(actor=actor, contact=contact, verb=events.Verb.CONTACT_CHANGED)
+    return contact
+
+
+@transaction.atomic
+def contact_set_primary(actor: Membership, contact: Contact) -> Contact:
+    require(actor, Action.EDIT_RECORDS, contact)
+    Client.objects.select_for_update().filter(pk=contact.client_id).first()
+    Contact.objects.filter(client_id=contact.client_id, is_primary=True).exclude(
+        pk=contact.pk
+    ).update(is_primary=False)
+    contact.is_primary = True
+    contact.save(update_fields=["is_primary"])
+    events.contact_event(actor=actor, contact=contact, verb=events.Verb.CONTACT_MADE_PRIMARY)
+    return contact
+
+
+@transaction.atomic
+def contact_delete(actor: Membership, contact: Contact) -> None:
+    require(actor, Action.EDIT_RECORDS, contact)
+    if contact.is_primary:
+        raise ValidationError(
+            _("The primary contact cannot be deleted. Make another contact primary first.")
+        )
+    events.contact_event(actor=actor, contact=contact, verb=events.Verb.CONTACT_REMOVED)
+    client = contact.client
+    contact.delete()
+    client_index_refresh(client)
+
+
+# --- tags ---
+
+
+@transaction.atomic
+def client_tag_add(actor: Membership, client: Client, name: str) -> Tag:
+    require(actor, Action.EDIT_RECORDS, client)
+    tag = tag_get_or_create(actor, name)
+    _link, created = ClientTag.objects.get_or_create(
+        company_id=client.company_id, client=client, tag=tag
+    )
+    if created:
+        events.client_tag_event(actor=actor, client=client, tag=tag, added=True)
+    return tag
+
+
+@transaction.atomic
+def client_tag_remove(actor: Membership, client: Client, tag: Tag) -> None:
+    require(actor, Action.EDIT_RECORDS, client)
+    deleted, _by_model = ClientTag.objects.filter(client=client, tag=tag).delete()
+    if deleted:
+        events.client_tag_event(actor=actor, client=client, tag=tag, added=False)
+
+
+# --- reminders, notices, notes ---
+
+
+def _staff_member(actor: Membership, user_id) -> User | None:
+    if user_id in (None, ""):
+        return None
+    member = (
+        Membership.objects.filter(
+            company_id=actor.company_id, user_id=user_id, role__in=STAFF_ROLES, active=True
+        )
+        .select_related("user")
+        .first()
+    )
+    if member is None:
+        raise ValidationError({"assignee": [_("Choose someone on your team.")]})
+    return member.user
+
+
+@transaction.atomic
+def reminder_create(
+    actor: Membership, client: Client, *, text: str, due_on: date, assignee_id=None
+) -> Reminder:
+    require(actor, Action.EDIT_RECORDS, client)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("Say what to do.")]})
+    reminder = Reminder.objects.create(
+        company_id=client.company_id,
+        client=client,
+        text=text[:500],
+        due_on=due_on,
+        assignee=_staff_member(actor, assignee_id) or actor.user,
+        created_by=actor.user,
+    )
+    events.reminder_event(actor=actor, reminder=reminder, verb=events.Verb.REMINDER_ADDED)
+    return reminder
+
+
+@transaction.atomic
+def reminder_set_done(actor: Membership, reminder: Reminder, done: bool = True) -> Reminder:
+    require(actor, Action.EDIT_RECORDS, reminder)
+    reminder.done_at = timezone.now() if done else None
+    reminder.save(update_fields=["done_at"])
+    if done:
+        events.reminder_event(actor=actor, reminder=reminder, verb=events.Verb.REMINDER_DONE)
+    return reminder
+
+
+@transaction.atomic
+def notice_create(actor: Membership, client: Client, text: str) -> Notice:
+    require(actor, Action.EDIT_RECORDS, client)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("Write the notice.")]})
+    notice = Notice.objects.create(
+        company_id=client.company_id, client=client, text=text[:500], created_by=actor.user
+    )
+    events.notice_event(actor=actor, notice=notice, verb=events.Verb.NOTICE_ADDED)
+    return notice
+
+
+@transaction.atomic
+def notice_dismiss(actor: Membership, notice: Notice) -> Notice:
+    require(actor, Action.EDIT_RECORDS, notice)
+    if notice.dismissed_at is None:
+        notice.dismissed_at = timezone.now()
+        notice.save(update_fields=["dismissed_at"])
+        events.notice_event(actor=actor, notice=notice, verb=events.Verb.NOTICE_DISMISSED)
+    return notice
+
+
+NOTE_FILE_MAX_BYTES = 20 * 1024 * 1024
+
+
+@transaction.atomic
+def note_create(
+    actor: Membership, client: Client, *, text: str, visibility: str = "internal", files=()
+) -> Note:
+    require(actor, Action.EDIT_RECORDS, client)
+    text = (text or "").strip()
+    if not text and not files:
+        raise ValidationError({"text": [_("Write a note or attach a file.")]})
+    for upload in files:
+        if upload.size > NOTE_FILE_MAX_BYTES:
+            raise ValidationError(
+                {"files": [_("“%(name)s” is larger than 20 MB.") % {"name": upload.name}]}
+            )
+    note = Note(company_id=client.company_id, client=client, text=text, created_by=actor.user)
+    note.visibility = visibility
+    note.full_clean(exclude=["company", "client", "created_by"])
+    note.save()
+    for upload in files:
+        NoteFile.objects.create(
+            company_id=client.company_id,
+            note=note,
+            file=upload,
+            name=upload.name[:200],
+            size=upload.size,
+            content_type=getattr(upload, "content_type", "") or "",
+        )
+    events.note_event(actor=actor, note=note, verb=events.Verb.NOTE_ADDED)
+    return note
+
+
+@transaction.atomic
+def note_archive(actor: Membership, note: Note) -> Note:
+    require(actor, Action.EDIT_RECORDS, note)
+    if note.archived_at is None:
+        note.archived_at = timezone.now()
+        note.save(update_fields=["archived_at"])
+        events.note_event(actor=actor, note=note, verb=events.Verb.NOTE_ARCHIVED)
+    return note

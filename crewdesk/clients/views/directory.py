@@ -1,0 +1,3 @@
+"""Client pages: directory (see urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Client pages: merge (see urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Client pages: profile (see urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Client pages: quality (see urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Client pages: transfer (see urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,54 @@
+"""The duplicate check finds the same client however it was typed, and says why."""
+
+import pytest
+
+from crewdesk.clients.services import (
+    ClientInput,
+    DuplicateClientError,
+    client_create,
+    duplicates_for_input,
+)
+
+
+def check(actor, **fields):
+    phones = fields.pop("phones", None)
+    return duplicates_for_input(actor, ClientInput(fields=fields, phones=phones))
+
+
+def test_typos_in_both_names_find_the_client(owner, make_client):
+    john = make_client(first_name="John", last_name="Smith", email="john@example.com")
+    found = check(owner, first_name="Jhon", last_name="Smtih")
+    assert [c.client for c in found] == [john]
+    assert any("similar name" in r for r in found[0].reasons)
+
+
+def test_company_suffix_and_case_do_not_matter(owner, make_client):
+    acme = make_client(kind="company", company_name="Acme, Inc.", email="office@acme.example")
+    found = check(owner, kind="company", company_name="ACME inc")
+    assert found[0].client == acme and "same name" in found[0].reasons
+
+
+def test_a_formatted_phone_finds_the_digits(owner, make_client):
+    ann = make_client(first_name="Ann", last_name="Lee", phones=[("mobile", "5550102030")])
+    found = check(
+        owner, first_name="Someone", last_name="Else", phones=[("mobile", "+1 (555) 010-2030")]
+    )
+    assert found[0].client == ann and "same phone" in found[0].reasons
+
+
+def test_same_email_in_another_case_blocks_a_create(owner, make_client):
+    make_client(first_name="Ann", last_name="Lee", email="ann.lee@example.com")
+    with pytest.raises(DuplicateClientError) as raised:
+        client_create(
+            owner,
+            ClientInput(
+                fields={"first_name": "A.", "last_name": "Lee", "email": "ANN.LEE@example.com"}
+            ),
+        )
+    assert raised.value.candidates[0].score >= 90
+    assert "same email" in raised.value.candidates[0].reasons
+
+
+def test_other_companies_clients_are_never_candidates(owner, outsider, make_client):
+    make_client(actor=outsider, first_name="John", last_name="Smith", email="john@example.com")
+    assert check(owner, first_name="John", last_name="Smith", email="john@example.com") == []
