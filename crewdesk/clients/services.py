@@ -125,16 +125,20 @@ def _phones_set(client: Client, phones: list[tuple[str, str]]) -> None:
 
 
 def _tags_set(actor: Membership, client: Client, names: list[str]) -> None:
-    wanted = {name.strip()[:50] for name in names if name and name.strip()}
+    wanted: dict[str, str] = {}  # folded -> as first typed
+    for name in names:
+        name = (name or "").strip()[:50]
+        if name:
+            wanted.setdefault(name.casefold(), name)
     existing = {
         ct.tag.name.casefold(): ct
         for ct in ClientTag.objects.filter(client=client).select_related("tag")
     }
     for key, link in existing.items():
-        if key not in {w.casefold() for w in wanted}:
+        if key not in wanted:
             link.delete()
-    for name in wanted:
-        if name.casefold() not in existing:
+    for key, name in wanted.items():
+        if key not in existing:
             tag = tag_get_or_create(actor, name)
             ClientTag.objects.get_or_create(company_id=client.company_id, client=client, tag=tag)
 

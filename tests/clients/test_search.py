@@ -1,0 +1,119 @@
+"""The client list's search: partial, case- and accent-insensitive, over names, billing name,
+email, phone digits and contact names; typo-tolerant when nothing starts with the text."""
+
+import pytest
+
+from crewdesk.clients import services
+from crewdesk.clients.selectors import Archived, ClientFilters, client_page
+
+
+def names(actor, search="", **filters):
+    page = client_page(actor, ClientFilters(search=search, **filters))
+    return [c.display_name for c in page.clients]
+
+
+@pytest.fixture
+def people(owner, make_client):
+    make_client(first_name="John", last_name="Smith", email="john.smith@example.com")
+    make_client(first_name="Zoë", last_name="Núñez", phones=[("mobile", "(555) 010-2030")])
+    make_client(
+        kind="company",
+        company_name="Acme, Inc.",
+        billing_name="Acme Holdings",
+        email="ap@acme.example",
+    )
+    make_client(
+        first_name="Mary", last_name="Smithson", email="mary@example.com", client_type="commercial"
+    )
+    kim = make_client(first_name="Kim", last_name="Park", email="kim@park.example")
+    services.contact_create(owner, kim, {"first_name": "Rosalind", "last_name": "Franklin"})
+    return kim
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        ("smi", ["John Smith", "Mary Smithson"]),
+        ("SMITH", ["John Smith", "Mary Smithson"]),
+        ("nunez", ["Zoë Núñez"]),
+        ("Zoë", ["Zoë Núñez"]),
+        ("acme", ["Acme, Inc."]),
+        ("holdings", ["Acme, Inc."]),
+        ("john.smith@", ["John Smith"]),
+        ("john.smith@example.com", ["John Smith"]),
+        ("2030", ["Zoë Núñez"]),
+        ("555-010-2030", ["Zoë Núñez"]),
+        ("+1 (555) 010-2030", ["Zoë Núñez"]),
+        ("rosalind", ["Kim Park"]),
+        ("john smi", ["John Smith"]),
+        ("smi mary", ["Mary Smithson"]),
+    ],
+)
+def test_search_finds(owner, people, search, expected):
+    assert sorted(names(owner, search)) == sorted(expected)
+
+
+def test_typo_falls_back_to_did_you_mean(owner, people):
+    page = client_page(owner, ClientFilters(search="Jhon Smtih"))
+    assert page.fuzzy
+    assert [c.display_name for c in page.clients][0] == "John Smith"
+
+
+def test_filters_and_archived(owner, people):
+    assert names(owner, client_type="commercial") == ["Mary Smithson"]
+    services.client_archive(owner, people)
+    assert "Kim Park" not in names(owner)
+    assert names(owner, archived=Archived.ARCHIVED) == ["Kim Park"]
+    assert "Kim Park" in names(owner, archived=Archived.ALL)
+    assert names(owner, "kim") == []
+
+
+def test_tag_filter(owner, people):
+    tag = services.client_tag_add(owner, people, "VIP")
+    assert names(owner, tags=[tag.pk]) == ["Kim Park"]
+    assert names(owner, "park", tags=[tag.pk]) == ["Kim Park"]
+
+
+def test_list_is_in_name_order_and_pages(owner, make_client):
+    for i in range(7):
+        make_client(first_name=f"P{i}", last_name=f"Last{6 - i}", email=f"p{i}@example.com")
+    page = client_page(owner, ClientFilters(), page=1, page_size=3)
+    assert [c.last_name for c in page.clients] == ["Last0", "Last1", "Last2"]
+    assert page.count == 7 and page.count_exact and page.has_next
+    last = client_page(owner, ClientFilters(), page=3, page_size=3)
+    assert [c.last_name for c in last.clients] == ["Last6"] and not last.has_next
+
+
+def test_search_pages(owner, make_client):
+    for i in range(5):
+        make_client(first_name=f"Ann{i}", last_name="Baker", email=f"a{i}@example.com")
+    first = client_page(owner, ClientFilters(search="bak"), page=1, page_size=2)
+    second = client_page(owner, ClientFilters(search="bak"), page=2, page_size=2)
+    assert first.count == 5
+    seen = {c.pk for c in first.clients} | {c.pk for c in second.clients}
+    assert len(seen) == 4
+
+
+def test_other_companies_are_invisible(owner, outsider, make_client, people):
+    make_client(actor=outsider, first_name="John", last_name="Smithers", email="js@bravo.example")
+    assert "John Smithers" not in names(owner, "smi")
+    assert names(outsider, "smi") == ["John Smithers"]
+
+
+@pytest.mark.parametrize("size", [3, 25])
+def test_list_queries_do_not_grow_with_rows(
+    owner, make_client, django_assert_max_num_queries, size
+):
+    for i in range(size):
+        client = make_client(
+            first_name=f"N{i}", last_name="Lee", email=f"n{i}@example.com", tags=["a", "b"]
+        )
+        services.contact_create(owner, client, {"first_name": "C"})
+    with django_assert_max_num_queries(5):
+        page = client_page(owner, ClientFilters())
+        for client in page.clients:
+            client.primary_phone, [t.tag.name for t in client.client_tags.all()]
+    with django_assert_max_num_queries(5):
+        page = client_page(owner, ClientFilters(search="lee"))
+        for client in page.clients:
+            client.primary_phone, [t.tag.name for t in client.client_tags.all()]

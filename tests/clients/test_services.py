@@ -1,0 +1,206 @@
+"""Client services: every write checks role and company, validates, logs, and keeps the
+search index current."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from crewdesk.clients import services
+from crewdesk.clients.models import Client, ClientMatchKey, ClientToken, Contact, Tag
+from crewdesk.clients.services import ClientInput
+from crewdesk.core.models import Activity
+
+
+def create(actor, phones=None, tags=None, allow_duplicate=False, relations=None, **fields):
+    return services.client_create(
+        actor,
+        ClientInput(fields=fields, phones=phones, tags=tags, relations=relations or {}),
+        allow_duplicate=allow_duplicate,
+    )
+
+
+def test_create_normalises_and_indexes(owner):
+    client = create(
+        owner,
+        first_name=" Zoë ",
+        last_name="Núñez",
+        email="Zoe.Nunez@Example.com",
+        phones=[("mobile", "(415) 555-0123"), ("work", "")],
+        tags=["VIP", "vip ", "Airbnb"],
+    )
+    assert client.display_name == "Zoë Núñez"
+    assert client.email == "zoe.nunez@example.com"
+    assert [p.number for p in client.phones.all()] == ["+14155550123"]
+    assert sorted(services.client_tag_names(client)) == ["Airbnb", "VIP"]
+    assert client.country == "US"  # the company's
+    tokens = set(ClientToken.objects.filter(client=client).values_list("token", flat=True))
+    assert {"zoe", "nunez", "zoe.nunez@example.com", "4155550123", "0123"} <= tokens
+    assert ClientMatchKey.objects.filter(client=client, key="e:zoe.nunez@example.com").exists()
+    assert Activity.objects.filter(verb="client.created", target_id=client.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "phones", "field"),
+    [
+        ({"first_name": "Ann"}, None, "email"),  # no way to reach
+        ({"first_name": "Ann", "email": "not-an-email"}, None, "email"),
+        ({"email": "a@example.com"}, None, "first_name"),  # no name at all
+        ({"kind": "company", "first_name": "Ann", "email": "a@example.com"}, None, "company_name"),
+        (
+            {"first_name": "Ann", "email": "a@example.com", "postal_code": "ABCDE"},
+            None,
+            "postal_code",
+        ),
+        (
+            {
+                "first_name": "Ann",
+                "email": "a@example.com",
+                "country": "CA",
+                "postal_code": "12345",
+            },
+            None,
+            "postal_code",
+        ),
+        (
+            {"first_name": "Ann", "email": "a@example.com", "country": "GB", "postal_code": "999"},
+            None,
+            "postal_code",
+        ),
+        ({"first_name": "Ann"}, [("mobile", "12")], "phones"),
+        ({"first_name": "Ann", "email": "a@example.com", "rating": 7}, None, "rating"),
+    ],
+)
+def test_create_refuses_bad_details_with_the_field(owner, fields, phones, field):
+    with pytest.raises(ValidationError) as raised:
+        create(owner, phones=phones, **fields)
+    assert field in raised.value.message_dict
+    assert not Client.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("country", "postal_code"),
+    [
+        ("US", "94105"),
+        ("US", "94105-1234"),
+        ("CA", "K1A 0B1"),
+        ("GB", "SW1A 1AA"),
+        ("MX", "01000"),
+        ("AU", "2000"),
+    ],
+)
+def test_postal_codes_of_supported_countries(owner, country, postal_code):
+    create(owner, first_name="Ann", email="a@example.com", country=country, postal_code=postal_code)
+
+
+def test_only_office_roles_write(employee, customer, outsider, owner):
+    for member in (employee, customer):
+        with pytest.raises(PermissionDenied):
+            create(member, first_name="Ann", email="a@example.com")
+    client = create(owner, first_name="Ann", email="a@example.com")
+    with pytest.raises(PermissionDenied):
+        services.client_update(outsider, client, ClientInput(fields={"first_name": "X"}))
+    with pytest.raises(PermissionDenied):
+        services.client_archive(outsider, client)
+
+
+def test_relations_must_be_of_the_same_company(owner, outsider):
+    theirs = create(outsider, first_name="Their", email="t@example.com")
+    with pytest.raises(ValidationError) as raised:
+        create(owner, first_name="Ann", email="a@example.com", relations={"parent": theirs.pk})
+    assert "parent" in raised.value.message_dict
+
+
+def test_update_logs_each_changed_field_and_reindexes(owner):
+    client = create(owner, first_name="Ann", last_name="Lee", email="ann@example.com")
+    services.client_update(
+        owner, client, ClientInput(fields={"last_name": "Leigh", "email": "ann@example.com"})
+    )
+    client.refresh_from_db()
+    assert client.last_name == "Leigh"
+    change = Activity.objects.get(verb="client.updated", target_id=client.pk)
+    assert change.data["changes"] == {"last_name": ["Lee", "Leigh"]}
+    tokens = set(ClientToken.objects.filter(client=client).values_list("token", flat=True))
+    assert "leigh" in tokens and "lee" not in tokens
+    assert client.history.count() == 2  # field history kept by simple_history too
+
+
+def test_update_without_changes_logs_nothing(owner):
+    client = create(owner, first_name="Ann", email="ann@example.com")
+    services.client_update(owner, client, ClientInput(fields={"first_name": "Ann"}))
+    assert not Activity.objects.filter(verb="client.updated").exists()
+
+
+def test_archive_restore_and_delete_rules(owner, office):
+    client = create(office, first_name="Ann", email="ann@example.com")
+    services.client_archive(office, client)
+    assert client.archived_at is not None
+    services.client_restore(office, client)
+    assert client.archived_at is None
+    with pytest.raises(PermissionDenied):
+        services.client_delete(office, client)  # Owner only
+    child = create(
+        owner, first_name="Kid", email="kid@example.com", relations={"parent": client.pk}
+    )
+    with pytest.raises(ValidationError) as raised:
+        services.client_delete(owner, client)
+    assert "subsidiaries" in raised.value.messages[0]
+    services.client_delete(owner, child)
+    services.client_delete(owner, client)
+    assert not Client.objects.exists()
+    assert Activity.objects.filter(verb="client.deleted").count() == 2
+
+
+def test_contacts_keep_exactly_one_primary(owner):
+    client = create(owner, first_name="Ann", email="ann@example.com")
+    first = services.contact_create(owner, client, {"first_name": "Bo", "role": "billing"})
+    second = services.contact_create(owner, client, {"first_name": "Cy", "phone": "415 555 0100"})
+    assert first.is_primary and not second.is_primary
+    assert second.phone == "+14155550100"
+    with pytest.raises(ValidationError):
+        services.contact_delete(owner, first)
+    services.contact_set_primary(owner, second)
+    assert list(Contact.objects.filter(is_primary=True)) == [second]
+    services.contact_delete(owner, Contact.objects.get(pk=first.pk))
+    assert "cy" in set(ClientToken.objects.filter(client=client).values_list("token", flat=True))
+
+
+def test_tags_are_company_wide_and_case_insensitive(owner, outsider):
+    a = create(owner, first_name="Ann", email="ann@example.com")
+    b = create(owner, first_name="Bea", email="bea@example.com")
+    services.client_tag_add(owner, a, "VIP")
+    services.client_tag_add(owner, b, "vip")
+    assert Tag.objects.filter(company_id=owner.company_id).count() == 1
+    services.client_tag_add(
+        outsider, create(outsider, first_name="O", email="o@example.com"), "VIP"
+    )
+    assert Tag.objects.count() == 2
+    services.client_tag_remove(owner, a, Tag.objects.get(company_id=owner.company_id))
+    assert services.client_tag_names(a) == []
+
+
+def test_reminders_notices_notes(owner, office, employee, outsider):
+    import datetime
+
+    client = create(owner, first_name="Ann", email="ann@example.com")
+    reminder = services.reminder_create(
+        owner,
+        client,
+        text="Call about spring",
+        due_on=datetime.date(2026, 3, 1),
+        assignee_id=office.user_id,
+    )
+    assert reminder.assignee == office.user
+    with pytest.raises(ValidationError):
+        services.reminder_create(
+            owner, client, text="x", due_on=datetime.date(2026, 3, 1), assignee_id=outsider.user_id
+        )
+    services.reminder_set_done(owner, reminder)
+    assert reminder.done_at is not None
+    notice = services.notice_create(owner, client, "Gate code changed")
+    services.notice_dismiss(office, notice)
+    assert notice.dismissed_at is not None
+    note = services.note_create(owner, client, text="Prefers mornings", visibility="customer")
+    services.note_archive(owner, note)
+    with pytest.raises(ValidationError):
+        services.note_create(owner, client, text="  ")
+    with pytest.raises(PermissionDenied):
+        services.notice_create(employee, client, "x")
