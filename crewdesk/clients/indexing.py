@@ -113,11 +113,16 @@ def client_index_refresh(client: Client) -> None:
     ClientMatchKey.objects.filter(client=client).delete()
     if client.merged_into_id:
         return  # a merged-away client is found through its survivor, never on its own
+    tokens = tokens_for(client, phones, contacts)
+    keys = client_match_keys(client, phones)
+    # Clients merged into this one are still found by their own names, emails and phones.
+    for old in client.merged_from.prefetch_related("phones"):
+        old_phones = [p.number for p in old.phones.all()]
+        tokens |= tokens_for(old, old_phones)
+        keys |= client_match_keys(old, old_phones)
     ClientToken.objects.bulk_create(
-        ClientToken(company_id=client.company_id, token=t, client=client)
-        for t in tokens_for(client, phones, contacts)
+        ClientToken(company_id=client.company_id, token=t, client=client) for t in tokens
     )
     ClientMatchKey.objects.bulk_create(
-        ClientMatchKey(company_id=client.company_id, key=k, client=client)
-        for k in client_match_keys(client, phones)
+        ClientMatchKey(company_id=client.company_id, key=k, client=client) for k in keys
     )

@@ -3,6 +3,7 @@ saved (to build its search tokens and match keys) and when someone searches."""
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import phonenumbers
 
@@ -48,6 +49,7 @@ COMPANY_SUFFIXES = frozenset(
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case without accents: "Zoë Ñúñez" -> "zoe nunez"."""
     decomposed = unicodedata.normalize("NFKD", text or "")
@@ -66,6 +68,7 @@ def company_words(name: str) -> list[str]:
     return kept or words(name)
 
 
+@lru_cache(maxsize=65536)
 def email_normal(email: str) -> str:
     """Lower-cased email without a "+tag" in the local part."""
     email = (email or "").strip().casefold()
@@ -75,6 +78,7 @@ def email_normal(email: str) -> str:
     return f"{local.split('+', 1)[0]}@{domain}"
 
 
+@lru_cache(maxsize=65536)
 def email_local(email: str) -> str:
     """The local part, without dots and tags: catches the same person at another provider."""
     normal = email_normal(email)
@@ -85,6 +89,7 @@ def digits(text: str) -> str:
     return "".join(ch for ch in text or "" if ch.isdigit())
 
 
+@lru_cache(maxsize=65536)
 def phone_e164(number: str, region: str) -> str | None:
     """The number in E.164 (+15550102030), read in `region` when it has no country code;
     None when it cannot be a phone number."""
@@ -97,6 +102,7 @@ def phone_e164(number: str, region: str) -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=65536)
 def phone_national_digits(e164: str) -> str:
     """The national significant number of an E.164 number: what people type without +1."""
     try:
@@ -125,6 +131,7 @@ _SOUND = {
 }
 
 
+@lru_cache(maxsize=65536)
 def sound(word: str) -> str:
     letters = [ch for ch in fold(word) if ch.isalpha()]
     if not letters:

@@ -199,6 +199,7 @@ def client_create(actor: Membership, data: ClientInput, *, allow_duplicate: bool
     if data.tags:
         _tags_set(actor, client, data.tags)
     client_index_refresh(client)
+    _duplicate_pairs_refresh(client)
     events.client_created_event(actor=actor, client=client)
     return client
 
@@ -251,6 +252,7 @@ def client_update(actor: Membership, client: Client, data: ClientInput) -> Clien
     client.full_clean(exclude=["company", "created_by", "sort_key", "merged_into"])
     client.save()
     client_index_refresh(client)
+    _duplicate_pairs_refresh(client)
     events.client_updated_event(actor=actor, client=client, changes=changes)
     return client
 
@@ -366,6 +368,8 @@ def contact_update(actor: Membership, contact: Contact, values: dict) -> Contact
     require(actor, Action.EDIT_RECORDS, contact)
     for name, value in _contact_values(actor, values).items():
         setattr(contact, name, value)
+    if not (contact.first_name or contact.last_name or contact.email):
+        raise ValidationError({"first_name": [_("Enter a name or an email.")]})
     contact.full_clean(exclude=["company", "client"])
     contact.save()
     client_index_refresh(contact.client)
@@ -511,7 +515,7 @@ def note_create(
             )
     note = Note(company_id=client.company_id, client=client, text=text, created_by=actor.user)
     note.visibility = visibility
-    note.full_clean(exclude=["company", "client", "created_by"])
+    note.full_clean(exclude=["company", "client", "created_by", "text"])  # a file alone is a note
     note.save()
     for upload in files:
         NoteFile.objects.create(
@@ -534,3 +538,10 @@ def note_archive(actor: Membership, note: Note) -> Note:
         note.save(update_fields=["archived_at"])
         events.note_event(actor=actor, note=note, verb=events.Verb.NOTE_ARCHIVED)
     return note
+
+
+def _duplicate_pairs_refresh(client: Client) -> None:
+    # Imported here: merging builds on this module.
+    from crewdesk.clients.merging import duplicate_pairs_refresh_for
+
+    duplicate_pairs_refresh_for(client)

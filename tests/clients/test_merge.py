@@ -1,0 +1,624 @@
+"""Merging duplicate clients moves everything to the survivor and loses nothing; suspected pairs
+are kept current and reviewed on their own page."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from crewdesk.clients import merging, selectors, services
+from crewdesk.clients.indexing import client_index_refresh
+from crewdesk.clients.models import (
+    Client,
+    ClientPhone,
+    Contact,
+    DuplicatePair,
+    Note,
+    NoteFile,
+    Notice,
+    Reminder,
+    Tag,
+)
+from crewdesk.clients.services import ClientInput
+from crewdesk.core.models import Activity
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def ann(make_client):
+    return make_client(
+        first_name="Ann",
+        last_name="Lee",
+        email="ann@example.com",
+        phones=[("mobile", "+1 415 555 0101")],
+        street="1 Main St",
+        city="Springfield",
+        postal_code="62701",
+        tags=["VIP"],
+    )
+
+
+@pytest.fixture
+def anne(make_client):
+    return make_client(
+        first_name="Anne",
+        last_name="Lee",
+        email="anne.lee@work.example",
+        phones=[("work", "+1 415 555 0102"), ("mobile", "+1 415 555 0101")],
+        street="9 Oak Ave",
+        city="Shelbyville",
+        postal_code="62565",
+        notes="Gate code 1234",
+        tags=["VIP", "Airbnb"],
+    )
+
+
+def _fill(owner, client, label):
+    """One of every record a client has, so a merge has something to move."""
+    services.contact_create(owner, client, {"first_name": f"{label} contact", "is_primary": True})
+    services.contact_create(owner, client, {"first_name": f"{label} second"})
+    services.note_create(
+        owner,
+        client,
+        text=f"{label} note",
+        files=[SimpleUploadedFile(f"{label}.txt", b"hello", content_type="text/plain")],
+    )
+    services.reminder_create(owner, client, text=f"call {label}", due_on=date(2030, 1, 1))
+    services.notice_create(owner, client, f"{label} pays late")
+
+
+def _counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Client, Contact, Note, NoteFile, Reminder, Notice)
+    }
+
+
+# --- the merge service ---
+
+
+def test_merge_moves_every_record_to_the_survivor(owner, customer, make_client, ann, anne):
+    _fill(owner, ann, "ann")
+    _fill(owner, anne, "anne")
+    customer.client = anne
+    customer.save()
+    child = make_client(first_name="Kid", last_name="Lee", email="kid@example.com")
+    child.parent, child.referred_by = anne, anne
+    child.save()
+    ann_primary = Contact.objects.get(client=ann, is_primary=True)
+
+    merging.client_merge(owner, ann, [anne], {})
+
+    ann.refresh_from_db()
+    anne.refresh_from_db()
+    assert Contact.objects.filter(client=ann).count() == 4
+    assert list(Contact.objects.filter(client=ann, is_primary=True)) == [ann_primary]
+    assert Note.objects.filter(client=ann).count() == 2
+    assert NoteFile.objects.filter(note__client=ann).count() == 2
+    assert sorted(services.client_tag_names(ann)) == ["Airbnb", "VIP"]
+    assert Reminder.objects.filter(client=ann).count() == 2
+    assert Notice.objects.filter(client=ann).count() == 2
+    customer.refresh_from_db()
+    assert customer.client == ann
+    child.refresh_from_db()
+    assert child.parent == ann and child.referred_by == ann
+    assert anne.merged_into == ann and anne.archived_at is not None
+    assert not Contact.objects.filter(client=anne).exists()
+    # The merged-away client keeps its own details.
+    assert anne.email == "anne.lee@work.example" and anne.notes == "Gate code 1234"
+    assert ClientPhone.objects.filter(client=anne).count() == 2
+
+
+def test_merge_applies_the_chosen_values(owner, ann, anne):
+    merging.client_merge(
+        owner,
+        ann,
+        [anne],
+        {"first_name": anne.pk, "email": anne.pk, "address": anne.pk, "phones": "all"},
+    )
+    ann.refresh_from_db()
+    assert ann.first_name == "Anne" and ann.last_name == "Lee"
+    assert ann.email == "anne.lee@work.example"
+    assert (ann.street, ann.city, ann.postal_code) == ("9 Oak Ave", "Shelbyville", "62565")
+    # The union of the numbers, the survivor's first, each number once.
+    assert [p.number for p in ann.phones.all()] == ["+14155550101", "+14155550102"]
+    assert ann.notes == ""  # not chosen: the survivor's value stays
+
+
+def test_merge_can_take_one_clients_phones_and_every_note_text(owner, make_client, ann, anne):
+    ann.notes = "Has a dog"
+    ann.save()
+    merging.client_merge(owner, ann, [anne], {"phones": anne.pk, "notes": "all"})
+    ann.refresh_from_db()
+    assert [p.number for p in ann.phones.all()] == ["+14155550102", "+14155550101"]
+    assert ann.notes == "Has a dog\n\nGate code 1234"
+
+
+def test_merge_of_three_clients(owner, make_client, ann, anne):
+    third = make_client(first_name="A.", last_name="Lee", email="a.lee@example.org")
+    _fill(owner, anne, "anne")
+    _fill(owner, third, "third")
+    merging.client_merge(owner, ann, [anne, third], {"email": third.pk})
+    ann.refresh_from_db()
+    assert ann.email == "a.lee@example.org"
+    assert Contact.objects.filter(client=ann).count() == 4
+    assert Contact.objects.filter(client=ann, is_primary=True).count() == 1
+    assert Note.objects.filter(client=ann).count() == 2
+    assert set(Client.objects.filter(merged_into=ann)) == {anne, third}
+    activities = Activity.objects.filter(verb="client.merged", target_id=ann.pk)
+    assert sorted(a.data["merged_id"] for a in activities) == sorted([anne.pk, third.pk])
+
+
+def test_the_chosen_clients_primary_contact_stays_primary(owner, ann, anne):
+    _fill(owner, ann, "ann")
+    _fill(owner, anne, "anne")
+    anne_primary = Contact.objects.get(client=anne, is_primary=True)
+    merging.client_merge(owner, ann, [anne], {"primary_contact": anne.pk})
+    assert list(Contact.objects.filter(client=ann, is_primary=True)) == [anne_primary]
+
+
+def test_merge_is_in_the_activity_log_with_before_and_after(owner, ann, anne):
+    _fill(owner, anne, "anne")
+    merging.client_merge(owner, ann, [anne], {"email": anne.pk})
+    activity = Activity.objects.get(verb="client.merged")
+    assert activity.target == ann and activity.actor == owner.user
+    assert activity.data["name"] == "Ann Lee" and activity.data["merged"] == "Anne Lee"
+    assert activity.data["merged_id"] == anne.pk
+    assert activity.data["before"]["email"] == "ann@example.com"
+    assert activity.data["after"]["email"] == "anne.lee@work.example"
+    assert activity.data["after"]["tags"] == ["Airbnb", "VIP"]
+    assert activity.data["moved"]["contacts"] == 2
+    assert activity.data["moved"]["notes"] == 1 and activity.data["moved"]["reminders"] == 1
+
+
+def test_search_finds_the_survivor_by_the_merged_clients_email_and_phone(owner, ann, anne):
+    merging.client_merge(owner, ann, [anne], {})
+    for search in ("anne.lee@work.example", "415 555 0102"):
+        page = selectors.client_page(owner, selectors.ClientFilters(search=search))
+        assert [c.pk for c in page.clients] == [ann.pk], search
+
+
+def test_a_merged_clients_id_still_resolves(owner, ann, anne):
+    merging.client_merge(owner, ann, [anne], {})
+    found = selectors.client_get(owner, anne.pk)
+    assert found.merged_into == ann
+    # ... and it is no longer listed.
+    listed = selectors.client_page(owner, selectors.ClientFilters(archived="all")).clients
+    assert anne.pk not in [c.pk for c in listed]
+
+
+def test_a_merge_loses_nothing(owner, customer, make_client, ann, anne):
+    _fill(owner, ann, "ann")
+    _fill(owner, anne, "anne")
+    before = _counts()
+    tags_before = set(services.client_tag_names(ann)) | set(services.client_tag_names(anne))
+    phones_before = set(ClientPhone.objects.values_list("number", flat=True))
+    merging.client_merge(owner, ann, [anne], {"phones": ann.pk})
+    assert _counts() == before
+    assert set(services.client_tag_names(ann)) == tags_before
+    assert Tag.objects.count() == 2
+    assert set(ClientPhone.objects.values_list("number", flat=True)) == phones_before
+
+
+def test_another_companys_client_cannot_be_merged(owner, outsider, make_client, ann):
+    theirs = make_client(actor=outsider, first_name="Ann", last_name="Lee", email="a@b.example")
+    with pytest.raises(PermissionDenied):
+        merging.client_merge(owner, ann, [theirs], {})
+    with pytest.raises(PermissionDenied):
+        merging.client_merge(outsider, theirs, [ann], {})
+    theirs.refresh_from_db()
+    ann.refresh_from_db()
+    assert theirs.merged_into is None and ann.merged_into is None
+
+
+@pytest.mark.parametrize("role", ["employee", "customer"])
+def test_employee_and_customer_cannot_merge(request, role, ann, anne):
+    member = request.getfixturevalue(role)
+    with pytest.raises(PermissionDenied):
+        merging.client_merge(member, ann, [anne], {})
+    assert not Client.objects.filter(merged_into__isnull=False).exists()
+
+
+def test_a_merged_client_cannot_be_merged_again(owner, make_client, ann, anne):
+    third = make_client(first_name="Al", last_name="Lee", email="al@example.com")
+    merging.client_merge(owner, ann, [anne], {})
+    anne.refresh_from_db()
+    with pytest.raises(ValidationError, match="already merged"):
+        merging.client_merge(owner, third, [anne], {})
+    with pytest.raises(ValidationError, match="already merged"):
+        merging.client_merge(owner, anne, [third], {})
+    third.refresh_from_db()
+    assert third.merged_into is None and not Activity.objects.filter(target_id=third.pk).filter(
+        verb="client.merged"
+    )
+
+
+def test_bad_selections_are_refused_and_change_nothing(owner, make_client, ann, anne):
+    stranger = make_client(first_name="Zed", last_name="Zulu", email="zed@example.com")
+    with pytest.raises(ValidationError):
+        merging.client_merge(owner, ann, [ann], {})
+    with pytest.raises(ValidationError):
+        merging.client_merge(owner, ann, [], {})
+    with pytest.raises(ValidationError) as raised:
+        merging.client_merge(owner, ann, [anne], {"email": stranger.pk})
+    assert "email" in raised.value.message_dict
+    with pytest.raises(ValidationError) as raised:
+        merging.client_merge(owner, ann, [anne], {"password": ann.pk})
+    assert "password" in raised.value.message_dict
+    assert not Client.objects.filter(merged_into__isnull=False).exists()
+
+
+def test_a_merge_that_leaves_no_way_to_reach_the_client_is_refused(owner, make_client):
+    by_email = make_client(first_name="Bo", last_name="Ray", email="bo@example.com")
+    by_phone = make_client(first_name="Bo", last_name="Ray", phones=[("mobile", "4155550177")])
+    with pytest.raises(ValidationError) as raised:
+        merging.client_merge(owner, by_email, [by_phone], {"email": by_phone.pk})
+    assert "email" in raised.value.message_dict
+    by_phone.refresh_from_db()
+    assert by_phone.merged_into is None
+    assert Contact.objects.count() == 0 and by_email.email == "bo@example.com"
+
+
+def test_pointers_between_merged_clients_never_point_to_themselves(owner, ann, anne):
+    ann.parent = anne
+    ann.save()
+    merging.client_merge(owner, ann, [anne], {})
+    ann.refresh_from_db()
+    assert ann.parent is None
+
+
+def test_relations_of_later_apps_are_found_but_history_and_index_rows_are_not(db):
+    for relation in merging._other_relations():
+        model = relation.related_model
+        assert not model.__name__.startswith("Historical")
+        assert model._meta.app_label != "clients" or model.__name__ not in (
+            "ClientToken",
+            "ClientMatchKey",
+            "DuplicatePair",
+            "ClientPhone",
+        )
+
+
+# --- suspected pairs ---
+
+
+def test_creating_a_lookalike_client_records_a_pair(owner, make_client):
+    john = make_client(first_name="John", last_name="Smith", email="john@example.com")
+    jon = make_client(first_name="Jon", last_name="Smith", email="john@example.com")
+    pair = DuplicatePair.objects.get()
+    assert (pair.client_a_id, pair.client_b_id) == (john.pk, jon.pk)
+    assert pair.score >= 70 and "same email" in pair.reasons
+    assert pair.company_id == owner.company_id
+
+
+def test_a_pair_goes_when_the_clients_no_longer_look_alike(owner, make_client):
+    make_client(first_name="John", last_name="Smith", email="john@example.com")
+    jon = make_client(first_name="Jon", last_name="Smith", email="john@example.com")
+    services.client_update(
+        owner,
+        jon,
+        ClientInput(fields={"first_name": "Maria", "last_name": "Garcia", "email": "m@g.example"}),
+    )
+    assert not DuplicatePair.objects.exists()
+
+
+def test_a_dismissed_pair_stays_dismissed(owner, make_client):
+    make_client(first_name="John", last_name="Smith", email="john@example.com")
+    jon = make_client(first_name="Jon", last_name="Smith", email="john@example.com")
+    pair = DuplicatePair.objects.get()
+    merging.duplicate_pair_dismiss(owner, pair)
+    assert pair.dismissed_by == owner.user
+    services.client_update(owner, jon, ClientInput(fields={"first_name": "Johnny"}))
+    merging.duplicate_pairs_rebuild(owner.company_id)
+    pair.refresh_from_db()
+    assert pair.dismissed_at is not None
+    assert not merging.duplicate_pairs_open(owner).exists()
+
+
+@pytest.mark.parametrize("role", ["employee", "customer"])
+def test_only_office_and_owner_dismiss_pairs(request, role, make_client):
+    make_client(first_name="John", last_name="Smith", email="john@example.com")
+    make_client(first_name="Jon", last_name="Smith", email="john@example.com")
+    with pytest.raises(PermissionDenied):
+        merging.duplicate_pair_dismiss(request.getfixturevalue(role), DuplicatePair.objects.get())
+
+
+def _people(make_client, actor=None):
+    """Clients with lookalikes of several kinds among strangers."""
+    rows = [
+        ("John", "Smith", "john@example.com", "4155550001"),
+        ("Jhon", "Smtih", "jsmith@other.example", "(415) 555-0001"),
+        ("Maria", "Garcia", "maria@example.com", "4155550003"),
+        ("Maria", "Garcia", "mgarcia@example.net", "4155550003"),
+        ("Wei", "Li", "wei@example.com", "4155550005"),
+        ("Li", "Wei", "wei@example.com", "4155550006"),
+        ("Olga", "Petrova", "olga@example.com", "4155550007"),
+        ("Kwame", "Mensah", "kwame@example.com", "4155550008"),
+        ("Sofia", "Rossi", "sofia@example.com", "4155550009"),
+    ]
+    return [
+        make_client(actor=actor, first_name=f, last_name=la, email=e, phones=[("mobile", p)])
+        for f, la, e, p in rows
+    ]
+
+
+def _pair_set(company_id):
+    return set(
+        DuplicatePair.objects.filter(company_id=company_id).values_list(
+            "client_a_id", "client_b_id", "score"
+        )
+    )
+
+
+def test_the_full_scan_finds_the_same_pairs_as_saving_each_client(owner, outsider, make_client):
+    _people(make_client)
+    _people(make_client, actor=outsider)
+    on_save = _pair_set(owner.company_id)
+    assert len(on_save) >= 3
+    DuplicatePair.objects.filter(company_id=owner.company_id).delete()
+    outsiders = _pair_set(outsider.company_id)
+
+    calls = []
+    found = merging.duplicate_pairs_rebuild(
+        owner.company_id, progress=lambda done, total: calls.append((done, total))
+    )
+    assert found == len(on_save)
+    assert _pair_set(owner.company_id) == on_save
+    assert _pair_set(outsider.company_id) == outsiders  # another company is left alone
+    assert calls[-1] == (9, 9)
+
+
+def test_the_full_scan_drops_pairs_that_no_longer_qualify(owner, make_client):
+    a, b = _people(make_client)[:2]
+    stale, _created = DuplicatePair.objects.update_or_create(
+        company_id=owner.company_id,
+        client_a_id=min(a.pk, b.pk),
+        client_b_id=max(a.pk, b.pk),
+        defaults={"score": 99},
+    )
+    Client.objects.filter(pk=b.pk).update(first_name="Zed", last_name="Quux", email="z@q.example")
+    ClientPhone.objects.filter(client=b).update(number="+14155559999")
+    client_index_refresh(Client.objects.get(pk=b.pk))
+    merging.duplicate_pairs_rebuild(owner.company_id)
+    assert not DuplicatePair.objects.filter(pk=stale.pk).exists()
+
+
+def test_the_full_scan_reads_match_keys_in_chunks(owner, make_client, monkeypatch):
+    """Queries grow with the number of chunks, not with the number of clients."""
+    _people(make_client)
+    monkeypatch.setattr(merging, "REBUILD_CHUNK", 3)
+    with CaptureQueriesContext(connection) as three_per_chunk:
+        merging.duplicate_pairs_rebuild(owner.company_id)
+    monkeypatch.setattr(merging, "REBUILD_CHUNK", 1000)
+    with CaptureQueriesContext(connection) as one_chunk:
+        merging.duplicate_pairs_rebuild(owner.company_id)
+    assert len(one_chunk) <= 12
+    assert len(three_per_chunk) <= 3 * len(one_chunk)
+
+
+def test_the_find_duplicates_command_reports_the_pairs(owner, make_client, capsys):
+    _people(make_client)
+    DuplicatePair.objects.all().delete()
+    call_command("find_duplicates", "--company", "acme")
+    out = capsys.readouterr().out
+    count = DuplicatePair.objects.filter(dismissed_at__isnull=True).count()
+    assert count >= 3 and f"Acme Cleaning: {count} suspected duplicate pairs" in out
+
+
+def test_the_command_refuses_an_unknown_company(db):
+    with pytest.raises(CommandError):
+        call_command("find_duplicates", "--company", "nope")
+
+
+def test_merge_keeps_pairs_with_third_clients_and_drops_the_merged_pair(owner, make_client):
+    john = make_client(first_name="John", last_name="Smith", email="john@example.com")
+    jon = make_client(first_name="Jon", last_name="Smith", email="john@example.com")
+    johnny = make_client(first_name="Johnny", last_name="Smith", email="john@example.com")
+    assert DuplicatePair.objects.count() == 3
+    merging.client_merge(owner, john, [jon], {})
+    pairs = {(p.client_a_id, p.client_b_id) for p in DuplicatePair.objects.all()}
+    assert pairs == {(john.pk, johnny.pk)}
+
+
+# --- pages ---
+
+
+def _pair(make_client, actor=None, n=0):
+    make_client(actor=actor, first_name="John", last_name=f"Smith{n}", email=f"j{n}@example.com")
+    make_client(actor=actor, first_name="Jon", last_name=f"Smith{n}", email=f"j{n}@example.com")
+    return DuplicatePair.objects.latest("id")
+
+
+def test_the_duplicates_page_lists_pairs_best_first(client_as, office, make_client):
+    weak = _pair(make_client, n=1)
+    strong = _pair(make_client, n=2)
+    DuplicatePair.objects.filter(pk=weak.pk).update(score=71)
+    DuplicatePair.objects.filter(pk=strong.pk).update(score=98)
+    response = client_as(office).get(reverse("clients:duplicates"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index("Smith2") < html.index("Smith1")
+    assert "same email" in html and "Compare & merge" in html and "Not a duplicate" in html
+    assert f"ids={strong.client_a_id}&amp;ids={strong.client_b_id}" in html
+
+
+def test_the_duplicates_page_shows_only_the_companys_pairs(client_as, outsider, make_client):
+    _pair(make_client, n=7)
+    response = client_as(outsider).get(reverse("clients:duplicates"))
+    assert response.status_code == 200
+    assert "Smith7" not in response.content.decode()
+
+
+def test_the_duplicates_page_query_count_does_not_grow_with_pairs(
+    client_as, office, make_client, django_assert_max_num_queries
+):
+    for n in range(3):
+        _pair(make_client, n=n)
+    browser = client_as(office)
+    browser.get(reverse("clients:duplicates"))
+    with CaptureQueriesContext(connection) as few:
+        browser.get(reverse("clients:duplicates"))
+    for n in range(3, 30):
+        _pair(make_client, n=n)
+    with django_assert_max_num_queries(len(few)):
+        response = browser.get(reverse("clients:duplicates"))
+    assert response.content.decode().count('name="page"') == 25
+
+
+def test_not_a_duplicate_dismisses_the_pair(client_as, office, make_client):
+    pair = _pair(make_client)
+    response = client_as(office).post(reverse("clients:duplicate_dismiss", args=[pair.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("clients:duplicates")
+    pair.refresh_from_db()
+    assert pair.dismissed_at is not None and pair.dismissed_by == office.user
+
+
+def test_another_companys_pair_is_not_found(client_as, outsider, make_client):
+    pair = _pair(make_client)
+    response = client_as(outsider).post(reverse("clients:duplicate_dismiss", args=[pair.pk]))
+    assert response.status_code == 404
+    pair.refresh_from_db()
+    assert pair.dismissed_at is None
+
+
+def _merge_url(*clients, **extra):
+    query = "&".join(f"ids={c.pk}" for c in clients)
+    query += "".join(f"&{k}={v}" for k, v in extra.items())
+    return f"{reverse('clients:merge')}?{query}"
+
+
+@pytest.mark.parametrize(
+    "url_of",
+    [
+        lambda pair, a, b: reverse("clients:duplicates"),
+        lambda pair, a, b: reverse("clients:duplicate_dismiss", args=[pair.pk]),
+        lambda pair, a, b: _merge_url(a, b),
+    ],
+    ids=["duplicates", "dismiss", "merge"],
+)
+def test_pages_need_an_office_member(client, client_as, employee, customer, make_client, url_of):
+    pair = _pair(make_client)
+    url = url_of(pair, pair.client_a, pair.client_b)
+    method = "post" if "dismiss" in url else "get"
+    anonymous = getattr(client, method)(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/login/")
+    for member in (employee, customer):
+        assert getattr(client_as(member), method)(url).status_code == 403
+        if method == "get":
+            assert client_as(member).post(url).status_code == 403
+    pair.refresh_from_db()
+    assert pair.dismissed_at is None
+
+
+def test_the_merge_page_compares_the_clients(client_as, office, ann, anne):
+    _fill(office, anne, "anne")
+    response = client_as(office).get(_merge_url(ann, anne))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Keep Ann Lee" in html and "Keep Anne Lee" in html
+    assert 'name="survivor"' in html and f'value="{ann.pk}" checked' in html
+    assert 'name="choice_email"' in html and 'name="choice_phones"' in html
+    assert 'value="all" checked' in html  # phones keep every number by default
+    assert "What moves to the client you keep" in html
+    assert 'data-summary-kind="contacts"' in html and 'data-summary-kind="notes"' in html
+
+
+def test_the_merge_page_of_another_companys_clients_is_not_found(
+    client_as, owner, outsider, make_client, ann, anne
+):
+    theirs = make_client(actor=outsider, first_name="Ann", last_name="Lee", email="x@y.example")
+    assert client_as(outsider).get(_merge_url(ann, anne)).status_code == 404
+    assert client_as(owner).get(_merge_url(ann, theirs)).status_code == 404
+    response = client_as(owner).post(_merge_url(ann, theirs), {"survivor": ann.pk})
+    assert response.status_code == 404
+    assert not Client.objects.filter(merged_into__isnull=False).exists()
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("ids={a}", "at least two"),
+        ("", "at least two"),
+        ("ids={a}&ids=abc", "not given as client numbers"),
+    ],
+)
+def test_the_merge_page_explains_a_bad_selection(client_as, office, ann, query, message):
+    response = client_as(office).get(f"{reverse('clients:merge')}?{query.format(a=ann.pk)}")
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_the_merge_page_refuses_a_merged_client(client_as, office, ann, anne):
+    merging.client_merge(office, ann, [anne], {})
+    response = client_as(office).get(_merge_url(ann, anne))
+    assert response.status_code == 400
+    assert "was already merged into" in response.content.decode()
+
+
+def test_merging_from_the_page(client_as, office, ann, anne):
+    _fill(office, anne, "anne")
+    browser = client_as(office)
+    response = browser.post(
+        _merge_url(ann, anne),
+        {
+            "survivor": anne.pk,
+            "choice_first_name": anne.pk,
+            "choice_email": ann.pk,
+            "choice_phones": "all",
+            "choice_address": anne.pk,
+            "choice_notes": anne.pk,
+            "choice_primary_contact": anne.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/app/clients/{anne.pk}/"
+    anne.refresh_from_db()
+    ann.refresh_from_db()
+    assert ann.merged_into == anne and anne.first_name == "Anne"
+    assert anne.email == "ann@example.com" and anne.city == "Shelbyville"
+    follow = browser.get(reverse("clients:duplicates"))
+    assert "Merged Ann Lee into Anne Lee." in follow.content.decode()
+
+
+def test_a_refused_merge_keeps_the_choices_and_says_why(client_as, office, make_client):
+    by_email = make_client(first_name="Bo", last_name="Ray", email="bo@example.com")
+    by_phone = make_client(first_name="Bo", last_name="Ray", phones=[("mobile", "4155550177")])
+    response = client_as(office).post(
+        _merge_url(by_email, by_phone),
+        {"survivor": by_phone.pk, "choice_email": by_phone.pk, "choice_phones": by_email.pk},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "at least one way to reach the client" in html
+    assert f'value="{by_phone.pk}" checked' in html and 'aria-invalid="true"' in html
+    assert not Client.objects.filter(merged_into__isnull=False).exists()
+
+
+def test_a_missing_choice_is_a_form_error(client_as, office, ann, anne):
+    response = client_as(office).post(_merge_url(ann, anne), {"survivor": ann.pk})
+    assert response.status_code == 400
+    assert "Choose which value to keep." in response.content.decode()
+    assert not Client.objects.filter(merged_into__isnull=False).exists()
+
+
+def test_the_merge_page_query_count_does_not_grow_with_records(
+    client_as, office, ann, anne, django_assert_max_num_queries
+):
+    _fill(office, anne, "anne")
+    browser = client_as(office)
+    browser.get(_merge_url(ann, anne))
+    with CaptureQueriesContext(connection) as few:
+        browser.get(_merge_url(ann, anne))
+    for n in range(10):
+        _fill(office, ann, f"more{n}")
+    with django_assert_max_num_queries(len(few)):
+        assert browser.get(_merge_url(ann, anne)).status_code == 200
