@@ -406,8 +406,10 @@ def test_openapi_declares_bearer_auth_and_error_responses(openapi):
     }
     for path, method, op in operations:
         assert op.get("security"), (path, method)
-        expected = {"200", "401"} if path == f"{API}/me" else {"200", "401", "403", "404", "422"}
+        expected = {"401"} if path == f"{API}/me" else {"401", "403", "404", "422"}
         assert expected <= set(op["responses"]), (path, method, sorted(op["responses"]))
+        # Reads answer 200, creates 201, deletes 204 (DESIGN §6).
+        assert {"200", "201", "204"} & set(op["responses"]), (path, method)
         for code, response in op["responses"].items():
             if code.startswith(("4", "5")):
                 ref = response["content"]["application/json"]["schema"]["$ref"]
