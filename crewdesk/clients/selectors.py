@@ -108,7 +108,10 @@ def search_terms(text: str, region: str) -> list[str]:
         return [n.email_normal(text)]
     only_digits = n.digits(text)
     if len(only_digits) >= 3 and len(only_digits) >= len(text.replace(" ", "")) - 5:
-        e164 = n.phone_e164(text, region) if len(only_digits) >= 7 else None
+        # With a country code ("+1 555…", "1-555-…") the national digits are what is stored;
+        # shorter runs of digits are a prefix or the last 7 or 4 digits, taken as typed.
+        has_country_code = text.startswith("+") or len(only_digits) > 10
+        e164 = n.phone_e164(text, region) if has_country_code else None
         return [n.phone_national_digits(e164) if e164 else only_digits]
     return [w[:64] for w in n.words(text)]
 
@@ -195,6 +198,21 @@ def _fuzzy_page(
     by_id = {c.id: c for c in _with_list_data(Client.objects.filter(id__in=ids))}
     rows = [by_id[i] for i in ids]
     return ClientPage(rows, len(rows), True, 1, page_size, fuzzy=True)
+
+
+def client_matches(actor: Membership, filters: ClientFilters) -> QuerySet[Client]:
+    """Every client the list shows for these filters, on all its pages (unordered)."""
+    require(actor, Action.VIEW_RECORDS)
+    clients = _filtered(actor, filters)
+    terms = search_terms(filters.search, actor.company.country)
+    if not terms:
+        return clients
+    tokens = _token_matches(actor, terms, clients)
+    if tokens.exists():
+        return clients.filter(id__in=tokens.values("client_id"))
+    # Nothing starts with the search: the list shows typo-tolerant guesses, and so do we.
+    guesses = _fuzzy_page(actor, filters, clients, 50).clients
+    return clients.filter(id__in=[c.id for c in guesses])
 
 
 def client_get(actor: Membership, client_id: int) -> Client:

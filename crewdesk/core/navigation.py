@@ -23,6 +23,7 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem(_("Home"), "core:home", Action.VIEW_OFFICE_APP, "house"),
+    NavItem(_("Clients"), "clients:list", Action.VIEW_RECORDS, "person-lines-fill"),
     NavItem(_("Activity"), "core:activity", Action.VIEW_ACTIVITY, "clock-history"),
     NavItem(_("Team"), "accounts:team", Action.VIEW_TEAM, "people"),
     NavItem(_("Company"), "core:company_settings", Action.MANAGE_COMPANY, "building-gear"),
