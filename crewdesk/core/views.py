@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from crewdesk.accounts.models import Membership
+from crewdesk.clients.selectors import reminders_due_for
 from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import CompanySettingsForm, form_add_service_error
 from crewdesk.core.permissions import Action, can
@@ -20,11 +21,18 @@ from crewdesk.core.selectors import activity_list
 from crewdesk.core.services import company_update
 from crewdesk.notifications.models import Message
 
+DUE_REMINDERS_SHOWN = 10
+
 
 @member_required(Action.VIEW_OFFICE_APP)
 def home(request: HttpRequest) -> HttpResponse:
     membership = request.membership
-    context = {"recent_activity": [], "team_size": None}
+    context = {"recent_activity": [], "team_size": None, "due_reminders": None}
+    if can(membership, Action.VIEW_RECORDS):
+        # One more than shown tells that there are more, without counting them all.
+        due = list(reminders_due_for(membership)[: DUE_REMINDERS_SHOWN + 1])
+        context["due_reminders"] = due[:DUE_REMINDERS_SHOWN]
+        context["more_due_reminders"] = len(due) > DUE_REMINDERS_SHOWN
     if can(membership, Action.VIEW_ACTIVITY):
         context["recent_activity"] = list(activity_list(viewer=membership)[:8])
         context["team_size"] = Membership.objects.filter(
