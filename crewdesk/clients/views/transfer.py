@@ -1,3 +1,262 @@
-"""Client pages: transfer (see urls.py)."""
+"""Client pages: CSV import (upload, column mapping, preview, progress, rejected-rows report)
+and CSV export of the filtered list. Thin: parse, call importing/exporting, render."""
 
-urlpatterns: list = []
+import os
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from crewdesk.clients import exporting, importing, selectors
+from crewdesk.clients.forms import ClientFilterForm
+from crewdesk.clients.models import ClientImport, ImportStatus
+from crewdesk.clients.selectors import Archived, ClientFilters
+from crewdesk.core.decorators import member_required
+from crewdesk.core.forms import form_add_service_error
+from crewdesk.core.permissions import Action
+
+RECENT_IMPORTS = 10
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy(
+            "A client list exported as CSV from Jobber, QuickBooks, a spreadsheet or another "
+            "tool; up to 50 MB. The first row must hold the column names."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > importing.MAX_UPLOAD_BYTES:
+            raise ValidationError(importing.MSG_TOO_BIG)
+        return upload
+
+
+class MappingForm(forms.Form):
+    """One select per CSV column: which client field it fills, or "ignore"."""
+
+    def __init__(self, headers: list[str], mapping: dict, samples: dict, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.headers = headers
+        choices = [(importing.IGNORE, _("Ignore this column"))] + [
+            (str(group), list(fields)) for group, fields in importing.FIELD_GROUPS
+        ]
+        self.columns = []
+        for index, header in enumerate(headers):
+            name = f"column_{index}"
+            self.fields[name] = forms.ChoiceField(
+                label=header,
+                choices=choices,
+                required=False,
+                initial=mapping.get(header, importing.IGNORE),
+            )
+            self.columns.append((self[name], samples.get(header, [])))
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            header: self.cleaned_data.get(f"column_{index}") or importing.IGNORE
+            for index, header in enumerate(self.headers)
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            errors = importing.mapping_errors(self.headers, self.mapping())
+            for header, message in errors.items():
+                target = f"column_{self.headers.index(header)}" if header else None
+                self.add_error(target, message)
+        return cleaned
+
+
+class StartForm(forms.Form):
+    duplicates = forms.ChoiceField(
+        label=gettext_lazy("Likely duplicates"),
+        choices=[
+            ("skip", gettext_lazy("Skip them (recommended)")),
+            ("import", gettext_lazy("Import them too")),
+        ],
+        initial="skip",
+        widget=forms.RadioSelect,
+    )
+
+
+def _import_or_404(request: HttpRequest, import_id: int) -> ClientImport:
+    try:
+        return importing.import_get(request.membership, import_id)
+    except ClientImport.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _status_url(client_import: ClientImport) -> str:
+    return reverse("clients:import_status", args=[client_import.pk])
+
+
+@member_required(Action.EDIT_RECORDS)
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client_import, notes = importing.import_upload(
+                request.membership, form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            for note in notes:
+                messages.warning(request, note)
+            return redirect("clients:import_mapping", client_import.pk)
+    recent = importing.import_list(request.membership)[:RECENT_IMPORTS]
+    return render(request, "clients/import.html", {"form": form, "recent": recent})
+
+
+@member_required(Action.EDIT_RECORDS)
+@require_http_methods(["GET", "POST"])
+def import_mapping(request: HttpRequest, import_id: int) -> HttpResponse:
+    client_import = _import_or_404(request, import_id)
+    if client_import.status not in (ImportStatus.UPLOADED, ImportStatus.PREVIEWED):
+        return redirect(_status_url(client_import))
+    samples = importing.import_samples(client_import)
+    form = MappingForm(client_import.headers, client_import.mapping, samples, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            importing.import_set_mapping(request.membership, client_import, form.mapping())
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            return redirect("clients:import_preview", client_import.pk)
+    return render(request, "clients/import_mapping.html", {"form": form, "import": client_import})
+
+
+@member_required(Action.EDIT_RECORDS)
+@require_GET
+def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
+    client_import = _import_or_404(request, import_id)
+    if client_import.status not in (ImportStatus.UPLOADED, ImportStatus.PREVIEWED):
+        return _go(request, _status_url(client_import))
+    if (
+        client_import.status == ImportStatus.UPLOADED
+        and client_import.total_rows <= importing.SYNC_CHECK_ROWS
+    ):
+        importing.import_check(request.membership, client_import)
+    if client_import.status == ImportStatus.UPLOADED:
+        template = (
+            "clients/_import_checking.html" if request.htmx else "clients/import_checking.html"
+        )
+        return render(request, template, {"import": client_import})
+    if request.htmx:  # the background check is done: show the whole preview
+        return _go(request, request.path)
+    return render(
+        request,
+        "clients/import_preview.html",
+        {
+            "import": client_import,
+            "preview": importing.import_preview(client_import),
+            "start_form": StartForm(),
+        },
+    )
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    """A redirect, also for an htmx poll (which would otherwise swap the page into itself)."""
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@member_required(Action.EDIT_RECORDS)
+@require_POST
+def import_start(request: HttpRequest, import_id: int) -> HttpResponse:
+    client_import = _import_or_404(request, import_id)
+    form = StartForm(request.POST)
+    skip = not form.is_valid() or form.cleaned_data["duplicates"] != "import"
+    try:
+        importing.import_start(request.membership, client_import, skip_duplicates=skip)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("clients:import_preview", client_import.pk)
+    return redirect(_status_url(client_import))
+
+
+@member_required(Action.EDIT_RECORDS)
+@require_GET
+def import_status(request: HttpRequest, import_id: int) -> HttpResponse:
+    client_import = _import_or_404(request, import_id)
+    if client_import.status in (ImportStatus.UPLOADED, ImportStatus.PREVIEWED):
+        return _go(request, reverse("clients:import_preview", args=[client_import.pk]))
+    if request.htmx:
+        context = {"import": client_import, "announce": True}
+        return render(request, "clients/_import_progress.html", context)
+    return render(request, "clients/import_status.html", {"import": client_import})
+
+
+@member_required(Action.EDIT_RECORDS)
+@require_GET
+def import_report(request: HttpRequest, import_id: int) -> FileResponse:
+    client_import = _import_or_404(request, import_id)
+    report = importing.report_file(client_import)
+    if report is None:
+        raise Http404
+    stem = os.path.splitext(client_import.original_name)[0] or "clients"
+    suffix = "rejected" if client_import.status == ImportStatus.DONE else "problems"
+    return FileResponse(
+        report,
+        as_attachment=True,
+        filename=f"{stem}-{suffix}.csv",
+        content_type="text/csv; charset=utf-8",
+    )
+
+
+# The list page's query-string names, and the longer names other links may use.
+_FILTER_ALIASES = {"search": "q", "client_type": "type", "lead_source": "source"}
+
+
+def filters_from_query(request: HttpRequest) -> ClientFilters:
+    """The client list's filters, read from the same query string by the same form."""
+    query = request.GET.copy()
+    for long_name, name in _FILTER_ALIASES.items():
+        if long_name in query and name not in query:
+            query.setlist(name, query.getlist(long_name))
+    actor = request.membership
+    form = ClientFilterForm(query, tags=list(selectors.tags_of_company(actor)))
+    return ClientFilters(
+        search=form.value("q", ""),
+        tags=form.value("tag", []),
+        client_type=form.value("type", ""),
+        lead_source=form.value("source", ""),
+        archived=form.value("archived", Archived.ACTIVE),
+    )
+
+
+@member_required(Action.VIEW_RECORDS)
+@require_GET
+def export(request: HttpRequest) -> StreamingHttpResponse:
+    rows = exporting.export_csv(request.membership, filters_from_query(request))
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    filename = f"clients-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+urlpatterns = [
+    path("import/", import_upload, name="import"),
+    path("import/<int:import_id>/", import_status, name="import_status"),
+    path("import/<int:import_id>/mapping/", import_mapping, name="import_mapping"),
+    path("import/<int:import_id>/preview/", import_preview, name="import_preview"),
+    path("import/<int:import_id>/start/", import_start, name="import_start"),
+    path("import/<int:import_id>/report/", import_report, name="import_report"),
+    path("export/", export, name="export"),
+]

@@ -1,0 +1,776 @@
+"""CSV import of clients: exports of Jobber and QuickBooks map themselves, every row is checked
+with the services' rules and the duplicate check, only good rows are saved (as client_create
+would save them), rejected rows come back as a report, and every page is for the office of the
+company only."""
+
+import csv
+import io
+import random
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from crewdesk.clients import importing
+from crewdesk.clients.duplicates import ClientDraft, candidate_ids
+from crewdesk.clients.indexing import client_match_keys, tokens_for
+from crewdesk.clients.models import (
+    Client,
+    ClientImport,
+    ClientMatchKey,
+    ClientPhone,
+    ClientTag,
+    ClientToken,
+    ImportStatus,
+    Tag,
+)
+from crewdesk.clients.selectors import ClientFilters, client_page
+from crewdesk.clients.services import ClientInput, client_create, duplicates_for_input
+from crewdesk.core.models import Activity
+
+FIXTURES = Path(__file__).parent / "fixtures"
+JOBBER = FIXTURES / "jobber_clients.csv"
+QUICKBOOKS = FIXTURES / "quickbooks_customers.csv"
+
+
+def csv_bytes(rows: list[list[str]], *, encoding: str = "utf-8", delimiter: str = ",") -> bytes:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def upload(actor, content: bytes | Path, name: str = "clients.csv") -> ClientImport:
+    if isinstance(content, Path):
+        content, name = content.read_bytes(), content.name
+    client_import, _notes = importing.import_upload(actor, SimpleUploadedFile(name, content))
+    return client_import
+
+
+@pytest.fixture
+def checked(owner):
+    """upload + check: the import as the preview shows it."""
+
+    def make(content, name="clients.csv", actor=None):
+        client_import = upload(actor or owner, content, name)
+        importing.import_check(actor or owner, client_import)
+        client_import.refresh_from_db()
+        return client_import
+
+    return make
+
+
+@pytest.fixture
+def imported(owner, checked, django_capture_on_commit_callbacks):
+    """upload + check + import (the background task runs in-process)."""
+
+    def make(content, name="clients.csv", actor=None, skip_duplicates=True):
+        client_import = checked(content, name, actor)
+        with django_capture_on_commit_callbacks(execute=True):
+            importing.import_start(actor or owner, client_import, skip_duplicates=skip_duplicates)
+        client_import.refresh_from_db()
+        return client_import
+
+    return make
+
+
+def report_rows(client_import) -> list[list[str]]:
+    with client_import.report.open("rb") as report:
+        return list(csv.reader(io.StringIO(report.read().decode("utf-8-sig"))))
+
+
+# --- recognising exports ---
+
+
+def test_a_jobber_client_export_maps_itself(owner):
+    client_import = upload(owner, JOBBER)
+    assert client_import.total_rows == 6
+    mapping = client_import.mapping
+    assert mapping["First Name"] == "first_name"
+    assert mapping["Last Name"] == "last_name"
+    assert mapping["Company Name"] == "company_name"
+    assert mapping["Display Name"] == "full_name"
+    assert mapping["Email"] == "email"
+    assert mapping["Main Phone"] == "phone:mobile"
+    assert mapping["Mobile Phone"] == "phone:mobile"
+    assert mapping["Work Phone"] == "phone:work"
+    assert mapping["Home Phone"] == "phone:home"
+    assert mapping["Billing Street 1"] == "street"
+    assert mapping["Billing Street 2"] == "street2"
+    assert mapping["Billing City"] == "city"
+    assert mapping["Billing State"] == "region"
+    assert mapping["Billing Zip code"] == "postal_code"
+    assert mapping["Billing Country"] == "country"
+    assert mapping["Tags"] == "tags"
+    assert mapping["Lead Source"] == "lead_source"
+    # The property's address and Jobber's own bookkeeping are not client fields.
+    for ignored in ("J-ID", "Title", "Service Street 1", "Service City", "Created Date"):
+        assert mapping[ignored] == ""
+
+
+def test_a_quickbooks_customer_list_maps_itself_despite_its_bom(owner):
+    client_import = upload(owner, QUICKBOOKS)
+    assert client_import.headers[0] == "Customer"  # the byte-order mark is not in the name
+    assert client_import.mapping == {
+        "Customer": "full_name",
+        "Company": "company_name",
+        "First Name": "first_name",
+        "Last Name": "last_name",
+        "Main Email": "email",
+        "Phone": "phone:mobile",
+        "Mobile": "phone:mobile",
+        "Billing Address Line 1": "street",
+        "Billing Address City": "city",
+        "Billing Address State": "region",
+        "Billing Address Postal Code": "postal_code",
+        "Billing Address Country": "country",
+        "Tax Resale No.": "tax_id",
+        "Open Balance": "",
+        "Notes": "notes",
+    }
+
+
+def test_plain_field_names_and_a_semicolon_delimiter_are_recognised(owner):
+    content = csv_bytes(
+        [
+            ["first_name", "last_name", "email", "postal_code", "client_type"],
+            ["Ann", "Lee", "ann@example.com", "94110", "Residential"],
+        ],
+        delimiter=";",
+    )
+    client_import = upload(owner, content)
+    assert client_import.mapping == {
+        "first_name": "first_name",
+        "last_name": "last_name",
+        "email": "email",
+        "postal_code": "postal_code",
+        "client_type": "client_type",
+    }
+
+
+# --- bad files are refused with a message, and nothing is stored ---
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, importing.MSG_BINARY),
+        (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 200, importing.MSG_SPREADSHEET),
+        (b"Email,Phone\nann@example.com,555 0100\n", "We found no name column"),
+        (b"", "file is empty"),
+        (b"First Name,Last Name,Email\n", importing.MSG_NO_ROWS),
+    ],
+    ids=["binary", "spreadsheet", "no-name-column", "empty", "headers-only"],
+)
+def test_a_file_that_is_not_a_client_list_is_refused_on_the_page(
+    client_as, office, content, message
+):
+    response = client_as(office).post(
+        reverse("clients:import"), {"file": SimpleUploadedFile("clients.csv", content)}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert str(message)[:40] in page.replace("&#x27;", "'").replace("&quot;", '"')
+    assert 'aria-invalid="true"' in page
+    assert not ClientImport.objects.exists()
+
+
+def test_a_windows_1252_file_is_read_with_a_note(client_as, office):
+    content = csv_bytes(
+        [["First Name", "Last Name", "Email"], ["José", "Muñoz", "jose@example.com"]],
+        encoding="cp1252",
+    )
+    response = client_as(office).post(
+        reverse("clients:import"),
+        {"file": SimpleUploadedFile("clients.csv", content)},
+        follow=True,
+    )
+    assert "Windows-1252" in response.content.decode()
+    client_import = ClientImport.objects.get()
+    assert importing.import_samples(client_import)["First Name"] == ["José"]
+
+
+def test_a_utf16_file_with_a_bom_is_read(owner, checked):
+    content = "First Name\tLast Name\tEmail\nZoë\tÑúñez\tzoe@example.com\n".encode("utf-16")
+    client_import = checked(content)
+    assert client_import.mapping["Last Name"] == "last_name"
+    assert importing.import_preview(client_import).good == 1
+
+
+def test_a_file_over_50_mb_is_refused(owner, monkeypatch):
+    monkeypatch.setattr(importing, "MAX_UPLOAD_BYTES", 10)
+    with pytest.raises(importing.ValidationError) as refused:
+        upload(owner, b"First Name,Email\nAnn,ann@example.com\n")
+    assert refused.value.messages == [str(importing.MSG_TOO_BIG)]
+
+
+def test_unbalanced_quotes_do_not_crash(owner, checked):
+    client_import = checked(b'First Name,Email\n"Ann,ann@example.com\nBob,bob@example.com\n')
+    assert client_import.status == ImportStatus.PREVIEWED  # read as one long cell; checked
+
+
+# --- the mapping step ---
+
+
+def test_the_mapping_page_shows_the_guess_and_saves_an_edit(client_as, office):
+    client_import = upload(office, JOBBER)
+    web = client_as(office)
+    url = reverse("clients:import_mapping", args=[client_import.pk])
+    page = web.get(url).content.decode()
+    email_column = client_import.headers.index("Email")
+    assert f'name="column_{email_column}"' in page
+    assert '<option value="email" selected>' in page
+    assert "maria.gonzalez@example.com" in page  # sample values beside each column
+
+    data = {f"column_{i}": client_import.mapping[h] for i, h in enumerate(client_import.headers)}
+    data[f"column_{client_import.headers.index('Work Phone')}"] = "phone:other"
+    data[f"column_{client_import.headers.index('Lead Source')}"] = ""
+    response = web.post(url, data)
+    assert response.status_code == 302
+    assert response.url == reverse("clients:import_preview", args=[client_import.pk])
+    client_import.refresh_from_db()
+    assert client_import.mapping["Work Phone"] == "phone:other"
+    assert client_import.mapping["Lead Source"] == ""
+    assert client_import.status == ImportStatus.PREVIEWED  # a small file is checked at once
+
+
+def test_a_mapping_without_a_name_column_is_refused(client_as, office):
+    client_import = upload(office, QUICKBOOKS)
+    data = {f"column_{i}": "" for i in range(len(client_import.headers))}
+    data["column_4"] = "email"
+    response = client_as(office).post(
+        reverse("clients:import_mapping", args=[client_import.pk]), data
+    )
+    assert response.status_code == 200
+    assert str(importing.MSG_MAPPING_NO_NAME) in response.content.decode()
+    client_import.refresh_from_db()
+    assert client_import.mapping["Customer"] == "full_name"  # unchanged
+
+
+def test_one_field_from_two_columns_is_refused_on_the_second(client_as, office):
+    client_import = upload(office, QUICKBOOKS)
+    data = {f"column_{i}": client_import.mapping[h] for i, h in enumerate(client_import.headers)}
+    data["column_13"] = "email"  # "Open Balance" as a second email column
+    response = client_as(office).post(
+        reverse("clients:import_mapping", args=[client_import.pk]), data
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="id_column_13-error"' in page and "Main Email" in page
+
+
+def test_tags_split_on_commas_and_semicolons_and_phone_columns_keep_their_kind(imported, owner):
+    imported(JOBBER)
+    sunrise = Client.objects.get(company_name="Sunrise Rentals LLC")
+    assert sunrise.kind == "company"
+    assert sorted(ct.tag.name for ct in sunrise.client_tags.all()) == ["Airbnb", "Net 30"]
+    assert [(p.kind, p.number) for p in sunrise.phones.all()] == [
+        ("mobile", "+14155550102"),
+        ("work", "+14155550199"),
+    ]
+    maria = Client.objects.get(email="maria.gonzalez@example.com")
+    # Jobber repeats the main phone as the mobile one: stored once.
+    assert [(p.kind, p.number) for p in maria.phones.all()] == [("mobile", "+14155550101")]
+    assert sorted(ct.tag.name for ct in maria.client_tags.all()) == ["Airbnb", "VIP"]
+    # Tags are company-wide: "Airbnb" exists once although two rows name it.
+    assert Tag.objects.filter(company=owner.company, name="Airbnb").count() == 1
+
+
+# --- the preview ---
+
+
+def test_the_preview_counts_good_bad_and_duplicate_rows_with_reasons(client_as, office, checked):
+    client_import = checked(JOBBER, actor=office)
+    preview = importing.import_preview(client_import)
+    assert (preview.rows, preview.good, preview.with_errors, preview.duplicates) == (6, 3, 2, 1)
+    by_row = {p["row"]: p for p in preview.problems}
+    assert by_row[5]["errors"] == ["Email: Enter a valid email address."]
+    assert "at least one way to reach" in by_row[6]["errors"][0]
+    assert by_row[7]["duplicate"] == "Same email as row 2 of this file."
+
+    page = client_as(office).get(reverse("clients:import_preview", args=[client_import.pk]))
+    html = page.content.decode()
+    assert 'id="count-good">3<' in html and 'id="count-errors">2<' in html
+    assert 'id="count-duplicates">1<' in html
+    assert "Enter a valid email address." in html and "Same email as row 2" in html
+
+
+def test_rows_are_checked_with_the_services_rules(checked):
+    rows = [
+        ["First Name", "Last Name", "Email", "Phone", "Zip", "Country", "Rating", "Client Type"],
+        ["Ann", "Lee", "ann@example.com", "", "94110", "US", "4", "Residential"],  # good
+        ["Bo", "Li", "bo@example.com", "12", "", "", "", ""],  # unreadable phone
+        ["Cy", "Ng", "cy@example.com", "", "ABCDE", "US", "", ""],  # postal code of the US
+        ["Di", "Ho", "di@example.com", "", "", "", "9", ""],  # rating out of range
+        ["Ed", "Wu", "ed@example.com", "", "", "Narnia", "", ""],  # unknown country
+        ["Fa", "Yu", "fa@example.com", "", "", "", "", "Spaceship"],  # not a client type
+        ["", "", "gi@example.com", "", "", "", "", ""],  # no name at all
+        ["Hu", "Ko", "hu@example.com", "", "2134", "United States", "", ""],  # zip lost its 0
+        ["Ida", "x" * 120, "ida@example.com", "", "", "", "", ""],  # longer than the field
+    ]
+    client_import = checked(csv_bytes(rows))
+    preview = importing.import_preview(client_import)
+    reasons = {p["row"]: " ".join(p["errors"]) for p in preview.problems}
+    assert "is not a phone number" in reasons[3]
+    assert "postal code of US" in reasons[4]
+    assert "rating" in reasons[5].lower()
+    assert "Narnia" in reasons[6]
+    assert "Spaceship" in reasons[7]
+    assert "first or last name" in reasons[8]
+    assert "at most 100 characters" in reasons[10]
+    assert 9 not in reasons and 2 not in reasons
+    assert preview.good == 2
+
+
+def test_a_row_like_an_existing_client_is_a_likely_duplicate(checked, make_client):
+    wei = make_client(first_name="Wei", last_name="Chen", email="wei.chen@example.com")
+    client_import = checked(QUICKBOOKS)
+    preview = importing.import_preview(client_import)
+    assert (preview.good, preview.duplicates) == (3, 1)
+    reason = preview.problems[0]["duplicate"]
+    assert f"client #{wei.pk}" in reason and "same email" in reason
+    assert preview.problems[0]["client_id"] == wei.pk
+
+
+def test_a_row_like_another_companys_client_is_not_a_duplicate(checked, make_client, outsider):
+    make_client(actor=outsider, first_name="Wei", last_name="Chen", email="wei.chen@example.com")
+    assert importing.import_preview(checked(QUICKBOOKS)).duplicates == 0
+
+
+def test_repeats_within_a_file_by_email_phone_or_name_and_postal_code(checked):
+    rows = [
+        ["First Name", "Last Name", "Email", "Phone", "Zip"],
+        ["Ann", "Lee", "ann@example.com", "", ""],
+        ["Annie", "Lee", "ANN@example.com", "", ""],  # same email, other case
+        ["Bo", "Li", "", "(415) 555-0111", ""],
+        ["Bob", "Lin", "", "+1 415 555 0111", ""],  # same phone, other format
+        ["Cy", "Ng", "cy1@example.com", "", "94110"],
+        ["Cy", "Ng", "cy2@example.com", "", "94110"],  # same name and postal code
+    ]
+    preview = importing.import_preview(checked(csv_bytes(rows)))
+    assert {p["row"]: p["duplicate"] for p in preview.problems} == {
+        3: "Same email as row 2 of this file.",
+        5: "Same phone as row 4 of this file.",
+        7: "Same name and postal code as row 6 of this file.",
+    }
+
+
+def test_the_batch_prefilter_asks_for_the_keys_the_duplicate_check_uses(owner, monkeypatch):
+    asked = []
+    lookup = ClientMatchKey.objects.filter
+
+    def spy(*args, **kwargs):
+        asked.append(set(kwargs.get("key__in", ())))
+        return lookup(*args, **kwargs)
+
+    monkeypatch.setattr(ClientMatchKey.objects, "filter", spy)
+    for draft in (
+        ClientDraft(first_name="John", last_name="Smith", emails=["j.smith+x@example.com"]),
+        ClientDraft(company_name="Acme, Inc.", phones=["+14155550100"]),
+    ):
+        candidate_ids(owner.company_id, draft)
+        assert asked[-1] == importing._draft_keys(draft)
+
+
+def test_a_big_file_is_checked_in_the_background_while_the_page_polls(
+    client_as, office, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(importing, "SYNC_CHECK_ROWS", 2)
+    client_import = upload(office, JOBBER)
+    web = client_as(office)
+    data = {f"column_{i}": client_import.mapping[h] for i, h in enumerate(client_import.headers)}
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        web.post(reverse("clients:import_mapping", args=[client_import.pk]), data)
+    client_import.refresh_from_db()
+    assert client_import.status == ImportStatus.UPLOADED and len(queued) == 1
+    preview_url = reverse("clients:import_preview", args=[client_import.pk])
+    page = web.get(preview_url).content.decode()
+    assert 'hx-trigger="every 1s"' in page and 'role="progressbar"' in page
+    queued[0]()  # the worker runs the check
+    response = web.get(preview_url, headers={"HX-Request": "true"})
+    assert response.headers["HX-Redirect"] == preview_url  # the poll ends in the full preview
+    assert 'id="count-good">3<' in web.get(preview_url).content.decode()
+
+
+# --- the import ---
+
+
+def test_import_saves_the_good_rows_searchable_and_duplicate_checkable(imported, owner):
+    client_import = imported(QUICKBOOKS)
+    assert client_import.status == ImportStatus.DONE
+    assert (client_import.imported_count, client_import.rejected_count) == (4, 0)
+    assert client_import.percent_done == 100 and client_import.finished_at
+
+    def search(text):
+        return [c.display_name for c in client_page(owner, ClientFilters(search=text)).clients]
+
+    assert search("nunez") == ["Zoë Ñúñez"]
+    assert search("212 555 0150") == ["Acme Property Management"]
+    assert search("jane") == ["Jane Doe"]  # the name column split into first and last
+    acme = Client.objects.get(company_name="Acme Property Management")
+    assert (acme.kind, acme.tax_id, acme.notes, acme.country) == (
+        "company",
+        "RS-88231",
+        "Net 30 terms",
+        "US",
+    )
+    found = duplicates_for_input(
+        owner, ClientInput(fields={"first_name": "Wei", "last_name": "Chen"}, phones=[])
+    )
+    assert [c.client.last_name for c in found] == ["Chen"]
+
+
+def test_an_imported_client_is_stored_as_client_create_stores_it(imported, owner, outsider):
+    imported(QUICKBOOKS)
+    mine = Client.objects.get(company=owner.company, email="wei.chen@example.com")
+    theirs = client_create(
+        outsider,
+        ClientInput(
+            fields={
+                "first_name": "Wei",
+                "last_name": "Chen",
+                "email": "wei.chen@example.com",
+                "street": "88 Mott St",
+                "city": "New York",
+                "region": "NY",
+                "postal_code": "10013",
+                "country": "US",
+            },
+            phones=[("mobile", "(646) 555-0151")],
+        ),
+    )
+
+    def stored(client):
+        return {
+            "sort_key": client.sort_key,
+            "phones": [
+                (p.kind, p.number, p.position) for p in ClientPhone.objects.filter(client=client)
+            ],
+            "tokens": sorted(
+                ClientToken.objects.filter(client=client).values_list("token", flat=True)
+            ),
+            "keys": sorted(
+                ClientMatchKey.objects.filter(client=client).values_list("key", flat=True)
+            ),
+            "history": list(client.history.values_list("history_type", flat=True)),
+            "created_by": client.created_by_id is not None,
+        }
+
+    assert stored(mine) == stored(theirs)
+    assert set(stored(mine)["tokens"]) == tokens_for(mine, ["+16465550151"])
+    assert set(stored(mine)["keys"]) == client_match_keys(mine, ["+16465550151"])
+
+
+def test_likely_duplicates_are_skipped_unless_asked_for(imported, owner):
+    skipped = imported(JOBBER)
+    assert (skipped.imported_count, skipped.rejected_count, skipped.duplicate_count) == (3, 2, 1)
+    assert Client.objects.filter(email="maria.gonzalez@example.com").count() == 1
+
+    again = imported(JOBBER, skip_duplicates=False)
+    # Now every valid row is a duplicate of what the first import saved, and all are imported.
+    assert (again.imported_count, again.rejected_count, again.duplicate_count) == (4, 2, 0)
+    assert Client.objects.filter(email="maria.gonzalez@example.com").count() == 3
+
+
+def test_one_activity_entry_per_import(imported, owner):
+    imported(JOBBER)
+    entries = Activity.objects.filter(company=owner.company, verb__startswith="client.")
+    assert [(a.verb, a.data) for a in entries] == [
+        ("client.imported", {"name": "jobber_clients.csv", "count": 3})
+    ]
+
+
+def test_the_report_lists_rejected_rows_with_their_original_columns_and_error(
+    imported, client_as, office
+):
+    client_import = imported(JOBBER, actor=office)
+    response = client_as(office).get(reverse("clients:import_report", args=[client_import.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "jobber_clients-rejected.csv" in response["Content-Disposition"]
+    content = b"".join(response.streaming_content).decode("utf-8-sig")  # closes the file
+    rows = list(csv.reader(io.StringIO(content)))
+    header = client_import.headers + ["error"]
+    assert rows[0] == header
+    assert [row[0] for row in rows[1:]] == ["1004", "1005", "1006"]  # J-ID of each rejected row
+    assert rows[1][-1] == "Email: Enter a valid email address."
+    assert rows[3][-1].startswith("Skipped as a likely duplicate")
+
+
+def test_report_cells_that_a_spreadsheet_would_run_are_escaped_and_read_back(imported):
+    rows = [
+        ["First Name", "Last Name", "Email"],
+        ['=HYPERLINK("x")', "Lee", "bad"],
+        ["Ann", "-Lee", "ann@example.com"],
+    ]
+    client_import = imported(csv_bytes(rows))
+    assert report_rows(client_import)[1][0] == '\'=HYPERLINK("x")'
+    assert Client.objects.get().last_name == "-Lee"
+    # The report, fixed and uploaded again, loses the apostrophe.
+    fixed = [["First Name", "Last Name", "Email"], ["'=Ann", "Lee", "ann2@example.com"]]
+    imported(csv_bytes(fixed))
+    assert Client.objects.filter(first_name="=Ann").exists()
+
+
+def test_ten_thousand_bad_rows_are_all_reported_and_nothing_is_saved(
+    owner, django_capture_on_commit_callbacks
+):
+    problems = [
+        lambda i: [f"Ann{i}", "Lee", f"not-an-email-{i}", "", "", ""],
+        lambda i: [f"Bo{i}", "Li", "", "", "", ""],  # no way to reach them
+        lambda i: [f"Cy{i}", "Ng", f"cy{i}@example.com", "12", "", ""],  # bad phone
+        lambda i: [f"Di{i}", "Ho", f"di{i}@example.com", "", "ABCDE", "US"],  # bad postal code
+        lambda i: ["", "", f"ed{i}@example.com", "", "", ""],  # no name
+        lambda i: [f"Fa{i}", "Yu", f"fa{i}@example.com", "", "", "Atlantis"],  # unknown country
+    ]
+    rows = [["First Name", "Last Name", "Email", "Phone", "Zip", "Country"]]
+    rows += [problems[i % len(problems)](i) for i in range(10_000)]
+    client_import = upload(owner, csv_bytes(rows), "bad.csv")
+    assert client_import.total_rows == 10_000
+    with django_capture_on_commit_callbacks(execute=True):  # big: checked in the background
+        importing.import_check_begin(owner, client_import)
+    client_import.refresh_from_db()
+    preview = importing.import_preview(client_import)
+    assert (preview.good, preview.with_errors, len(preview.problems)) == (0, 10_000, 50)
+    with django_capture_on_commit_callbacks(execute=True):
+        importing.import_start(owner, client_import, skip_duplicates=True)
+    client_import.refresh_from_db()
+    assert client_import.status == ImportStatus.DONE
+    assert (client_import.imported_count, client_import.rejected_count) == (0, 10_000)
+    report = report_rows(client_import)
+    assert len(report) == 10_001 and all(row[-1] for row in report[1:])
+    assert report[1][:3] == ["Ann0", "Lee", "not-an-email-0"]
+    for model in (Client, ClientPhone, ClientTag, ClientToken, ClientMatchKey, Tag):
+        assert not model.objects.exists(), model
+
+
+# fmt: off
+FIRST_NAMES = (
+    "Ava", "Ben", "Cleo", "Dev", "Emi", "Finn", "Gia", "Hugo", "Ines", "Jae", "Kai", "Lena",
+    "Milo", "Nia", "Omar", "Pia", "Quin", "Rosa", "Sami", "Tara",
+)
+LAST_NAMES = (
+    "Abbott", "Barros", "Castillo", "Dubois", "Eriksen", "Fujita", "Grabowski", "Haddad",
+    "Ivanova", "Jovanovic", "Kowalczyk", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Petrov",
+    "Quintero", "Rasmussen", "Sato", "Takahashi", "Umarov", "Varga", "Wojcik", "Xiong",
+    "Yilmaz", "Zhou", "Adeyemi", "Bianchi", "Chaudhry", "Delacroix", "Esposito", "Ferreira",
+    "Gallagher", "Horvat", "Iqbal", "Jankowski", "Karlsson", "Lombardi", "Mbeki", "Novak",
+    "Oyelaran", "Papadopoulos", "Quiroga", "Rossi", "Schneider", "Tanaka", "Ulrich", "Vasquez",
+    "Whitfield", "Xu",
+)
+# fmt: on
+
+
+def test_two_thousand_good_rows_are_imported_in_batches_with_progress(
+    owner, monkeypatch, django_capture_on_commit_callbacks
+):
+    rng = random.Random(7)
+    rows = [["First Name", "Last Name", "Email", "Mobile", "Street", "Zip", "Tags"]]
+    for i in range(2_000):
+        first, last = FIRST_NAMES[i % 20], LAST_NAMES[i // 20 % 50]
+        rows.append(
+            [
+                first,
+                last + ("" if i < 1_000 else "-" + LAST_NAMES[(i * 7) % 50]),
+                f"{first}.{last}.{i}@example.com".lower(),
+                f"+1 415 {rng.randrange(200, 999)} {i:04d}",
+                f"{i} Main Street",
+                f"{94000 + i % 900}",
+                rng.choice(["VIP", "Airbnb", "VIP; Net 30", ""]),
+            ]
+        )
+    client_import = upload(owner, csv_bytes(rows), "good.csv")
+    progress = []
+    save_batch = importing._save_batch
+
+    def recording(actor, outcomes, tag_ids):
+        progress.append(ClientImport.objects.get(pk=client_import.pk).processed_rows)
+        return save_batch(actor, outcomes, tag_ids)
+
+    monkeypatch.setattr(importing, "BATCH_SIZE", 500)
+    monkeypatch.setattr(importing, "_save_batch", recording)
+    importing.import_check(owner, client_import)
+    client_import.refresh_from_db()
+    assert importing.import_preview(client_import).good == 2_000
+    with django_capture_on_commit_callbacks(execute=True):
+        importing.import_start(owner, client_import, skip_duplicates=True)
+    client_import.refresh_from_db()
+    assert progress == [0, 500, 1_000, 1_500]  # progress saved after each batch
+    assert client_import.status == ImportStatus.DONE
+    assert client_import.processed_rows == client_import.total_rows == 2_000
+    assert client_import.imported_count == 2_000 and client_import.percent_done == 100
+    assert Client.objects.filter(company=owner.company).count() == 2_000
+    assert Tag.objects.filter(company=owner.company).count() == 3
+    assert ClientPhone.objects.count() == 2_000
+    assert Activity.objects.get(verb="client.imported").data["count"] == 2_000
+
+
+def test_a_crash_mid_import_keeps_the_saved_batches_and_says_what_happened(
+    owner, monkeypatch, django_capture_on_commit_callbacks, checked
+):
+    rows = [["First Name", "Last Name", "Email"]] + [
+        [FIRST_NAMES[i % 20], LAST_NAMES[i % 50], f"p{i}@example.com"] for i in range(30)
+    ]
+    client_import = checked(csv_bytes(rows))
+    save_batch, calls = importing._save_batch, []
+
+    def failing(actor, outcomes, tag_ids):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return save_batch(actor, outcomes, tag_ids)
+
+    monkeypatch.setattr(importing, "BATCH_SIZE", 10)
+    monkeypatch.setattr(importing, "_save_batch", failing)
+    with django_capture_on_commit_callbacks(execute=True):
+        importing.import_start(owner, client_import, skip_duplicates=True)
+    client_import.refresh_from_db()
+    assert client_import.status == ImportStatus.FAILED
+    assert "after 10 rows" in client_import.error
+    assert Client.objects.count() == 10  # the first batch, whole; nothing of the second
+
+
+def test_starting_twice_imports_once(
+    client_as, office, checked, django_capture_on_commit_callbacks
+):
+    client_import = checked(QUICKBOOKS, actor=office)
+    web = client_as(office)
+    url = reverse("clients:import_start", args=[client_import.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        first = web.post(url, {"duplicates": "skip"})
+        second = web.post(url, {"duplicates": "skip"})
+    status_url = reverse("clients:import_status", args=[client_import.pk])
+    assert first.url == second.url == status_url
+    assert Client.objects.count() == 4
+
+
+def test_import_cannot_start_before_the_check(client_as, office):
+    client_import = upload(office, QUICKBOOKS)
+    response = client_as(office).post(
+        reverse("clients:import_start", args=[client_import.pk]), follow=True
+    )
+    assert str(importing.MSG_NOT_READY) in response.content.decode()
+    assert not Client.objects.exists()
+
+
+def test_the_status_page_polls_while_importing_and_stops_when_done(client_as, office, checked):
+    client_import = checked(QUICKBOOKS, actor=office)
+    ClientImport.objects.filter(pk=client_import.pk).update(
+        status=ImportStatus.IMPORTING, processed_rows=1
+    )
+    web = client_as(office)
+    url = reverse("clients:import_status", args=[client_import.pk])
+    page = web.get(url).content.decode()
+    assert 'hx-trigger="every 1s"' in page and 'aria-valuenow="25"' in page
+    ClientImport.objects.filter(pk=client_import.pk).update(
+        status=ImportStatus.DONE, processed_rows=4, imported_count=4
+    )
+    fragment = web.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in fragment and 'aria-valuenow="100"' in fragment
+    assert 'id="result-imported">4<' in fragment and "<html" not in fragment
+
+
+def test_the_pages_escape_what_the_file_holds(client_as, office, checked):
+    payload = "<script>alert(1)</script>"
+    rows = [["First Name", f"Last {payload}", "Email"], [payload, "Lee", "bad-email"]]
+    client_import = checked(csv_bytes(rows), actor=office)
+    web = client_as(office)
+    for name in ("import_mapping", "import_preview"):
+        page = web.get(reverse(f"clients:{name}", args=[client_import.pk])).content.decode()
+        assert payload not in page and "&lt;script&gt;" in page
+
+
+def test_the_upload_page_lists_recent_imports_in_constant_queries(
+    client_as, office, django_assert_max_num_queries
+):
+    web = client_as(office)
+    for _ in range(3):
+        upload(office, QUICKBOOKS)
+    with django_assert_max_num_queries(12) as few:
+        web.get(reverse("clients:import"))
+    for _ in range(12):
+        upload(office, QUICKBOOKS)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        web.get(reverse("clients:import"))
+
+
+def test_the_preview_page_takes_constant_queries(
+    client_as, office, checked, django_assert_max_num_queries
+):
+    small = checked(QUICKBOOKS, actor=office)
+    big = checked(JOBBER, actor=office)
+    web = client_as(office)
+    with django_assert_max_num_queries(12) as few:
+        web.get(reverse("clients:import_preview", args=[small.pk]))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        web.get(reverse("clients:import_preview", args=[big.pk]))
+
+
+# --- who may do what ---
+
+IMPORT_PAGES = [
+    ("import_status", "get"),
+    ("import_mapping", "get"),
+    ("import_mapping", "post"),
+    ("import_preview", "get"),
+    ("import_start", "post"),
+    ("import_report", "get"),
+]
+
+
+@pytest.fixture
+def done_import(imported, office):
+    return imported(JOBBER, actor=office)
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, done_import):
+    urls = [reverse("clients:import")] + [
+        reverse(f"clients:{name}", args=[done_import.pk]) for name, _m in IMPORT_PAGES
+    ]
+    for url in urls:
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if response.status_code == 405:
+                continue
+            assert response.status_code == 302 and response.url.startswith("/login/"), url
+
+
+@pytest.mark.parametrize("role", ["employee", "customer"])
+def test_employees_and_customers_may_not_import(request, client_as, done_import, role):
+    web = client_as(request.getfixturevalue(role))
+    assert web.get(reverse("clients:import")).status_code == 403
+    assert web.post(reverse("clients:import")).status_code == 403
+    for name, method in IMPORT_PAGES:
+        url = reverse(f"clients:{name}", args=[done_import.pk])
+        assert getattr(web, method)(url).status_code == 403, url
+
+
+def test_another_companys_import_is_not_found(client_as, outsider, done_import):
+    web = client_as(outsider)
+    assert web.get(reverse("clients:import")).status_code == 200
+    for name, method in IMPORT_PAGES:
+        url = reverse(f"clients:{name}", args=[done_import.pk])
+        assert getattr(web, method)(url).status_code == 404, url
+    assert importing.import_list(outsider).count() == 0
+
+
+def test_the_owner_and_office_reach_every_page(client_as, owner, office, done_import):
+    for member in (owner, office):
+        web = client_as(member)
+        assert web.get(reverse("clients:import")).status_code == 200
+        for name in ("import_status", "import_report"):
+            response = web.get(reverse(f"clients:{name}", args=[done_import.pk]))
+            assert response.status_code == 200
+            if response.streaming:
+                b"".join(response.streaming_content)  # read to the end, which closes the file
+        # A finished import sends the mapping and preview pages to its result.
+        for name in ("import_mapping", "import_preview"):
+            response = web.get(reverse(f"clients:{name}", args=[done_import.pk]))
+            assert response.url == reverse("clients:import_status", args=[done_import.pk])
+
+
+def test_the_files_are_private(client_as, owner, done_import):
+    for stored in (done_import.file, done_import.report):
+        assert stored.name.startswith(f"private/{done_import.company_id}/imports/")
+        assert client_as(owner).get("/" + stored.name).status_code == 404
+        assert client_as(owner).get("/media/" + stored.name).status_code == 404
