@@ -261,3 +261,18 @@ def test_seed_demo_never_adds_a_real_user_to_the_demo_company(db):
     company = Company.objects.get(slug="sparkle-turnovers")
     assert not company.memberships.filter(user__username="crew").exists()
     assert "crew" in err
+
+
+def test_seed_demo_loads_demo_clients_once_and_links_the_customer(db):
+    from crewdesk.clients.models import Client, DuplicatePair
+
+    run("seed_demo")
+    company = Company.objects.get(slug="sparkle-turnovers")
+    clients = Client.objects.filter(company=company).count()
+    assert clients >= 8
+    customer = company.memberships.get(role=Role.CUSTOMER)
+    assert customer.client.display_name == "Harbourview Rentals LLC"
+    # The planted double entry shows on the suspected-duplicates page.
+    assert DuplicatePair.objects.filter(company=company, dismissed_at__isnull=True).exists()
+    run("seed_demo")
+    assert Client.objects.filter(company=company).count() == clients

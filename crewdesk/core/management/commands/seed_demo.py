@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from crewdesk.accounts.models import Membership, User
+from crewdesk.clients.demo import demo_clients_load
 from crewdesk.core.models import Brand, Company
 from crewdesk.core.roles import Role
 from crewdesk.core.services import company_create
@@ -61,6 +62,14 @@ class Command(BaseCommand):
                 self.stderr.write(f"Skipped demo user {username}: that username is taken.")
                 continue
             Membership.objects.get_or_create(user=user, company=company, defaults={"role": role})
+
+        owner = Membership.objects.filter(company=company, role=Role.OWNER, active=True).first()
+        portal_client = demo_clients_load(owner) if owner else None
+        if portal_client is not None:
+            # The demo customer logs in to the portal as the Harbourview client.
+            Membership.objects.filter(
+                company=company, role=Role.CUSTOMER, client__isnull=True
+            ).update(client=portal_client)
 
         port = settings.SITE_URL
         where_codes_go = (
