@@ -15,7 +15,7 @@ from phonenumbers import SUPPORTED_REGIONS
 from phonenumbers.geocoder import _region_display_name
 
 from crewdesk.clients.models import Client, ClientKind, ClientType, ContactMethod, PhoneKind
-from crewdesk.clients.selectors import Archived
+from crewdesk.clients.selectors import Archived, Sort
 from crewdesk.clients.services import CLIENT_FIELDS, ClientInput
 from crewdesk.clients.validation import clean_phones
 
@@ -25,6 +25,11 @@ ARCHIVED_CHOICES = [
     (Archived.ACTIVE, _("Active")),
     (Archived.ARCHIVED, _("Archived")),
     (Archived.ALL, _("All")),
+]
+SORT_CHOICES = [
+    (Sort.NAME, _("Name")),
+    (Sort.NEWEST, _("Newest first")),
+    (Sort.OLDEST, _("Oldest first")),
 ]
 # Fields the duplicate check reads: typing in them refreshes the panel of look-alikes.
 DUPLICATE_WATCHED = ("first_name", "last_name", "company_name", "email")
@@ -53,6 +58,7 @@ class ClientFilterForm(forms.Form):
     type = forms.ChoiceField(label=_("Client type"), required=False)
     source = forms.CharField(label=_("Lead source"), required=False, max_length=64)
     archived = forms.ChoiceField(label=_("Show"), required=False, choices=ARCHIVED_CHOICES)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
     page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)
 
     def __init__(self, data, *, tags) -> None:

@@ -37,6 +37,20 @@ class Archived:
     ALL = "all"
 
 
+class Sort:
+    NAME = "name"
+    NEWEST = "newest"
+    OLDEST = "oldest"
+
+
+# Each read in index order: (company, sort_key, id) and (company, -created_at).
+SORT_ORDER = {
+    Sort.NAME: ("sort_key", "id"),
+    Sort.NEWEST: ("-created_at", "-id"),
+    Sort.OLDEST: ("created_at", "id"),
+}
+
+
 @dataclass
 class ClientFilters:
     search: str = ""
@@ -44,6 +58,7 @@ class ClientFilters:
     client_type: str = ""
     lead_source: str = ""
     archived: str = Archived.ACTIVE
+    sort: str = Sort.NAME  # a search is ordered by its match instead
 
 
 @dataclass
@@ -150,7 +165,7 @@ def client_page(
     terms = search_terms(filters.search, actor.company.country)
     start = (page - 1) * page_size
     if not terms:
-        ordered = clients.order_by("sort_key", "id")
+        ordered = clients.order_by(*SORT_ORDER.get(filters.sort, SORT_ORDER[Sort.NAME]))
         count = ordered.order_by()[: COUNT_LIMIT + 1].count()
         rows = list(_with_list_data(ordered)[start : start + page_size])
         return ClientPage(rows, min(count, COUNT_LIMIT), count <= COUNT_LIMIT, page, page_size)

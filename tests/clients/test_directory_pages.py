@@ -607,3 +607,12 @@ def test_another_companys_client_is_not_found(client_as, outsider, make_client):
     assert client.get(lookup, {"field": "parent", "choose": ann.pk}).status_code == 404
     assert "Ann Lee" not in client.get(reverse("clients:list"), {"q": "ann"}).content.decode()
     assert Client.objects.filter(pk=ann.pk, archived_at__isnull=True).exists()
+
+
+def test_list_sorts_newest_first(client_as, owner, make_client):
+    make_client(first_name="Older", last_name="Zed", email="older@example.com")
+    make_client(first_name="Newer", last_name="Abe", email="newer@example.com")
+    content = client_as(owner).get("/app/clients/?sort=newest").content.decode()
+    assert content.index("Newer Abe") < content.index("Older Zed")
+    content = client_as(owner).get("/app/clients/?sort=bogus").content.decode()
+    assert content.index("Newer Abe") < content.index("Older Zed")  # name order: Abe first

@@ -120,3 +120,11 @@ def test_list_queries_do_not_grow_with_rows(
         page = client_page(owner, ClientFilters(search="lee"))
         for client in page.clients:
             client.primary_phone, [t.tag.name for t in client.client_tags.all()]
+
+
+def test_list_sorts_by_newest_and_oldest(owner, make_client):
+    for name in ("Bea", "Ann", "Cy"):
+        make_client(first_name=name, last_name="Lee", email=f"{name}@example.com")
+    assert names(owner) == ["Ann Lee", "Bea Lee", "Cy Lee"]
+    assert names(owner, sort="newest") == ["Cy Lee", "Ann Lee", "Bea Lee"]
+    assert names(owner, sort="oldest") == ["Bea Lee", "Ann Lee", "Cy Lee"]

@@ -19,7 +19,7 @@ from crewdesk.clients import selectors, services
 from crewdesk.clients.forms import ClientFilterForm, ClientForm
 from crewdesk.clients.models import LEAD_SOURCES, Client
 from crewdesk.clients.normalize import phone_display
-from crewdesk.clients.selectors import Archived, ClientFilters
+from crewdesk.clients.selectors import Archived, ClientFilters, Sort
 from crewdesk.core.decorators import member_required
 from crewdesk.core.models import Brand
 from crewdesk.core.permissions import Action, can
@@ -80,6 +80,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
         client_type=form.value("type", ""),
         lead_source=form.value("source", ""),
         archived=form.value("archived", Archived.ACTIVE),
+        sort=form.value("sort", Sort.NAME),
     )
     page = selectors.client_page(actor, filters, page=form.value("page", 1), page_size=PAGE_SIZE)
     first = (page.page - 1) * page.page_size + 1
