@@ -120,9 +120,16 @@ def client_index_refresh(client: Client) -> None:
         old_phones = [p.number for p in old.phones.all()]
         tokens |= tokens_for(old, old_phones)
         keys |= client_match_keys(old, old_phones)
+    archived = client.archived_at is not None
     ClientToken.objects.bulk_create(
-        ClientToken(company_id=client.company_id, token=t, client=client) for t in tokens
+        ClientToken(company_id=client.company_id, token=t, client=client, archived=archived)
+        for t in tokens
     )
     ClientMatchKey.objects.bulk_create(
         ClientMatchKey(company_id=client.company_id, key=k, client=client) for k in keys
     )
+
+
+def client_tokens_mark_archived(client: Client) -> None:
+    """Archiving or restoring moves the client's words between the active and archived search."""
+    ClientToken.objects.filter(client=client).update(archived=client.archived_at is not None)

@@ -10,7 +10,7 @@ The client list and search stay fast at a million clients because neither sorts 
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from crewdesk.accounts.models import Membership
@@ -135,16 +135,31 @@ def _prefix_range(prefix: str) -> tuple[str, str]:
     return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
+def _needs_clients_table(filters: ClientFilters) -> bool:
+    """Type, lead source and tags live on the client: only then does a search join it."""
+    return bool(filters.client_type or filters.lead_source or filters.tags)
+
+
+def _term_tokens(
+    actor: Membership, filters: ClientFilters, clients: QuerySet[Client], term: str
+) -> QuerySet[ClientToken]:
+    """The token rows starting with `term`: one range of the (company, archived, token) index."""
+    low, high = _prefix_range(term)
+    tokens = ClientToken.objects.filter(company_id=actor.company_id, token__gte=low, token__lt=high)
+    if filters.archived == Archived.ACTIVE:
+        tokens = tokens.filter(archived=False)
+    elif filters.archived == Archived.ARCHIVED:
+        tokens = tokens.filter(archived=True)
+    if _needs_clients_table(filters):
+        tokens = tokens.filter(client__in=clients)
+    return tokens
+
+
 def _token_matches(actor: Membership, terms: list[str], clients: QuerySet[Client]):
-    """ClientToken rows of clients matching every term, in index order of the longest term."""
-    driver = max(terms, key=len)
-    low, high = _prefix_range(driver)
-    tokens = ClientToken.objects.filter(
-        company_id=actor.company_id, token__gte=low, token__lt=high
-    ).filter(client__in=clients)
+    """ClientToken rows of clients matching every term (kept for the export and the API)."""
+    filters = ClientFilters(archived=Archived.ALL)
+    tokens = _term_tokens(actor, filters, clients, max(terms, key=len)).filter(client__in=clients)
     for term in terms:
-        if term is driver:
-            continue
         low, high = _prefix_range(term)
         tokens = tokens.filter(
             Exists(
@@ -154,6 +169,54 @@ def _token_matches(actor: Membership, terms: list[str], clients: QuerySet[Client
             )
         )
     return tokens
+
+
+def _bounded_distinct(rows: QuerySet) -> tuple[int, bool]:
+    """(distinct clients, exact) among the first COUNT_LIMIT + 1 token rows, from the index."""
+    window = rows.order_by()[: COUNT_LIMIT + 1]
+    totals = window.aggregate(rows=Count("client_id"), clients=Count("client_id", distinct=True))
+    if totals["rows"] > COUNT_LIMIT:
+        return COUNT_LIMIT, False
+    return totals["clients"], True
+
+
+def _search_one_term(
+    actor, filters, clients, term, start, page_size
+) -> tuple[list[int], int, bool]:
+    """Page of client ids for one word, in index order: no sort, no visit to the clients table
+    unless a filter needs it."""
+    tokens = _term_tokens(actor, filters, clients, term)
+    ids: list[int] = []
+    seen: set[int] = set()
+    # A client can match through two words ("Smith Smithson"): read extra rows, keep the first.
+    for client_id in tokens.order_by("token", "client_id").values_list("client_id", flat=True)[
+        : (start + page_size) * 3
+    ]:
+        if client_id not in seen:
+            seen.add(client_id)
+            ids.append(client_id)
+    page_ids = ids[start : start + page_size]
+    if not page_ids and start == 0:
+        return [], 0, True
+    count, exact = _bounded_distinct(tokens.values("client_id"))
+    return page_ids, count, exact
+
+
+def _search_many_terms(actor, filters, clients, terms, start, page_size):
+    """Page of client ids matching every word: the clients of each word's index range,
+    intersected by the database, then the page in name order."""
+    ranges = [
+        _term_tokens(actor, filters, clients, term).values_list("client_id", flat=True)
+        for term in terms
+    ]
+    matched = list(ranges[0].intersection(*ranges[1:])[: COUNT_LIMIT + 1])
+    exact = len(matched) <= COUNT_LIMIT
+    page_ids = list(
+        Client.objects.filter(id__in=matched[:COUNT_LIMIT])
+        .order_by("sort_key", "id")
+        .values_list("id", flat=True)[start : start + page_size]
+    )
+    return page_ids, min(len(matched), COUNT_LIMIT), exact
 
 
 def client_page(
@@ -170,23 +233,19 @@ def client_page(
         rows = list(_with_list_data(ordered)[start : start + page_size])
         return ClientPage(rows, min(count, COUNT_LIMIT), count <= COUNT_LIMIT, page, page_size)
 
-    tokens = _token_matches(actor, terms, clients)
-    # One client can match through two words ("Smith Smithson"): read extra rows and keep the
-    # first of each, in index order.
-    ids: list[int] = []
-    seen: set[int] = set()
-    for client_id in tokens.order_by("token", "client_id").values_list("client_id", flat=True)[
-        : (start + page_size) * 3
-    ]:
-        if client_id not in seen:
-            seen.add(client_id)
-            ids.append(client_id)
-    page_ids = ids[start : start + page_size]
+    unique_terms = list(dict.fromkeys(terms))
+    if len(unique_terms) == 1:
+        page_ids, count, exact = _search_one_term(
+            actor, filters, clients, unique_terms[0], start, page_size
+        )
+    else:
+        page_ids, count, exact = _search_many_terms(
+            actor, filters, clients, unique_terms, start, page_size
+        )
     if page_ids or page > 1:
-        count = tokens.values("client_id").distinct().order_by()[: COUNT_LIMIT + 1].count()
         by_id = {c.id: c for c in _with_list_data(Client.objects.filter(id__in=page_ids))}
         rows = [by_id[i] for i in page_ids if i in by_id]
-        return ClientPage(rows, min(count, COUNT_LIMIT), count <= COUNT_LIMIT, page, page_size)
+        return ClientPage(rows, count, exact, page, page_size)
     return _fuzzy_page(actor, filters, clients, page_size)
 
 

@@ -14,7 +14,11 @@ from django.utils.translation import gettext as _
 from crewdesk.accounts.models import Membership, User
 from crewdesk.clients import events
 from crewdesk.clients.duplicates import BLOCK_SCORE, Candidate, ClientDraft, find_duplicates
-from crewdesk.clients.indexing import client_index_refresh, sort_key_for
+from crewdesk.clients.indexing import (
+    client_index_refresh,
+    client_tokens_mark_archived,
+    sort_key_for,
+)
 from crewdesk.clients.models import (
     Client,
     ClientPhone,
@@ -271,6 +275,7 @@ def client_archive(actor: Membership, client: Client) -> Client:
     if client.archived_at is None:
         client.archived_at = timezone.now()
         client.save(update_fields=["archived_at", "updated_at"])
+        client_tokens_mark_archived(client)
         events.client_archived_event(actor=actor, client=client)
     return client
 
@@ -285,6 +290,7 @@ def client_restore(actor: Membership, client: Client) -> Client:
     if client.archived_at is not None:
         client.archived_at = None
         client.save(update_fields=["archived_at", "updated_at"])
+        client_tokens_mark_archived(client)
         events.client_restored_event(actor=actor, client=client)
     return client
 
