@@ -6,10 +6,12 @@ same email alone says 90, a similar name alone at most 60, a similar name and th
 together 80. A score of BLOCK_SCORE or more stops a create unless the user insists.
 """
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
@@ -20,7 +22,6 @@ from crewdesk.clients.models import Client, ClientMatchKey, ClientPhone
 
 SHOW_SCORE = 50  # listed as "possible duplicate"
 BLOCK_SCORE = 70  # a create stops and asks
-MAX_CANDIDATES = 300  # keys shared by more clients than this say little; score the first ones
 
 
 @dataclass
@@ -75,6 +76,19 @@ def _address(draft: ClientDraft) -> str:
     return " ".join(n.words(draft.street)) + "|" + n.fold(draft.postal_code).replace(" ", "")
 
 
+def _is_made_of_name(local: str, draft: ClientDraft) -> bool:
+    if any(ch.isdigit() for ch in local):
+        return False
+    first = "".join(n.words(draft.first_name))
+    last = "".join(n.words(draft.last_name))
+    if not (first or last):
+        return False
+    forms = {first, last, first + last, last + first}
+    if first and last:
+        forms |= {first[0] + last, last + first[0], first + last[0], last[0] + first}
+    return local.replace("_", "").replace("-", "") in forms
+
+
 def name_likeness(a: str, b: str) -> float:
     """0-100. Word order does not matter ("Li Wei" = "Wei Li"); Jaro-Winkler forgives the
     swapped and wrong letters of fast typing ("Jhon Smtih" ~ "John Smith": 94)."""
@@ -92,8 +106,14 @@ def score(new: ClientDraft, old: ClientDraft) -> tuple[int, list[str]]:
     old_emails = {n.email_normal(e) for e in old.emails if e}
     if new_emails & old_emails:
         signals.append((0.90, _("same email")))
-    elif {n.email_local(e) for e in new_emails} & {n.email_local(e) for e in old_emails} - {""}:
-        signals.append((0.40, _("similar email")))
+    else:
+        shared = {n.email_local(e) for e in new_emails} & {n.email_local(e) for e in old_emails}
+        shared.discard("")
+        if shared:
+            # "jsmith@gmail" and "jsmith@yahoo" are as likely namesakes as the same person: a
+            # local part made of the name adds little to a name that already matches.
+            made_of_name = all(_is_made_of_name(local, new) for local in shared)
+            signals.append((0.10 if made_of_name else 0.40, _("similar email")))
 
     new_phones = {n.phone_national_digits(p) for p in new.phones if p}
     old_phones = {n.phone_national_digits(p) for p in old.phones if p}
@@ -129,7 +149,8 @@ def score(new: ClientDraft, old: ClientDraft) -> tuple[int, list[str]]:
     return round(100 * (1 - unlikely)), [reason for _s, reason in signals]
 
 
-def candidate_ids(company_id: int, draft: ClientDraft) -> list[int]:
+def draft_keys(draft: ClientDraft) -> set[str]:
+    """The match keys looked up for a draft, with the names taken either way round."""
     keys = match_keys_for(
         first_name=draft.first_name,
         last_name=draft.last_name,
@@ -138,15 +159,32 @@ def candidate_ids(company_id: int, draft: ClientDraft) -> list[int]:
         phones=draft.phones,
     )
     # Someone may have typed the names the other way round.
-    keys |= person_name_keys(draft.last_name, draft.first_name)
+    return keys | person_name_keys(draft.last_name, draft.first_name)
+
+
+# An exact email or phone says more than a name key shared with many namesakes.
+KEY_WEIGHT = {"e": 3, "p": 3}
+PER_KEY = 60  # a key shared by more clients than this (a common name) is read only this far
+SCORED = 60  # clients scored per check, those sharing the most (and strongest) keys first
+
+
+def candidate_ids(company_id: int, draft: ClientDraft) -> list[int]:
+    """Clients sharing a key with the draft, strongest evidence first. One query, bounded
+    whatever the size of the company: each key contributes at most PER_KEY clients."""
+    keys = draft_keys(draft)
     if not keys:
         return []
-    ids = (
+    rows = (
         ClientMatchKey.objects.filter(company_id=company_id, key__in=sorted(keys))
-        .values_list("client_id", flat=True)
-        .distinct()[:MAX_CANDIDATES]
+        .annotate(rank=Window(RowNumber(), partition_by=[F("key")], order_by=F("client_id").desc()))
+        .filter(rank__lte=PER_KEY)
+        .values_list("key", "client_id")
     )
-    return list(ids)
+    weight: Counter[int] = Counter()
+    for key, client_id in rows:
+        weight[client_id] += KEY_WEIGHT.get(key.split(":", 1)[0], 1)
+    ranked = sorted(weight.items(), key=lambda item: (-item[1], -item[0]))
+    return [client_id for client_id, _weight in ranked[:SCORED]]
 
 
 def find_duplicates(

@@ -37,12 +37,10 @@ from simple_history.utils import bulk_create_with_history
 
 from crewdesk.accounts.models import Membership
 from crewdesk.clients import normalize as n
-from crewdesk.clients.duplicates import BLOCK_SCORE, ClientDraft, find_duplicates
+from crewdesk.clients.duplicates import BLOCK_SCORE, ClientDraft, draft_keys, find_duplicates
 from crewdesk.clients.events import Verb
 from crewdesk.clients.indexing import (
     client_match_keys,
-    match_keys_for,
-    person_name_keys,
     sort_key_for,
     tokens_for,
 )
@@ -880,14 +878,7 @@ def _draft(client: Client, phones: list[tuple[str, str]]) -> ClientDraft:
 
 def _draft_keys(draft: ClientDraft) -> set[str]:
     """The keys duplicates.candidate_ids looks up for a draft (names either way round)."""
-    keys = match_keys_for(
-        first_name=draft.first_name,
-        last_name=draft.last_name,
-        company_name=draft.company_name,
-        emails=draft.emails,
-        phones=draft.phones,
-    )
-    return keys | person_name_keys(draft.last_name, draft.first_name)
+    return draft_keys(draft)
 
 
 def _keys_in_use(company_id: int, keys: set[str]) -> set[str]:

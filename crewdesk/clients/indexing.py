@@ -8,6 +8,32 @@ from crewdesk.clients import normalize as n
 from crewdesk.clients.models import Client, ClientMatchKey, ClientToken
 
 TOKEN_MAX = 64
+# Mailbox names many businesses share: as match keys they would pull in thousands of clients.
+SHARED_MAILBOXES = frozenset(
+    [
+        "info",
+        "office",
+        "billing",
+        "admin",
+        "contact",
+        "hello",
+        "support",
+        "sales",
+        "accounts",
+        "accounting",
+        "team",
+        "mail",
+        "frontdesk",
+        "bookings",
+        "booking",
+        "service",
+        "reception",
+        "enquiries",
+        "inquiries",
+        "orders",
+        "noreply",
+    ]
+)
 
 
 def sort_key_for(client: Client) -> str:
@@ -86,7 +112,7 @@ def match_keys_for(
         if email and "@" in email:
             keys.add(f"e:{n.email_normal(email)}")
             local = n.email_local(email)
-            if len(local) >= 4:
+            if len(local) >= 4 and local not in SHARED_MAILBOXES:
                 keys.add(f"l:{local}")
     for number in phones:
         national = n.phone_national_digits(number) if number else ""

@@ -12,7 +12,7 @@ properties, jobs, invoices and payments move without this module knowing them). 
 clients keep their own field values, archived and pointing to the survivor, so nothing is lost.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -31,8 +31,6 @@ from crewdesk.clients.events import Verb
 from crewdesk.clients.indexing import (
     client_index_refresh,
     client_match_keys,
-    match_keys_for,
-    person_name_keys,
     sort_key_for,
     tokens_for,
 )
@@ -173,16 +171,9 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def _draft_keys(draft: duplicates.ClientDraft) -> set[str]:
-    """The keys `duplicates.candidate_ids` looks up for a draft, names either way round."""
-    keys = match_keys_for(
-        first_name=draft.first_name,
-        last_name=draft.last_name,
-        company_name=draft.company_name,
-        emails=draft.emails,
-        phones=draft.phones,
-    )
-    return keys | person_name_keys(draft.last_name, draft.first_name)
+_draft_keys = duplicates.draft_keys
+# A key held by more clients than this (a common name's sound) says little during a full scan.
+HOT_KEY_LIMIT = 300
 
 
 _DRAFT_FIELDS = (
@@ -239,14 +230,14 @@ class _KeyIndex:
             hot = set(
                 held.values("key")
                 .annotate(n=Count("id"))
-                .filter(n__gt=duplicates.MAX_CANDIDATES)
+                .filter(n__gt=HOT_KEY_LIMIT)
                 .values_list("key", flat=True)
             )
             for key in hot:
                 self.hot[key] = list(
                     ClientMatchKey.objects.filter(company_id=self.company_id, key=key)
                     .order_by("client_id")
-                    .values_list("client_id", flat=True)[: duplicates.MAX_CANDIDATES]
+                    .values_list("client_id", flat=True)[:HOT_KEY_LIMIT]
                 )
             for key, client_id in held.exclude(key__in=hot).values_list("key", "client_id"):
                 result[key].append(client_id)
@@ -265,10 +256,14 @@ def _pairs_of_chunk(
     holders = index.holders(set().union(*keys.values()) if keys else set())
     candidates: dict[int, list[int]] = {}
     for pk, own_keys in keys.items():
-        ids: set[int] = set()
+        # Ranked as duplicates.candidate_ids ranks them: the most (and strongest) keys first.
+        weight: Counter[int] = Counter()
         for key in own_keys:
-            ids.update(i for i in holders.get(key, ()) if i < pk)
-        candidates[pk] = sorted(ids)[: duplicates.MAX_CANDIDATES]
+            for other in holders.get(key, ()):
+                if other < pk:
+                    weight[other] += duplicates.KEY_WEIGHT.get(key.split(":", 1)[0], 1)
+        ranked = sorted(weight.items(), key=lambda item: (-item[1], -item[0]))
+        candidates[pk] = [other for other, _weight in ranked[: duplicates.SCORED]]
     others = {i for ids in candidates.values() for i in ids} - drafts.keys()
     known = dict(drafts)
     for batch in _batched(sorted(others), 900):
