@@ -21,6 +21,7 @@ SENTENCES = {
     "client.deleted": _("deleted the client %(name)s"),
     "client.merged": _("merged %(merged)s into %(name)s"),
     "client.imported": _("imported %(count)s clients from %(name)s"),
+    "clients.generated": _("generated %(count)s demo clients for benchmarks"),
     "client.tag_added": _("tagged %(name)s “%(tag)s”"),
     "client.tag_removed": _("removed the tag “%(tag)s” from %(name)s"),
     "contact.added": _("added the contact %(contact)s to %(name)s"),

@@ -1,0 +1,115 @@
+import json
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from crewdesk.clients.generate import (
+    company_for_generation,
+    generate_clients,
+    read_truth,
+    truth_path_for,
+)
+from crewdesk.clients.recall import measure_duplicate_check, summary_line
+from crewdesk.core.models import Company
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate realistic clients for benchmarks, with about 3% near-duplicates whose "
+        "originals are recorded, and optionally measure the duplicate check against them."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--clients", type=int, default=0, help="how many clients to add")
+        parser.add_argument(
+            "--company",
+            help="the company's slug; created with an owner when it does not exist "
+            "(a new company when left out)",
+        )
+        parser.add_argument("--seed", default="0", help="the same seed gives the same data")
+        parser.add_argument(
+            "--duplicates-percent",
+            type=float,
+            default=3.0,
+            help="share of near-duplicates of earlier clients (default 3)",
+        )
+        parser.add_argument("--batch-size", type=int, default=5000, help="clients per batch")
+        parser.add_argument(
+            "--fast-load",
+            choices=["auto", "yes", "no"],
+            default="auto",
+            help="PostgreSQL: load with secondary indexes dropped and rebuild them at the end, "
+            "in one transaction (auto: when adding at least 50,000 clients and at least as many "
+            "as the database holds)",
+        )
+        parser.add_argument(
+            "--measure",
+            action="store_true",
+            help="afterwards, measure the duplicate check's recall and precision",
+        )
+        parser.add_argument(
+            "--measure-only",
+            action="store_true",
+            help="generate nothing; measure the company's recorded near-duplicates",
+        )
+        parser.add_argument(
+            "--sample", type=int, default=1000, help="near-duplicates to measure (0: all)"
+        )
+        parser.add_argument("--json", action="store_true", help="print the measurement as JSON")
+
+    def handle(self, *args, **options):
+        if options["clients"] < 0 or not 0 <= options["duplicates_percent"] <= 50:
+            raise CommandError("--clients must be positive, --duplicates-percent 0 to 50.")
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be positive.")
+        if options["measure_only"]:
+            self._measure_only(options)
+            return
+        if options["clients"] == 0:
+            raise CommandError("Say how many clients to generate: --clients N.")
+        try:
+            owner = company_for_generation(options["company"])
+        except (ValidationError, ValueError) as error:
+            raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from error
+        company = owner.company
+        self.stdout.write(f"Generating {options['clients']:,} clients for {company.slug}…")
+        result = generate_clients(
+            owner,
+            count=options["clients"],
+            seed=options["seed"],
+            duplicates_percent=options["duplicates_percent"],
+            batch_size=options["batch_size"],
+            fast_load={"auto": None, "yes": True, "no": False}[options["fast_load"]],
+            progress=self._progress,
+        )
+        self.stdout.write(
+            f"Generated {result.clients:,} clients ({result.duplicates:,} near-duplicates, "
+            f"{result.rows:,} rows) for {company.name} (slug {company.slug}) "
+            f"in {result.seconds:.1f} s."
+        )
+        self.stdout.write(f"Near-duplicates and their originals: {result.truth_path}")
+        if options["measure"]:
+            self._measure(company, result.truth, options)
+
+    def _progress(self, message: str) -> None:
+        self.stdout.write(message)
+        self.stdout.flush()  # shown as it happens, also when the output is a pipe or a file
+
+    def _measure_only(self, options) -> None:
+        company = Company.objects.filter(slug=options["company"] or "").first()
+        if company is None:
+            raise CommandError("--measure-only needs --company SLUG of a generated company.")
+        path = truth_path_for(company)
+        if not path.exists():
+            raise CommandError(f"No recorded near-duplicates for {company.slug} ({path}).")
+        self._measure(company, read_truth(path), options)
+
+    def _measure(self, company: Company, truth: list, options) -> None:
+        sample = options["sample"] or None
+        result = measure_duplicate_check(company.id, truth, sample=sample)
+        if options["json"]:
+            self.stdout.write(json.dumps(result, indent=2, default=str))
+        self.stdout.write(
+            f"{summary_line(result)} (check p50 {result['ms_p50']:.1f} ms, "
+            f"p95 {result['ms_p95']:.1f} ms)"
+        )
