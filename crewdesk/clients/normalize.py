@@ -46,6 +46,11 @@ COMPANY_SUFFIXES = frozenset(
     ]
 )
 
+# Letters Unicode does not split into a base letter and an accent: "Łukasz" is typed "Lukasz".
+_UNDECOMPOSABLE = str.maketrans(
+    {"ß": "ss", "ł": "l", "đ": "d", "ð": "d", "ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "þ": "th"}
+)
+
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -54,7 +59,7 @@ def fold(text: str) -> str:
     """Lower case without accents: "Zoë Ñúñez" -> "zoe nunez"."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.casefold().replace("ß", "ss")
+    return stripped.casefold().translate(_UNDECOMPOSABLE)
 
 
 def words(text: str) -> list[str]:

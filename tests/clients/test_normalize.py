@@ -34,6 +34,7 @@ def test_accents_and_case_do_not_matter():
     assert n.words("José NÚÑEZ-García") == ["jose", "nunez", "garcia"]
     assert n.words("O'Brien") == ["obrien"]
     assert n.fold("Zoë Straße") == "zoe strasse"
+    assert n.words("Łukasz Søren Æsir") == ["lukasz", "soren", "aesir"]
 
 
 def test_company_suffixes_are_not_distinctive():
