@@ -853,8 +853,11 @@ class ClientMaker:
             if rng.random() < 0.55:
                 local += str(rng.choice([rng.randint(1, 99), rng.randint(1950, 2005)]))
         email = f"{local}@{domain}"
+        attempt = 0
         while email in self.used_emails:
-            email = f"{local}{rng.randint(1, 999)}@{domain}"
+            # A common mailbox at a common company domain can use up 999 numbers: widen.
+            attempt += 1
+            email = f"{local}{rng.randint(1, 999 * attempt)}@{domain}"
         self.used_emails.add(email)
         return email
 

@@ -315,3 +315,10 @@ def test_a_failed_fast_load_leaves_nothing_behind(owner, settings, tmp_path, mon
     with connection.cursor() as cursor:
         cursor.execute(indexes)
         assert cursor.fetchone()[0] == before
+
+
+def test_emails_stay_unique_when_a_mailbox_is_used_up():
+    """A common mailbox at one company domain once looped forever past 999 numbered copies."""
+    maker = ClientMaker(random.Random(3), tag_ids=[])
+    emails = [maker.email("", "", company="Acme Inc") for _ in range(3000)]
+    assert len(set(emails)) == 3000
