@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
 from crewdesk.clients import normalize as n
-from crewdesk.clients.indexing import match_keys_for, person_name_keys
+from crewdesk.clients.indexing import address_keys, match_keys_for, person_name_keys
 from crewdesk.clients.models import Client, ClientMatchKey, ClientPhone
 
 SHOW_SCORE = 50  # listed as "possible duplicate"
@@ -71,9 +71,9 @@ def _company(draft: ClientDraft) -> str:
 
 
 def _address(draft: ClientDraft) -> str:
-    if not draft.street:
-        return ""
-    return " ".join(n.words(draft.street)) + "|" + n.fold(draft.postal_code).replace(" ", "")
+    """House number and postal code: "12 Elm St" and "12 ELM STREET" are one address."""
+    keys = address_keys(draft.street, draft.postal_code)
+    return next(iter(keys)) if keys else ""
 
 
 def _is_made_of_name(local: str, draft: ClientDraft) -> bool:
@@ -157,13 +157,15 @@ def draft_keys(draft: ClientDraft) -> set[str]:
         company_name=draft.company_name,
         emails=draft.emails,
         phones=draft.phones,
+        street=draft.street,
+        postal_code=draft.postal_code,
     )
     # Someone may have typed the names the other way round.
     return keys | person_name_keys(draft.last_name, draft.first_name)
 
 
-# An exact email or phone says more than a name key shared with many namesakes.
-KEY_WEIGHT = {"e": 3, "p": 3}
+# An exact email, phone or house says more than a name key shared with many namesakes.
+KEY_WEIGHT = {"e": 3, "p": 3, "a": 3}
 PER_KEY = 60  # a key shared by more clients than this (a common name) is read only this far
 SCORED = 60  # clients scored per check, those sharing the most (and strongest) keys first
 

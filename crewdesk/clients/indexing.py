@@ -103,11 +103,14 @@ def match_keys_for(
     company_name: str = "",
     emails: Iterable[str] = (),
     phones: Iterable[str] = (),
+    street: str = "",
+    postal_code: str = "",
 ) -> set[str]:
     """The duplicate-check keys of a client, or of what someone is typing into the new-client
     form. Phones are E.164 strings."""
     keys = person_name_keys(first_name, last_name)
     keys |= company_name_keys(company_name)
+    keys |= address_keys(street, postal_code)
     for email in emails:
         if email and "@" in email:
             keys.add(f"e:{n.email_normal(email)}")
@@ -121,11 +124,21 @@ def match_keys_for(
     return {k[:120] for k in keys}
 
 
+def address_keys(street: str, postal_code: str) -> set[str]:
+    """House number + postal code: the same household typed twice, whatever the spelling of
+    the street ("12 Elm St" = "12 ELM STREET")."""
+    house = next((w for w in n.words(street) if w[:1].isdigit()), "")
+    postal = "".join(n.words(postal_code))
+    return {f"a:{house}:{postal}"} if house and postal else set()
+
+
 def client_match_keys(client: Client, phones: Iterable[str]) -> set[str]:
     return match_keys_for(
         first_name=client.first_name,
         last_name=client.last_name,
         company_name=client.company_name,
+        street=client.street,
+        postal_code=client.postal_code,
         emails=[client.email],
         phones=phones,
     )

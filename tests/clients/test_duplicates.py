@@ -52,3 +52,19 @@ def test_same_email_in_another_case_blocks_a_create(owner, make_client):
 def test_other_companies_clients_are_never_candidates(owner, outsider, make_client):
     make_client(actor=outsider, first_name="John", last_name="Smith", email="john@example.com")
     assert check(owner, first_name="John", last_name="Smith", email="john@example.com") == []
+
+
+def test_the_same_house_finds_a_common_name_among_namesakes(owner, make_client):
+    for i in range(70):  # more namesakes than one key yields
+        make_client(first_name="John", last_name="Smith", email=f"js{i}@example.com")
+    home = make_client(
+        first_name="John",
+        last_name="Smith",
+        email="john@home.example",
+        street="12 Elm St",
+        postal_code="62701",
+    )
+    found = check(
+        owner, first_name="John", last_name="Smyth", street="12 ELM STREET", postal_code="62701"
+    )
+    assert found[0].client == home
