@@ -59,6 +59,10 @@ def tokens_for(
         emails.append(email)
         numbers.append(phone)
     tokens = set(n.words(" ".join(t for t in texts if t)))
+    tokens |= name_pairs(client.first_name, client.last_name)
+    tokens |= name_pairs("", client.company_name)
+    for first, last, _email, _phone in contacts:
+        tokens |= name_pairs(first, last)
     for email in emails:
         if email:
             normal = n.email_normal(email)
@@ -69,6 +73,17 @@ def tokens_for(
         if national:
             tokens.update({national, national[-7:], national[-4:]})
     return {t[:TOKEN_MAX] for t in tokens if t}
+
+
+def name_pairs(first: str, last: str) -> set[str]:
+    """Adjacent words of a name as one token ("john smith", and "smith john" for a person), so
+    a search for "john smi" is one index range instead of an intersection of two big ones."""
+    first_words, last_words = n.words(first), n.words(last)
+    full = first_words + last_words
+    pairs = {f"{a} {b}" for a, b in zip(full, full[1:], strict=False)}
+    if first_words and last_words:
+        pairs.add(f"{last_words[-1]} {first_words[0]}")
+    return pairs
 
 
 def person_name_keys(first: str, last: str) -> set[str]:

@@ -239,9 +239,17 @@ def client_page(
             actor, filters, clients, unique_terms[0], start, page_size
         )
     else:
-        page_ids, count, exact = _search_many_terms(
-            actor, filters, clients, unique_terms, start, page_size
-        )
+        # "john smi": first try the two words as a name pair (one index range, see
+        # indexing.name_pairs); words from different fields intersect instead.
+        page_ids, count, exact = [], 0, True
+        if len(unique_terms) == 2:
+            page_ids, count, exact = _search_one_term(
+                actor, filters, clients, " ".join(unique_terms), start, page_size
+            )
+        if not count:
+            page_ids, count, exact = _search_many_terms(
+                actor, filters, clients, unique_terms, start, page_size
+            )
     if page_ids or page > 1:
         by_id = {c.id: c for c in _with_list_data(Client.objects.filter(id__in=page_ids))}
         rows = [by_id[i] for i in page_ids if i in by_id]

@@ -49,6 +49,9 @@ def people(owner, make_client):
         ("+1 (555) 010-2030", ["Zoë Núñez"]),
         ("rosalind", ["Kim Park"]),
         ("john smi", ["John Smith"]),
+        ("smith jo", ["John Smith"]),
+        ("john example", ["John Smith"]),  # words from two fields: intersected
+        ("acme hold", ["Acme, Inc."]),
         ("smi mary", ["Mary Smithson"]),
     ],
 )
@@ -128,3 +131,11 @@ def test_list_sorts_by_newest_and_oldest(owner, make_client):
     assert names(owner) == ["Ann Lee", "Bea Lee", "Cy Lee"]
     assert names(owner, sort="newest") == ["Cy Lee", "Ann Lee", "Bea Lee"]
     assert names(owner, sort="oldest") == ["Bea Lee", "Ann Lee", "Cy Lee"]
+
+
+def test_two_words_of_a_name_are_one_token(owner, make_client):
+    from crewdesk.clients.models import ClientToken
+
+    client = make_client(first_name="Mary Ann", last_name="de la Cruz", email="m@example.com")
+    tokens = set(ClientToken.objects.filter(client=client).values_list("token", flat=True))
+    assert {"mary ann", "ann de", "la cruz", "cruz mary"} <= tokens
