@@ -843,7 +843,7 @@ class RowChecker:
             for o in outcomes
             if o.client is not None and not o.duplicate
         }
-        keys = {draft_id: _draft_keys(draft) for draft_id, draft in drafts.items()}
+        keys = {draft_id: draft_keys(draft) for draft_id, draft in drafts.items()}
         found = _keys_in_use(self.actor.company_id, set().union(*keys.values()))
         for outcome in outcomes:
             draft = drafts.get(id(outcome))
@@ -874,11 +874,6 @@ def _draft(client: Client, phones: list[tuple[str, str]]) -> ClientDraft:
         street=client.street,
         postal_code=client.postal_code,
     )
-
-
-def _draft_keys(draft: ClientDraft) -> set[str]:
-    """The keys duplicates.candidate_ids looks up for a draft (names either way round)."""
-    return draft_keys(draft)
 
 
 def _keys_in_use(company_id: int, keys: set[str]) -> set[str]:

@@ -171,7 +171,6 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-_draft_keys = duplicates.draft_keys
 # A key held by more clients than this (a common name's sound) says little during a full scan.
 HOT_KEY_LIMIT = 300
 
@@ -252,7 +251,7 @@ def _pairs_of_chunk(
     """The pairs of each client of the chunk with the clients before it: what
     `duplicates.find_duplicates` found when each was saved, in a few queries for the chunk.
     Looking back only scores each pair once (the keys match both ways)."""
-    keys = {pk: _draft_keys(d) for pk, d in drafts.items() if not d.is_empty}
+    keys = {pk: duplicates.draft_keys(d) for pk, d in drafts.items() if not d.is_empty}
     holders = index.holders(set().union(*keys.values()) if keys else set())
     candidates: dict[int, list[int]] = {}
     for pk, own_keys in keys.items():

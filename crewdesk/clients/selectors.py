@@ -158,8 +158,11 @@ def _term_tokens(
 def _token_matches(actor: Membership, terms: list[str], clients: QuerySet[Client]):
     """ClientToken rows of clients matching every term (kept for the export and the API)."""
     filters = ClientFilters(archived=Archived.ALL)
-    tokens = _term_tokens(actor, filters, clients, max(terms, key=len)).filter(client__in=clients)
+    driver = max(terms, key=len)
+    tokens = _term_tokens(actor, filters, clients, driver).filter(client__in=clients)
     for term in terms:
+        if term == driver:
+            continue
         low, high = _prefix_range(term)
         tokens = tokens.filter(
             Exists(

@@ -203,7 +203,9 @@ def client_create(actor: Membership, data: ClientInput, *, allow_duplicate: bool
     if data.tags:
         _tags_set(actor, client, data.tags)
     client_index_refresh(client)
-    _duplicate_pairs_refresh(client)
+    if allow_duplicate:
+        # Without it the check above already found no look-alike worth a pair.
+        _duplicate_pairs_refresh(client)
     events.client_created_event(actor=actor, client=client)
     return client
 

@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from crewdesk.clients import importing
+from crewdesk.clients import duplicates, importing
 from crewdesk.clients.duplicates import ClientDraft, candidate_ids
 from crewdesk.clients.indexing import client_match_keys, tokens_for
 from crewdesk.clients.models import (
@@ -369,7 +369,7 @@ def test_the_batch_prefilter_asks_for_the_keys_the_duplicate_check_uses(owner, m
         ClientDraft(company_name="Acme, Inc.", phones=["+14155550100"]),
     ):
         candidate_ids(owner.company_id, draft)
-        assert asked[-1] == importing._draft_keys(draft)
+        assert asked[-1] == duplicates.draft_keys(draft)
 
 
 def test_a_big_file_is_checked_in_the_background_while_the_page_polls(
