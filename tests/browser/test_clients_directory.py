@@ -170,6 +170,8 @@ def test_office_edits_a_client_picks_a_parent_and_archives_it(visit, office, som
     expect(page.locator('input[name="parent"]')).to_have_value(str(acme.pk))
     page.get_by_label("Billing name").fill("Zoë N. Holdings")
     tab.check("edit")
+    # The picker's swap settles (and moves focus) asynchronously: save only once all is typed.
+    expect(page.get_by_label("Billing name")).to_have_value("Zoë N. Holdings")
     page.get_by_role("button", name="Save changes").click()
     page.wait_for_url(re.compile(rf"/app/clients/{zoe.pk}/$"))
     zoe.refresh_from_db()
