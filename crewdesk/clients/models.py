@@ -479,3 +479,24 @@ class ClientImport(TenantModel):
     @property
     def percent_done(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class QualityCount(TenantModel):
+    """The data-quality numbers of a big company, counted in the background: one pass over a
+    million clients takes seconds, too long for a page. Small companies are counted live."""
+
+    # {"total": n, "has_email": n, ..., "problem_unreachable": n, "duplicate_pairs": n}
+    numbers = models.JSONField(default=dict, blank=True)
+    # {list key: [client ids]}: the first clients of each list to fix, in name order.
+    first_ids = models.JSONField(default=dict, blank=True)
+    counted_at = models.DateTimeField(null=True, blank=True)
+    # Set when a recount is queued; a request older than the recount timeout counts as lost.
+    requested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company"], name="clients_qualitycount_one_per_company")
+        ]
+
+    def __str__(self) -> str:
+        return f"Quality of company {self.company_id}"

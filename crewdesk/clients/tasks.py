@@ -6,7 +6,7 @@ import logging
 
 from django_tasks import task
 
-from crewdesk.clients import importing
+from crewdesk.clients import importing, quality
 
 logger = logging.getLogger(__name__)
 
@@ -41,3 +41,10 @@ def client_import_run(import_id: int, membership_id: int, skip_duplicates: bool)
         logger.exception("Import %s failed", import_id)
         return "failed"
     return "imported"
+
+
+@task()
+def client_quality_count(company_id: int) -> str:
+    """Count a big company's data-quality numbers (seconds at a million clients)."""
+    quality.client_quality_recount(company_id)
+    return "counted"

@@ -2,17 +2,21 @@
 malformed emails, with the clients to fix; scoped to the member's company, in a fixed number of
 queries."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection
+from django.test import Client as DjangoClient
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from crewdesk.clients.models import Client, DuplicatePair
+from crewdesk.clients import quality
+from crewdesk.clients.models import Client, ClientPhone, DuplicatePair, QualityCount
+from crewdesk.clients.quality import EMAIL_PATTERN
 from crewdesk.clients.services import client_tag_add
-from crewdesk.clients.views.quality import EMAIL_PATTERN
 
 URL = "/app/clients/quality/"
 
@@ -218,3 +222,124 @@ def test_query_count_does_not_grow_with_clients(owner, client_as, make_client, s
     many = _queries(web, URL, show=show)
     assert few == many
     assert many <= 12
+
+
+# --- a big company: counted in the background -----------------------------------------------
+
+
+@pytest.fixture
+def big(monkeypatch):
+    """Any company of more than 3 active clients counts as big."""
+    monkeypatch.setattr(quality, "LIVE_LIMIT", 3)
+
+
+def test_a_big_company_is_counted_in_the_background_while_the_page_says_so(
+    owner, client_as, four_clients, big, django_capture_on_commit_callbacks
+):
+    web = client_as(owner)
+    with django_capture_on_commit_callbacks() as queued:
+        first = web.get(URL, {"show": "no_phone"})
+    assert len(queued) == 1  # the count is queued, not run in the request
+    summary = first.context["summary"]
+    assert not summary.counted and summary.recounting
+    html = first.content.decode()
+    assert "Counting your clients in the background" in html
+    assert 'hx-trigger="every 2s"' in html and "Recount now" not in html
+    assert first.context["offenders"] == []
+
+    # A second visit while it runs queues nothing more.
+    with django_capture_on_commit_callbacks() as again:
+        web.get(URL)
+    assert again == []
+
+    queued[0]()  # the worker runs the task
+    counted = web.get(URL, {"show": "no_phone"})
+    summary = counted.context["summary"]
+    assert summary.counted and not summary.recounting and summary.counted_at
+    assert summary.total == 4 and completeness(counted)["phone"] == (2, 50.0)
+    assert [c.display_name for c in counted.context["offenders"]] == ["Bo Diaz", "Cy Park"]
+    html = counted.content.decode()
+    assert "Counted" in html and "Recount now" in html and "every 2s" not in html
+
+
+def test_fixed_clients_leave_the_list_before_the_recount(
+    owner, client_as, four_clients, big, django_capture_on_commit_callbacks
+):
+    web = client_as(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        web.get(URL)
+    bo = Client.objects.get(first_name="Bo")
+    ClientPhone.objects.create(
+        company_id=owner.company_id, client=bo, kind="mobile", number="+14155550177"
+    )
+    listed = web.get(URL, {"show": "no_phone"})
+    assert [c.display_name for c in listed.context["offenders"]] == ["Cy Park"]
+    # The numbers are those of the count, until the office recounts.
+    assert completeness(listed)["phone"] == (2, 50.0)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = web.post(reverse("clients:quality_recount"))
+    assert response.status_code == 302 and response["Location"] == URL
+    assert completeness(web.get(URL))["phone"] == (3, 75.0)
+
+
+def test_old_numbers_and_lost_recounts_are_counted_again(
+    owner, client_as, four_clients, big, django_capture_on_commit_callbacks
+):
+    web = client_as(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        web.get(URL)
+    with django_capture_on_commit_callbacks() as queued:
+        web.get(URL)
+    assert queued == []  # young numbers are shown as they are
+
+    old = timezone.now() - quality.RECOUNT_AFTER - timedelta(minutes=1)
+    QualityCount.objects.filter(company_id=owner.company_id).update(
+        requested_at=old - timedelta(seconds=5), counted_at=old
+    )
+    with django_capture_on_commit_callbacks() as queued:
+        response = web.get(URL)
+    assert len(queued) == 1 and response.context["summary"].recounting
+
+    # The worker stopped: once the request is older than the timeout, a visit asks again.
+    lost = timezone.now() - quality.RECOUNT_TIMEOUT - timedelta(minutes=1)
+    QualityCount.objects.filter(company_id=owner.company_id).update(requested_at=lost)
+    with django_capture_on_commit_callbacks() as queued:
+        web.get(URL)
+    assert len(queued) == 1
+
+
+def test_each_company_counts_its_own_clients(
+    owner, outsider, client_as, make_client, four_clients, big, django_capture_on_commit_callbacks
+):
+    for i in range(5):
+        make_client(actor=outsider, first_name=f"O{i}", last_name="Other", email=f"o{i}@x.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as(outsider).post(reverse("clients:quality_recount"))
+    assert not QualityCount.objects.filter(company_id=owner.company_id).exists()
+    response = client_as(outsider).get(URL, {"show": "no_phone"})
+    assert response.context["summary"].total == 5
+    assert {c.company_id for c in response.context["offenders"]} == {outsider.company_id}
+
+
+def test_recount_is_a_post_for_office_roles_only(request, client_as, office, db):
+    url = reverse("clients:quality_recount")
+    assert client_as(office).get(url).status_code == 405
+    for member in ("employee", "customer"):
+        assert client_as(request.getfixturevalue(member)).post(url).status_code == 403
+    assert DjangoClient().post(url)["Location"].startswith("/login/")
+
+
+def test_query_count_of_a_counted_big_company_is_fixed(
+    owner, client_as, make_client, big, django_capture_on_commit_callbacks
+):
+    web = client_as(owner)
+    for i in range(5):
+        make_client(first_name=f"P{i}", last_name="Q", email=f"p{i}@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        web.get(URL)
+    few = _queries(web, URL, show="no_phone")
+    for i in range(5, 40):
+        make_client(first_name=f"P{i}", last_name="Q", email=f"p{i}@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        web.post(reverse("clients:quality_recount"))
+    assert _queries(web, URL, show="no_phone") == few <= 12
