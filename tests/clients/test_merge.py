@@ -622,3 +622,14 @@ def test_the_merge_page_query_count_does_not_grow_with_records(
         _fill(office, ann, f"more{n}")
     with django_assert_max_num_queries(len(few)):
         assert browser.get(_merge_url(ann, anne)).status_code == 200
+
+
+def test_the_survivors_activity_tab_keeps_the_merged_clients_history(owner, client_as, ann, anne):
+    services.client_tag_add(owner, anne, "Before the merge")
+    merging.client_merge(owner, ann, [anne], {})
+    page = client_as(owner).get(reverse("clients:detail", args=[ann.pk]), {"tab": "activity"})
+    entries = list(page.context["activity_page"])
+    tagged = [e for e in entries if e.target_id == anne.pk]
+    assert tagged and all(e.merged_from == anne for e in tagged)
+    assert "on Anne Lee, merged in" in page.content.decode()
+    assert any(e.verb == "client.merged" and e.merged_from is None for e in entries)

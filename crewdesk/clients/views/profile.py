@@ -252,12 +252,19 @@ def _notes_context(request: HttpRequest, client: Client) -> dict:
 def _activity_context(request: HttpRequest, client: Client) -> dict:
     if not can(request.membership, Action.VIEW_ACTIVITY):
         return {"activity_page": None}
+    # The history of clients merged into this one continues here, marked with their name.
+    merged_from = {
+        merged.pk: merged
+        for merged in Client.objects.filter(company_id=client.company_id, merged_into=client)
+    }
     entries = activity_list(viewer=request.membership).filter(
-        target_type=ContentType.objects.get_for_model(Client), target_id=client.pk
+        target_type=ContentType.objects.get_for_model(Client),
+        target_id__in=[client.pk, *merged_from],
     )
     page = Paginator(entries, ACTIVITY_PER_PAGE).get_page(request.GET.get("activity_page"))
     for entry in page:
         entry.history_changes = _history_changes(entry)
+        entry.merged_from = merged_from.get(entry.target_id)
     return {"activity_page": page}
 
 
