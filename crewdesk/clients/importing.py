@@ -20,6 +20,7 @@ import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cache
 from itertools import islice
 from typing import IO
@@ -108,6 +109,7 @@ MSG_STOPPED = gettext_lazy(
     "The import stopped unexpectedly after %(count)d rows. The rows before that were imported; "
     "upload the rejected and remaining rows again."
 )
+STALLED_AFTER = timedelta(minutes=10)
 MSG_CHECK_STOPPED = gettext_lazy("Checking the file stopped unexpectedly. Upload it again.")
 MSG_ORPHANED = gettext_lazy(
     "The person who started this import can no longer import clients. Upload the file again."
@@ -1101,7 +1103,7 @@ def import_start(actor: Membership, client_import: ClientImport, *, skip_duplica
     with transaction.atomic():
         started = ClientImport.objects.filter(
             pk=client_import.pk, status=ImportStatus.PREVIEWED
-        ).update(status=ImportStatus.IMPORTING, **_reset_counts())
+        ).update(status=ImportStatus.IMPORTING, progress_at=timezone.now(), **_reset_counts())
         if not started:
             if client_import.status in (ImportStatus.IMPORTING, ImportStatus.DONE):
                 return
@@ -1218,6 +1220,7 @@ def import_run(actor: Membership, client_import: ClientImport, *, skip_duplicate
                     imported_count=F("imported_count") + len(good),
                     rejected_count=F("rejected_count") + errors,
                     duplicate_count=F("duplicate_count") + duplicates,
+                    progress_at=timezone.now(),
                 )
     except Exception:
         client_import.refresh_from_db()
@@ -1250,6 +1253,25 @@ def import_actor(membership_id: int, import_id: int) -> tuple[Membership, Client
     except ObjectDoesNotExist:
         return None
     return actor, client_import
+
+
+def import_fail_if_stalled(client_import: ClientImport) -> None:
+    """An import that has not moved for STALLED_AFTER lost its worker (a batch takes seconds):
+    say so, rather than show a progress bar that never moves. Its saved batches stay."""
+    if client_import.status != ImportStatus.IMPORTING:
+        return
+    moved = client_import.progress_at or client_import.created_at
+    if timezone.now() - moved < STALLED_AFTER:
+        return
+    stalled = ClientImport.objects.filter(
+        pk=client_import.pk, status=ImportStatus.IMPORTING, progress_at=client_import.progress_at
+    )
+    stalled.update(
+        status=ImportStatus.FAILED,
+        error=str(MSG_STOPPED % {"count": client_import.processed_rows}),
+        finished_at=timezone.now(),
+    )
+    client_import.refresh_from_db()
 
 
 def import_orphaned(import_id: int) -> None:

@@ -468,6 +468,8 @@ class ClientImport(TenantModel):
     report = models.FileField(upload_to=import_file_path, max_length=300, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the import last moved: started, or a batch saved. Long still means the worker died.
+    progress_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -6,11 +6,13 @@ company only."""
 import csv
 import io
 import random
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from crewdesk.clients import duplicates, importing
 from crewdesk.clients.duplicates import ClientDraft, candidate_ids
@@ -668,6 +670,26 @@ def test_the_status_page_polls_while_importing_and_stops_when_done(client_as, of
     fragment = web.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in fragment and 'aria-valuenow="100"' in fragment
     assert 'id="result-imported">4<' in fragment and "<html" not in fragment
+
+
+def test_an_import_whose_worker_died_says_so_instead_of_waiting_forever(client_as, office, checked):
+    client_import = checked(QUICKBOOKS, actor=office)
+    moved = timezone.now() - importing.STALLED_AFTER + timedelta(minutes=1)
+    ClientImport.objects.filter(pk=client_import.pk).update(
+        status=ImportStatus.IMPORTING, processed_rows=2, progress_at=moved
+    )
+    web = client_as(office)
+    url = reverse("clients:import_status", args=[client_import.pk])
+    assert 'hx-trigger="every 1s"' in web.get(url).content.decode()  # still moving
+
+    ClientImport.objects.filter(pk=client_import.pk).update(
+        progress_at=moved - timedelta(minutes=2)
+    )
+    page = web.get(url, headers={"HX-Request": "true"}).content.decode()
+    client_import.refresh_from_db()
+    assert client_import.status == ImportStatus.FAILED
+    assert "stopped unexpectedly after 2 rows" in client_import.error
+    assert "hx-trigger" not in page and "stopped unexpectedly" in page
 
 
 def test_the_pages_escape_what_the_file_holds(client_as, office, checked):

@@ -194,6 +194,7 @@ def import_start(request: HttpRequest, import_id: int) -> HttpResponse:
 @require_GET
 def import_status(request: HttpRequest, import_id: int) -> HttpResponse:
     client_import = _import_or_404(request, import_id)
+    importing.import_fail_if_stalled(client_import)
     if client_import.status in (ImportStatus.UPLOADED, ImportStatus.PREVIEWED):
         return _go(request, reverse("clients:import_preview", args=[client_import.pk]))
     if request.htmx:
