@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from crewdesk.core.navigation import navigation_for
 
@@ -12,7 +13,8 @@ def crewdesk(request: HttpRequest) -> dict:
         "membership": membership,
         "current_company": getattr(request, "company", None),
         "nav_items": navigation_for(request, membership) if membership else [],
-        "other_memberships": _other_memberships(request, membership),
+        # Read only by pages that show the company switcher, not by htmx fragments.
+        "other_memberships": SimpleLazyObject(lambda: _other_memberships(request, membership)),
         "debug": settings.DEBUG,
     }
 
