@@ -47,8 +47,7 @@ format: install
 
 ## bench: performance workloads (bench/README.md)
 bench: install
-	@echo "No benchmark workloads yet: they come with the quality-gates issue (see bench/README.md)."
-	@echo "Nothing was measured."
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 ## worker: run background tasks queued with CREWDESK_TASKS=db
 worker: install

@@ -1,0 +1,444 @@
+"""The workloads of `make bench`, run in-process against a company of generated clients.
+
+Each workload is a list of requests (different search terms, pages, ids...) sent through
+Django's test client, with the whole middleware stack and template rendering, as a browser or
+an API client would. For each: the latency percentiles, the SQL queries per request, the rows
+PostgreSQL read per request, the worker's peak memory and, for searches, the bare SQL time of
+the same requests (EXPLAIN ANALYZE of every SELECT they ran) and how far above it we are."""
+
+import csv
+import io
+import json
+import random
+import resource
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client as WebClient
+from django.test.utils import CaptureQueriesContext
+
+from crewdesk.accounts.models import Membership
+from crewdesk.accounts.services import api_token_create
+from crewdesk.clients import importing, services
+from crewdesk.clients.generate import ClientMaker, read_truth, truth_path_for
+from crewdesk.clients.models import Client, ClientImport, Tag
+from crewdesk.clients.recall import measure_duplicate_check
+
+PROFILE_CLIENT = "Benchmark Profile Client"  # the client with 50 contacts and 50 notes
+QUERIES_SAMPLED = 20  # requests whose queries are counted and explained
+
+
+@dataclass
+class Request:
+    """One request of a workload: a label (the term, the page) and how to send it."""
+
+    label: str
+    send: Callable[[], HttpResponse]
+
+
+@dataclass
+class Result:
+    name: str
+    title: str
+    requests: int
+    ms: dict[str, float]  # p50, p95, p99, mean
+    queries: dict[str, int]  # min, max per request
+    rows_per_request: float | None = None  # tuples PostgreSQL read, per request
+    bare_sql_ms: dict[str, float] | None = None  # p50, p95 of the requests' SELECTs
+    ratio_to_sql: float | None = None  # end-to-end p50 / bare SQL p50
+    peak_memory_mb: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+
+def percentiles(samples: Sequence[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    if not ordered:
+        return {"p50": 0.0, "p95": 0.0, "p99": 0.0, "mean": 0.0}
+
+    def at(share: float) -> float:
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+    return {
+        "p50": round(at(0.50), 2),
+        "p95": round(at(0.95), 2),
+        "p99": round(at(0.99), 2),
+        "mean": round(statistics.fmean(ordered), 2),
+    }
+
+
+def peak_memory_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux: the process's peak resident memory so far.
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _rows_read() -> int | None:
+    """Tuples read in this database so far (index and table), as PostgreSQL counts them."""
+    if not _postgres():
+        return None
+    with connection.cursor() as cursor:
+        # Statistics are flushed when a transaction ends; these make the numbers current.
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT tup_returned + tup_fetched FROM pg_stat_database "
+            "WHERE datname = current_database()"
+        )
+        return cursor.fetchone()[0]
+
+
+def _explain_ms(sql: str) -> float:
+    """Planning + execution time of one SELECT, as the database reports it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+        plan = cursor.fetchone()[0]
+    plan = plan[0] if isinstance(plan, list) else json.loads(plan)[0]
+    return plan["Planning Time"] + plan["Execution Time"]
+
+
+def _is_select(sql: str) -> bool:
+    return sql.lstrip().upper().startswith(("SELECT", "WITH"))
+
+
+def run_workload(
+    name: str,
+    title: str,
+    requests: list[Request],
+    *,
+    count: int,
+    warmup: int,
+    explain: bool = False,
+) -> Result:
+    """Send `warmup` requests, then `count` timed ones (cycling through `requests`), then
+    count the queries of a sample and, when asked, time their SQL alone."""
+    for i in range(warmup):
+        _check(requests[i % len(requests)])
+    rows_before = _rows_read()
+    timings = []
+    for i in range(count):
+        request = requests[i % len(requests)]
+        began = time.perf_counter()
+        response = request.send()
+        timings.append(1000 * (time.perf_counter() - began))
+        _expect_ok(request, response)
+    rows_after = _rows_read()
+
+    query_counts, bare = [], []
+    for request in requests[:QUERIES_SAMPLED]:
+        with CaptureQueriesContext(connection) as captured:
+            _check(request)
+        query_counts.append(len(captured))
+        if explain and _postgres():
+            bare.append(sum(_explain_ms(q["sql"]) for q in captured if _is_select(q["sql"])))
+    ms = percentiles(timings)
+    result = Result(
+        name=name,
+        title=title,
+        requests=count,
+        ms=ms,
+        queries={"min": min(query_counts), "max": max(query_counts)},
+        peak_memory_mb=peak_memory_mb(),
+    )
+    if rows_before is not None and rows_after is not None:
+        # Includes the statistics queries themselves: a handful of rows, once.
+        result.rows_per_request = round((rows_after - rows_before) / count, 1)
+    if bare:
+        result.bare_sql_ms = {k: v for k, v in percentiles(bare).items() if k in ("p50", "p95")}
+        if result.bare_sql_ms["p50"]:
+            result.ratio_to_sql = round(ms["p50"] / result.bare_sql_ms["p50"], 2)
+    return result
+
+
+def _expect_ok(request: Request, response: HttpResponse) -> None:
+    if response.status_code != 200:
+        raise RuntimeError(f"{request.label}: HTTP {response.status_code}")
+
+
+def _check(request: Request) -> None:
+    _expect_ok(request, request.send())
+
+
+# --- the data the workloads ask for -----------------------------------------------------------
+
+
+class Company:
+    """A generated company seen from its owner: logged-in clients for the pages and the API,
+    and samples of its clients to search for."""
+
+    def __init__(self, owner: Membership, *, seed: int = 7) -> None:
+        self.owner = owner
+        self.company_id = owner.company_id
+        self.rng = random.Random(seed)  # noqa: S311 (sampling, not secrets)
+        self.web = WebClient()
+        self.web.force_login(owner.user)
+        session = self.web.session
+        session["company_id"] = owner.company_id
+        session.save()
+        self.api = WebClient(headers={"Authorization": f"Bearer {self.api_token()}"})
+        self.sample = self._sample_clients(300)
+
+    def api_token(self) -> str:
+        return api_token_create(membership=self.owner, name="benchmark").raw
+
+    def session_cookie(self) -> str:
+        return self.web.cookies["sessionid"].value
+
+    def _sample_clients(self, size: int) -> list[Client]:
+        """Clients at random ids: the same cost at any size (no ORDER BY random())."""
+        ids = Client.objects.filter(company_id=self.company_id).values_list("pk", flat=True)
+        low, high = ids.order_by("pk").first(), ids.order_by("-pk").first()
+        if low is None:
+            raise RuntimeError("The company has no clients to measure.")
+        wanted = {self.rng.randint(low, high) for _ in range(size * 3)}
+        found = list(
+            Client.objects.filter(
+                company_id=self.company_id, pk__in=wanted, merged_into__isnull=True
+            ).prefetch_related("phones")[:size]
+        )
+        self.rng.shuffle(found)
+        return found
+
+    # search terms as an office person types them
+    def search_terms(self) -> list[tuple[str, str]]:
+        terms = []
+        for client in self.sample:
+            name = client.last_name or client.company_name or client.first_name
+            if len(name) >= 3:
+                terms.append(("name prefix", name[:3].lower()))
+            if client.first_name and len(client.last_name) >= 3:
+                terms.append(("first + last prefix", f"{client.first_name} {client.last_name[:3]}"))
+                terms.append(("typo", f"{client.first_name} {_transpose(client.last_name)}"))
+            if client.email:
+                terms.append(("email fragment", client.email.split("@")[0][:6]))
+            phones = list(client.phones.all())
+            if phones:
+                terms.append(("phone digits", phones[0].number[-7:]))
+        self.rng.shuffle(terms)
+        return terms
+
+    def profile_client(self) -> Client:
+        """A client with 50 contacts and 50 notes (made once, through the services)."""
+        client = Client.objects.filter(
+            company_id=self.company_id, company_name=PROFILE_CLIENT
+        ).first()
+        if client is not None:
+            return client
+        client = services.client_create(
+            self.owner,
+            services.ClientInput(
+                fields={"kind": "company", "company_name": PROFILE_CLIENT},
+                phones=[("work", "+14155550142")],
+            ),
+            allow_duplicate=True,
+        )
+        for i in range(50):
+            services.contact_create(
+                self.owner,
+                client,
+                {"first_name": f"Contact{i}", "last_name": "Bench", "email": f"c{i}@bench.example"},
+            )
+            services.note_create(self.owner, client, text=f"Note {i}: gate code, dog, parking.")
+        return client
+
+
+def _transpose(word: str) -> str:
+    """Two neighbouring letters swapped, as fast typing does ("Smtih")."""
+    if len(word) < 4:
+        return word
+    i = len(word) // 2
+    return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
+
+
+# --- W1 to W5 ---------------------------------------------------------------------------------
+
+
+def w1_search(company: Company, **options) -> Result:
+    def send(term: str) -> Callable[[], HttpResponse]:
+        return lambda: company.web.get("/app/clients/", {"q": term}, headers={"HX-Request": "true"})
+
+    terms = company.search_terms()
+    result = run_workload(
+        "W1",
+        "Client search as you type (htmx results)",
+        [Request(f"{kind}: {term}", send(term)) for kind, term in terms],
+        explain=True,
+        **options,
+    )
+    result.extra["terms"] = sorted({kind for kind, _t in terms})
+    # The same per kind of term: a typo takes another path (blocking keys) than a prefix.
+    for kind in result.extra["terms"]:
+        of_kind = [Request(t, send(t)) for k, t in terms if k == kind]
+        per_kind = run_workload("W1", kind, of_kind, count=max(20, options["count"] // 5), warmup=5)
+        result.extra[kind] = {"p50": per_kind.ms["p50"], "p95": per_kind.ms["p95"]}
+    return result
+
+
+def w2_duplicate_check(company: Company, *, recall_sample: int = 1000, **options) -> Result:
+    def send(client: Client) -> Callable[[], HttpResponse]:
+        phones = list(client.phones.all())
+        params = {
+            "first_name": client.first_name,
+            "last_name": client.last_name,
+            "company_name": client.company_name,
+            "email": client.email,
+            "phone": phones[0].number if phones else "",
+        }
+        return lambda: company.api.get("/api/v1/clients/duplicates", params)
+
+    result = run_workload(
+        "W2",
+        "Duplicate check of a new client (API)",
+        [Request(c.display_name, send(c)) for c in company.sample],
+        explain=True,
+        **options,
+    )
+    path = truth_path_for(company.owner.company)
+    if path.exists():
+        truth = read_truth(path)
+        measured = measure_duplicate_check(company.company_id, truth, sample=recall_sample)
+        result.extra.update(
+            {
+                "recall": round(measured["recall"], 4),
+                "precision": round(measured["precision"], 4),
+                "near_duplicates_checked": measured["duplicates"],
+            }
+        )
+    return result
+
+
+def w3_list(company: Company, **options) -> Result:
+    tags = list(Tag.objects.filter(company_id=company.company_id).values_list("pk", flat=True))
+    sources = ["Google", "Referral", "Facebook"]
+    variants: list[dict] = [
+        {},
+        {"page": 2},
+        {"page": 50},
+        {"sort": "newest"},
+        {"type": "residential"},
+        {"type": "commercial", "page": 3},
+        *({"tag": tag} for tag in tags[:4]),
+        *({"source": source} for source in sources),
+        {"q": "smi", "type": "residential"},
+    ]
+
+    def send(params: dict) -> Callable[[], HttpResponse]:
+        return lambda: company.web.get("/app/clients/", params)
+
+    return run_workload(
+        "W3",
+        "Client list page with filters",
+        [Request(json.dumps(v), send(v)) for v in variants],
+        **options,
+    )
+
+
+def w4_profile(company: Company, **options) -> Result:
+    client = company.profile_client()
+    url = f"/app/clients/{client.pk}/"
+    tabs = [{}, {"tab": "contacts"}, {"tab": "notes"}, {"tab": "activity"}]
+    return run_workload(
+        "W4",
+        "Client profile with 50 contacts and 50 notes",
+        [Request(json.dumps(t), (lambda t=t: company.web.get(url, t))) for t in tabs],
+        **options,
+    )
+
+
+def w5_api(company: Company, **options) -> Result:
+    requests = []
+    for i, client in enumerate(company.sample[:100]):
+        detail = f"/api/v1/clients/{client.pk}"
+        requests.append(Request(detail, lambda detail=detail: company.api.get(detail)))
+        params = {"page": 1 + i % 20, "page_size": 50}
+        requests.append(
+            Request(
+                f"list {params}", lambda params=params: company.api.get("/api/v1/clients", params)
+            )
+        )
+    return run_workload("W5", "API client list and detail", requests, **options)
+
+
+# --- W6 ---------------------------------------------------------------------------------------
+
+IMPORT_HEADERS = [
+    "First Name",
+    "Last Name",
+    "Company Name",
+    "Email",
+    "Mobile Phone",
+    "Billing Street 1",
+    "Billing City",
+    "Billing State",
+    "Billing Zip code",
+    "Billing Country",
+    "Lead Source",
+]
+
+
+def import_csv(rows: int, *, seed: int = 11) -> bytes:
+    """A client list as another product exports it: varied, plausible, a few near-duplicates."""
+    maker = ClientMaker(random.Random(seed), tag_ids=[])  # noqa: S311
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(IMPORT_HEADERS)
+    made = []
+    for i in range(rows):
+        if made and i % 40 == 0:
+            spec, _how = maker.near_duplicate(made[maker.rng.randrange(len(made))])
+        else:
+            spec = maker.client()
+            made.append(spec)
+        writer.writerow(
+            [
+                spec.first_name,
+                spec.last_name,
+                spec.company_name,
+                spec.email,
+                spec.phones[0][1] if spec.phones else "",
+                spec.street,
+                spec.city,
+                spec.region,
+                spec.postal_code,
+                spec.country,
+                spec.lead_source,
+            ]
+        )
+    return out.getvalue().encode()
+
+
+def w6_import(owner: Membership, rows: int) -> dict:
+    """Upload, check and import a CSV of `rows` clients into the owner's company, as the
+    background tasks do it; seconds per step."""
+    content = import_csv(rows)
+    began = time.perf_counter()
+    upload = SimpleUploadedFile("clients.csv", content, content_type="text/csv")
+    client_import, _warnings = importing.import_upload(owner, upload)
+    uploaded = time.perf_counter()
+    importing.import_check(owner, client_import)
+    checked = time.perf_counter()
+    client_import.refresh_from_db()
+    importing.import_start(owner, client_import, skip_duplicates=True)
+    importing.import_run(owner, client_import, skip_duplicates=True)
+    done = time.perf_counter()
+    client_import = ClientImport.objects.get(pk=client_import.pk)
+    return {
+        "rows": rows,
+        "seconds": round(done - began, 1),
+        "upload_seconds": round(uploaded - began, 1),
+        "check_seconds": round(checked - uploaded, 1),
+        "import_seconds": round(done - checked, 1),
+        "rows_per_second": round(rows / (done - began)),
+        "imported": client_import.imported_count,
+        "rejected": client_import.rejected_count,
+        "skipped_duplicates": client_import.duplicate_count,
+        "status": client_import.status,
+        "peak_memory_mb": peak_memory_mb(),
+    }

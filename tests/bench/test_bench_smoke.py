@@ -1,0 +1,104 @@
+"""A tiny run of the benchmark harness (bench/), so that `make bench` cannot rot unnoticed.
+Nothing here asserts a time: it checks that every workload runs, answers 200 and reports
+what it should."""
+
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from bench import load, run, workloads
+from crewdesk.clients.generate import company_for_generation, generate_clients
+from crewdesk.clients.models import Client, Note
+
+
+@pytest.fixture
+def generated(db, settings, tmp_path):
+    settings.DATA_DIR = tmp_path  # the truth file of the near-duplicates goes there
+    owner = company_for_generation("bench-smoke")
+    generate_clients(owner, count=120, seed="smoke")
+    return owner
+
+
+def test_every_workload_runs_and_reports(generated, on_postgres, tmp_path):
+    company = workloads.Company(generated)
+    per = {"count": 6, "warmup": 2}
+    results = {
+        "W1": workloads.w1_search(company, **per),
+        "W2": workloads.w2_duplicate_check(company, recall_sample=20, **per),
+        "W3": workloads.w3_list(company, **per),
+        "W4": workloads.w4_profile(company, **per),
+        "W5": workloads.w5_api(company, **per),
+    }
+    for name, result in results.items():
+        assert result.requests == 6, name
+        assert 0 < result.ms["p50"] <= result.ms["p95"] <= result.ms["p99"], name
+        assert 0 < result.queries["min"] <= result.queries["max"] <= 25, name
+        assert result.peak_memory_mb > 0, name
+    assert {"name prefix", "typo", "email fragment"} <= set(results["W1"].extra["terms"])
+    assert 0 < results["W2"].extra["recall"] <= 1
+    if on_postgres:
+        # Rows read and the bare SQL of the searches come from PostgreSQL itself. (Its row
+        # counts appear when a transaction ends: inside a test's transaction they stay 0.)
+        assert results["W1"].rows_per_request is not None
+        assert results["W1"].bare_sql_ms["p50"] > 0 and results["W1"].ratio_to_sql > 0
+    profile = company.profile_client()
+    assert profile.contacts.count() == 50 and Note.objects.filter(client=profile).count() == 50
+
+    imported = workloads.w6_import(generated, rows=60)
+    assert imported["status"] == "done" and imported["imported"] > 50
+    assert imported["imported"] + imported["rejected"] + imported["skipped_duplicates"] == 60
+
+    report = {
+        "date": "2026-01-01",
+        "commit": "abc1234",
+        "machine": run.machine(),
+        "requests": 6,
+        "warmup": 2,
+        "postgres": "15.0",
+        "sizes": [
+            {
+                "size": Client.objects.filter(company_id=generated.company_id).count(),
+                "generated_seconds": 1.0,
+                "workloads": {name: asdict(r) for name, r in results.items()},
+            }
+        ],
+        "import": imported,
+    }
+    written = run.write_report(report, tmp_path / "results")
+    text = written.read_text()
+    for name in ("W1", "W2", "W3", "W4", "W5", "W6"):
+        assert name in text
+    assert (tmp_path / "results" / "latest.md").read_text() == text
+    assert (tmp_path / "results" / "latest.json").exists()
+
+
+def test_the_load_driver_counts_answers_of_a_real_server(live_server, owner):
+    """W7's driver, against the test server: every request answered and counted."""
+    result = load.drive(live_server.url, ["/healthz", "/login/"], {}, seconds=0.5, concurrency=2)
+    assert result["requests"] > 0 and result["errors"] == 0
+    assert result["requests_per_second"] > 0 and result["ms"]["p50"] > 0
+
+
+def test_sizes_and_database_names():
+    assert [run.parse_size(s) for s in ("10k", "100K", "1m", "2500")] == [
+        10_000,
+        100_000,
+        1_000_000,
+        2500,
+    ]
+    assert run.size_label(1_000_000) == "1m" and run.size_label(10_000) == "10k"
+    url = "postgres://postgres@127.0.0.1:5432/crewdesk_bench"
+    assert run.with_database(url, "crewdesk_bench_1m").endswith("/crewdesk_bench_1m")
+    assert run.database_name(url) == "crewdesk_bench"
+
+
+def test_bench_refuses_sqlite(monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///var/x.sqlite3")
+    assert run.main(["--sizes", "10k"]) == 2
+    assert "PostgreSQL" in capsys.readouterr().err
+
+
+def test_results_folder_is_linked_from_the_readme():
+    readme = (Path(run.ROOT) / "README.md").read_text()
+    assert "bench/results/latest.md" in readme
