@@ -716,6 +716,44 @@ def test_profile_query_count_does_not_grow_with_the_data(
     assert len(few) <= 25
 
 
+@pytest.mark.parametrize("tab", ["notes", "activity"])
+def test_tab_query_counts_do_not_grow_with_the_data(
+    client_as, owner, make_client, django_assert_max_num_queries, tab
+):
+    small = make_client(first_name="Small", email="small@example.com")
+    large = make_client(first_name="Large", email="large@example.com")
+    _fill(owner, small, 2)
+    _fill(owner, large, 20)
+    http = client_as(owner)
+    http.get(url("detail", small.pk), {"tab": tab})
+    with CaptureQueriesContext(connection) as few:
+        assert http.get(url("detail", small.pk), {"tab": tab}).status_code == 200
+    with django_assert_max_num_queries(len(few)):
+        assert http.get(url("detail", large.pk), {"tab": tab}).status_code == 200
+
+
+def test_only_the_open_tab_is_rendered_and_the_others_load_when_shown(
+    client_as, owner, make_client
+):
+    client = make_client(first_name="Tabby", email="tabby@example.com")
+    services.contact_create(owner, client, {"first_name": "Conny", "email": "c@example.com"})
+    services.note_create(owner, client, text="Gate code 4412")
+    http = client_as(owner)
+    page = http.get(url("detail", client.pk)).content.decode()
+    assert "Conny" in page and "Gate code 4412" not in page
+    assert f'hx-get="{url("detail", client.pk)}?panel=notes"' in page
+    assert 'href="?tab=notes"' in page  # without JavaScript, a link to the tab
+
+    panel = http.get(url("detail", client.pk), {"panel": "notes"}, headers={"HX-Request": "true"})
+    html = panel.content.decode()
+    assert "Gate code 4412" in html and "<html" not in html
+    assert "Gate code 4412" in http.get(url("detail", client.pk), {"tab": "notes"}).content.decode()
+    activity = http.get(
+        url("detail", client.pk), {"panel": "activity"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "activity-list" in activity and "<html" not in activity
+
+
 def test_xss_payloads_come_out_escaped(client_as, owner, make_client):
     client = make_client(first_name=XSS, billing_name=XSS, email="x@example.com", lead_source=XSS)
     services.contact_create(owner, client, {"first_name": XSS, "email": "c@example.com"})

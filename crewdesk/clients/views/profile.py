@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import (
@@ -275,7 +275,10 @@ PANELS: dict[str, Callable[[HttpRequest, Client], dict]] = {
     "reminders": _reminders_context,
     "contacts": _contacts_context,
     "notes": _notes_context,
+    "activity": _activity_context,
 }
+# The tabs: only the open one is rendered with the page; the others load when first shown.
+TAB_PANELS = ("contacts", "notes", "activity")
 
 
 def _base_context(request: HttpRequest, client: Client) -> dict:
@@ -310,14 +313,19 @@ def _render_profile(
 ) -> HttpResponse:
     membership = request.membership
     context = _base_context(request, client)
-    for load in (*PANELS.values(), _activity_context):
-        context.update(load(request, client))
-    context.update(overrides)
     tab = tab or request.GET.get("tab")
+    tab = tab if tab in TABS else TABS[0]
+    if tab == "activity" and not can(membership, Action.VIEW_ACTIVITY):
+        tab = TABS[0]
+    for name, load in PANELS.items():
+        if name not in TAB_PANELS or name == tab:
+            context.update(load(request, client))
+    context.update(overrides)
     client_id = client.pk
     context.update(
         {
-            "tab": tab if tab in TABS else TABS[0],
+            "tab": tab,
+            "can_view_activity": can(membership, Action.VIEW_ACTIVITY),
             "can_delete": can(membership, Action.HARD_DELETE, client),
             "urls": {
                 "list": _url_or_none("clients:list"),
@@ -376,6 +384,11 @@ def _refused(
 @require_GET
 @client_page(Action.VIEW_RECORDS)
 def detail(request: HttpRequest, client: Client) -> HttpResponse:
+    panel = request.GET.get("panel")
+    if request.htmx and panel in TAB_PANELS:
+        if panel == "activity" and not can(request.membership, Action.VIEW_ACTIVITY):
+            raise PermissionDenied
+        return _render_panel(request, client, panel)  # a tab shown for the first time
     return _render_profile(request, client)
 
 
