@@ -7,7 +7,7 @@ together 80. A score of BLOCK_SCORE or more stops a create unless the user insis
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import F, Prefetch, Window
@@ -170,23 +170,35 @@ PER_KEY = 60  # a key shared by more clients than this (a common name) is read o
 SCORED = 60  # clients scored per check, those sharing the most (and strongest) keys first
 
 
-def candidate_ids(company_id: int, draft: ClientDraft) -> list[int]:
-    """Clients sharing a key with the draft, strongest evidence first. One query, bounded
-    whatever the size of the company: each key contributes at most PER_KEY clients."""
-    keys = draft_keys(draft)
-    if not keys:
-        return []
+def _clients_by_key(company_id: int, keys: Iterable[str]) -> dict[str, list[int]]:
+    """For each key, up to PER_KEY clients having it (the newest). One query."""
     rows = (
         ClientMatchKey.objects.filter(company_id=company_id, key__in=sorted(keys))
         .annotate(rank=Window(RowNumber(), partition_by=[F("key")], order_by=F("client_id").desc()))
         .filter(rank__lte=PER_KEY)
         .values_list("key", "client_id")
     )
-    weight: Counter[int] = Counter()
+    found: dict[str, list[int]] = {}
     for key, client_id in rows:
-        weight[client_id] += KEY_WEIGHT.get(key.split(":", 1)[0], 1)
+        found.setdefault(key, []).append(client_id)
+    return found
+
+
+def _ranked(keys: Iterable[str], clients_by_key: dict[str, list[int]]) -> list[int]:
+    """Up to SCORED clients sharing the most (and strongest) keys, best first."""
+    weight: Counter[int] = Counter()
+    for key in keys:
+        for client_id in clients_by_key.get(key, ()):
+            weight[client_id] += KEY_WEIGHT.get(key.split(":", 1)[0], 1)
     ranked = sorted(weight.items(), key=lambda item: (-item[1], -item[0]))
     return [client_id for client_id, _weight in ranked[:SCORED]]
+
+
+def candidate_ids(company_id: int, draft: ClientDraft) -> list[int]:
+    """Clients sharing a key with the draft, strongest evidence first. One query, bounded
+    whatever the size of the company: each key contributes at most PER_KEY clients."""
+    keys = draft_keys(draft)
+    return _ranked(keys, _clients_by_key(company_id, keys)) if keys else []
 
 
 def find_duplicates(
@@ -198,18 +210,44 @@ def find_duplicates(
     limit: int = 10,
 ) -> list[Candidate]:
     """Clients of the company that look like `draft`, best first. Two queries whatever the size."""
-    if draft.is_empty:
-        return []
-    ids = set(candidate_ids(company_id, draft)) - set(exclude)
-    if not ids:
-        return []
-    clients = Client.objects.filter(company_id=company_id, id__in=ids).prefetch_related(
+    return find_duplicates_many(
+        company_id, {0: draft}, exclude=exclude, min_score=min_score, limit=limit
+    )[0]
+
+
+def find_duplicates_many(
+    company_id: int,
+    drafts: dict[Hashable, ClientDraft],
+    *,
+    exclude: Iterable[int] = (),
+    min_score: int = SHOW_SCORE,
+    limit: int = 10,
+) -> dict[Hashable, list[Candidate]]:
+    """find_duplicates for many drafts at once (a batch of an import): the same answers, in two
+    queries for the whole batch instead of two per draft."""
+    found: dict[Hashable, list[Candidate]] = {name: [] for name in drafts}
+    keys = {name: draft_keys(d) for name, d in drafts.items() if not d.is_empty}
+    if not any(keys.values()):
+        return found
+    clients_by_key = _clients_by_key(company_id, set().union(*keys.values()))
+    excluded = set(exclude)
+    ids = {name: set(_ranked(k, clients_by_key)) - excluded for name, k in keys.items()}
+    wanted = set().union(*ids.values())
+    if not wanted:
+        return found
+    clients = Client.objects.filter(company_id=company_id, id__in=wanted).prefetch_related(
         Prefetch("phones", queryset=ClientPhone.objects.only("client_id", "number", "position"))
     )
-    found = []
-    for client in clients:
-        value, reasons = score(draft, ClientDraft.of(client))
-        if value >= min_score:
-            found.append(Candidate(client, value, reasons))
-    found.sort(key=lambda c: (-c.score, c.client.sort_key, c.client.id))
-    return found[:limit]
+    existing = {client.id: (client, ClientDraft.of(client)) for client in clients}
+    for name, candidate_set in ids.items():
+        draft = drafts[name]
+        for client_id in candidate_set:
+            if client_id not in existing:
+                continue
+            client, other = existing[client_id]
+            value, reasons = score(draft, other)
+            if value >= min_score:
+                found[name].append(Candidate(client, value, reasons))
+        found[name].sort(key=lambda c: (-c.score, c.client.sort_key, c.client.id))
+        del found[name][limit:]
+    return found

@@ -38,7 +38,12 @@ from simple_history.utils import bulk_create_with_history
 
 from crewdesk.accounts.models import Membership
 from crewdesk.clients import normalize as n
-from crewdesk.clients.duplicates import BLOCK_SCORE, ClientDraft, draft_keys, find_duplicates
+from crewdesk.clients.duplicates import (
+    BLOCK_SCORE,
+    ClientDraft,
+    draft_keys,
+    find_duplicates_many,
+)
 from crewdesk.clients.events import Verb
 from crewdesk.clients.indexing import (
     client_match_keys,
@@ -72,6 +77,7 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # checked in the background and the page shows progress.
 SYNC_CHECK_ROWS = 2_000
 BATCH_SIZE = 1_000
+CANDIDATE_CHUNK = 250  # rows whose duplicate candidates are read together
 PROBLEM_ROWS_SHOWN = 50
 SAMPLE_ROWS = 20
 REPORT_ERROR_COLUMN = "error"
@@ -836,9 +842,8 @@ class RowChecker:
         the clients already saved (duplicates.find_duplicates at BLOCK_SCORE).
 
         One query first asks which of the batch's blocking keys any saved client has: a row
-        none of whose keys is found has no candidates, so find_duplicates would answer
-        nothing for it and is not asked. In a new company (the usual big import) that saves
-        a query per row."""
+        none of whose keys is found has no candidates and is not checked further. The others
+        are checked together, CANDIDATE_CHUNK rows in two queries (find_duplicates_many)."""
         outcomes = [self._check_row(number, cells) for number, cells in rows]
         drafts = {
             id(o): _draft(o.client, o.phones)
@@ -847,13 +852,15 @@ class RowChecker:
         }
         keys = {draft_id: draft_keys(draft) for draft_id, draft in drafts.items()}
         found = _keys_in_use(self.actor.company_id, set().union(*keys.values()))
-        for outcome in outcomes:
-            draft = drafts.get(id(outcome))
-            if draft is None or not keys[id(outcome)] & found:
-                continue
-            candidates = find_duplicates(
-                self.actor.company_id, draft, min_score=BLOCK_SCORE, limit=1
+        to_check = {i: d for i, d in drafts.items() if keys[i] & found}
+        best_of: dict[int, list] = {}
+        for start in range(0, len(to_check), CANDIDATE_CHUNK):
+            chunk = dict(list(to_check.items())[start : start + CANDIDATE_CHUNK])
+            best_of.update(
+                find_duplicates_many(self.actor.company_id, chunk, min_score=BLOCK_SCORE, limit=1)
             )
+        for outcome in outcomes:
+            candidates = best_of.get(id(outcome))
             if candidates:
                 best = candidates[0]
                 outcome.duplicate_of = best.client.pk

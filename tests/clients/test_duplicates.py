@@ -2,6 +2,7 @@
 
 import pytest
 
+from crewdesk.clients.duplicates import ClientDraft, find_duplicates, find_duplicates_many
 from crewdesk.clients.services import (
     ClientInput,
     DuplicateClientError,
@@ -68,3 +69,25 @@ def test_the_same_house_finds_a_common_name_among_namesakes(owner, make_client):
         owner, first_name="John", last_name="Smyth", street="12 ELM STREET", postal_code="62701"
     )
     assert found[0].client == home
+
+
+def test_checking_many_drafts_at_once_answers_as_one_by_one(owner, make_client):
+    """The import checks a batch in two queries; it must find what single checks find."""
+    make_client(first_name="John", last_name="Smith", email="john@example.com")
+    make_client(first_name="Ann", last_name="Lee", phones=[("mobile", "5550102030")])
+    make_client(kind="company", company_name="Acme, Inc.", email="office@acme.example")
+    drafts = {
+        "typo": ClientDraft(first_name="Jhon", last_name="Smtih"),
+        "phone": ClientDraft(first_name="X", last_name="Y", phones=["+15550102030"]),
+        "company": ClientDraft(company_name="ACME inc"),
+        "nobody": ClientDraft(first_name="Zed", last_name="Nobody"),
+        "empty": ClientDraft(),
+    }
+    together = find_duplicates_many(owner.company_id, drafts, min_score=30)
+    for name, draft in drafts.items():
+        alone = find_duplicates(owner.company_id, draft, min_score=30)
+        assert [(c.client.pk, c.score, c.reasons) for c in together[name]] == [
+            (c.client.pk, c.score, c.reasons) for c in alone
+        ], name
+    assert together["typo"] and together["phone"] and together["company"]
+    assert together["nobody"] == [] and together["empty"] == []
