@@ -148,6 +148,11 @@ def test_filters_by_tag_type_and_lead_source(office_client, make_client):
     assert row_names(list_html(office_client, source="yelp")) == ["Bo Ray"]
     # A filter value that makes no sense is ignored, never an error.
     assert len(row_names(list_html(office_client, tag="x", type="nope", page="-3"))) == 3
+    # The rows alone (htmx) filter by tag too.
+    rows = office_client.get(
+        reverse("clients:list"), {"tag": airbnb, "q": "r"}, headers={"HX-Request": "true"}
+    )
+    assert row_names(rows.content.decode()) == ["Bo Ray"]
 
 
 def test_archived_clients_are_hidden_unless_asked_for(office_client, make_client, owner):

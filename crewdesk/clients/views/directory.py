@@ -73,7 +73,11 @@ def _query(params: QueryDict, **changes) -> str:
 @require_GET
 def client_list(request: HttpRequest) -> HttpResponse:
     actor = request.membership
-    form = ClientFilterForm(request.GET, tags=list(selectors.tags_of_company(actor)))
+    rows_only = request.htmx and not request.htmx.history_restore_request
+    # The rows alone (search as you type) need the tags only to check a tag filter.
+    needs_tags = not rows_only or "tag" in request.GET
+    tags = list(selectors.tags_of_company(actor)) if needs_tags else []
+    form = ClientFilterForm(request.GET, tags=tags)
     filters = ClientFilters(
         search=form.value("q", ""),
         tags=form.value("tag", []),
@@ -120,7 +124,6 @@ def client_list(request: HttpRequest) -> HttpResponse:
         "quality_url": _url_or_none("clients:quality"),
         "can_edit": can(actor, Action.EDIT_RECORDS),
     }
-    rows_only = request.htmx and not request.htmx.history_restore_request
     template = "clients/_list_rows.html" if rows_only else "clients/list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
