@@ -116,6 +116,7 @@ def phone_national_digits(e164: str) -> str:
         return digits(e164)
 
 
+@lru_cache(maxsize=16384)  # lists and searches show the same numbers again and again
 def phone_display(e164: str) -> str:
     try:
         parsed = phonenumbers.parse(e164)
