@@ -221,7 +221,7 @@ def test_query_count_does_not_grow_with_clients(owner, client_as, make_client, s
     add(45, 5)
     many = _queries(web, URL, show=show)
     assert few == many
-    assert many <= 12
+    assert many <= 14  # on PostgreSQL: a savepoint and SET LOCAL jit around the count
 
 
 # --- a big company: counted in the background -----------------------------------------------
