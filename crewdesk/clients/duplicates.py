@@ -9,6 +9,7 @@ together 80. A score of BLOCK_SCORE or more stops a create unless the user insis
 from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
@@ -62,18 +63,34 @@ class Candidate:
     reasons: list[str]
 
 
+# Normalised once per text: an import scores each saved client against many new rows.
+@lru_cache(maxsize=65536)
+def _person_text(first_name: str, last_name: str) -> str:
+    return " ".join(n.words(f"{first_name} {last_name}"))
+
+
+@lru_cache(maxsize=65536)
+def _company_text(company_name: str) -> str:
+    return " ".join(n.company_words(company_name))
+
+
+@lru_cache(maxsize=65536)
+def _address_text(street: str, postal_code: str) -> str:
+    keys = address_keys(street, postal_code)
+    return next(iter(keys)) if keys else ""
+
+
 def _person(draft: ClientDraft) -> str:
-    return " ".join(n.words(f"{draft.first_name} {draft.last_name}"))
+    return _person_text(draft.first_name, draft.last_name)
 
 
 def _company(draft: ClientDraft) -> str:
-    return " ".join(n.company_words(draft.company_name))
+    return _company_text(draft.company_name)
 
 
 def _address(draft: ClientDraft) -> str:
     """House number and postal code: "12 Elm St" and "12 ELM STREET" are one address."""
-    keys = address_keys(draft.street, draft.postal_code)
-    return next(iter(keys)) if keys else ""
+    return _address_text(draft.street, draft.postal_code)
 
 
 def _is_made_of_name(local: str, draft: ClientDraft) -> bool:
@@ -235,19 +252,62 @@ def find_duplicates_many(
     wanted = set().union(*ids.values())
     if not wanted:
         return found
-    clients = Client.objects.filter(company_id=company_id, id__in=wanted).prefetch_related(
-        Prefetch("phones", queryset=ClientPhone.objects.only("client_id", "number", "position"))
-    )
-    existing = {client.id: (client, ClientDraft.of(client)) for client in clients}
+    if len(wanted) <= SCORED:  # one check as the office types: load the few clients at once
+        clients = _with_phones(Client.objects.filter(company_id=company_id, id__in=wanted))
+        loaded = {client.id: client for client in clients}
+        existing = {client_id: ClientDraft.of(client) for client_id, client in loaded.items()}
+    else:
+        # A batch may compare thousands of clients: score plain values, and load as objects
+        # only the clients that score high enough.
+        loaded = {}
+        existing = _drafts_of(company_id, wanted)
+    scored: dict[Hashable, list[tuple[int, int, list[str]]]] = {}
     for name, candidate_set in ids.items():
         draft = drafts[name]
         for client_id in candidate_set:
-            if client_id not in existing:
-                continue
-            client, other = existing[client_id]
-            value, reasons = score(draft, other)
-            if value >= min_score:
-                found[name].append(Candidate(client, value, reasons))
-        found[name].sort(key=lambda c: (-c.score, c.client.sort_key, c.client.id))
-        del found[name][limit:]
+            if client_id in existing:
+                value, reasons = score(draft, existing[client_id])
+                if value >= min_score:
+                    scored.setdefault(name, []).append((client_id, value, reasons))
+    if not scored:
+        return found
+    by_id = loaded
+    missing = {c for hits in scored.values() for c, _v, _r in hits} - set(loaded)
+    if missing:
+        clients = _with_phones(Client.objects.filter(company_id=company_id, id__in=missing))
+        by_id = {**loaded, **{client.id: client for client in clients}}
+    for name, hits in scored.items():
+        found[name] = sorted(
+            (Candidate(by_id[c], value, reasons) for c, value, reasons in hits if c in by_id),
+            key=lambda c: (-c.score, c.client.sort_key, c.client.id),
+        )[:limit]
     return found
+
+
+def _with_phones(clients):
+    return clients.prefetch_related(
+        Prefetch("phones", queryset=ClientPhone.objects.only("client_id", "number", "position"))
+    )
+
+
+def _drafts_of(company_id: int, ids: set[int]) -> dict[int, ClientDraft]:
+    """ClientDraft.of each client, read as plain values in two queries."""
+    drafts = {
+        client_id: ClientDraft(
+            first_name=first,
+            last_name=last,
+            company_name=company,
+            emails=[email] if email else [],
+            street=street,
+            postal_code=postal_code,
+        )
+        for client_id, first, last, company, email, street, postal_code in Client.objects.filter(
+            company_id=company_id, id__in=ids
+        ).values_list(
+            "id", "first_name", "last_name", "company_name", "email", "street", "postal_code"
+        )
+    }
+    phones = ClientPhone.objects.filter(client_id__in=drafts).order_by("position", "id")
+    for client_id, number in phones.values_list("client_id", "number"):
+        drafts[client_id].phones.append(number)
+    return drafts

@@ -91,3 +91,22 @@ def test_checking_many_drafts_at_once_answers_as_one_by_one(owner, make_client):
         ], name
     assert together["typo"] and together["phone"] and together["company"]
     assert together["nobody"] == [] and together["empty"] == []
+
+
+def test_a_big_batch_scores_plain_values_and_still_answers_as_one_by_one(owner, make_client):
+    """Past SCORED candidates in a batch, clients are compared as plain values."""
+    for i in range(45):
+        make_client(first_name="John", last_name="Smith", email=f"js{i}@example.com")
+        make_client(first_name="Mary", last_name="Jones", email=f"mj{i}@example.com")
+    drafts = {
+        "john": ClientDraft(first_name="Jon", last_name="Smith", emails=["js7@example.com"]),
+        "mary": ClientDraft(first_name="Mary", last_name="Jonse"),
+    }
+    together = find_duplicates_many(owner.company_id, drafts, min_score=30)
+    for name, draft in drafts.items():
+        alone = find_duplicates(owner.company_id, draft, min_score=30)
+        assert [(c.client.pk, c.score) for c in together[name]] == [
+            (c.client.pk, c.score) for c in alone
+        ], name
+    assert together["john"][0].client.email == "js7@example.com"
+    assert together["john"][0].client.phones.all() is not None
