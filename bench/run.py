@@ -94,7 +94,8 @@ def django_env(url: str) -> dict:
         ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
         HTTPS="0",
         CREWDESK_TASKS="immediate",
-        CREWDESK_DATA_DIR=str(ROOT / "var" / "bench"),
+        # Each database its own data dir: the near-duplicates generate_data records are by id.
+        CREWDESK_DATA_DIR=str(ROOT / "var" / "bench" / database_name(url)),
         EMAIL_URL="consolemail://",
         # Hashed static names need collectstatic first; plain names cost the same to render.
         STATIC_MANIFEST="0",
