@@ -1,7 +1,11 @@
 """factory_boy factories for the test world."""
 
+import zoneinfo
+from datetime import date
+
 import factory
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from crewdesk.accounts.models import Membership, User
@@ -36,3 +40,9 @@ class MembershipFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     company = factory.SubFactory(CompanyFactory)
     role = Role.OFFICE
+
+
+def company_today(membership) -> date:
+    """Today where the member's company is: what its pages call today (its time zone is
+    active in requests), which is not always today in UTC."""
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(membership.company.timezone))

@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from crewdesk.clients import services
 from crewdesk.clients.models import Contact, Note, Tag
 from crewdesk.clients.services import ClientInput
 from tests.browser.conftest import PHONE, log_in
+from tests.factories import company_today
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,13 +58,13 @@ def harbor(owner, office, settings, tmp_path):
     )
     services.notice_create(owner, client, "Gate code is 4512. Dog is friendly.")
     services.reminder_create(
-        owner, client, text="Call about the spring deep clean", due_on=timezone.localdate()
+        owner, client, text="Call about the spring deep clean", due_on=company_today(owner)
     )
     services.reminder_create(
         owner,
         client,
         text="Send the renewal quote",
-        due_on=timezone.localdate() + timedelta(days=7),
+        due_on=company_today(owner) + timedelta(days=7),
         assignee_id=office.user_id,
     )
     services.note_create(

@@ -19,6 +19,7 @@ from crewdesk.clients.services import (
 )
 from crewdesk.core.models import Brand
 from crewdesk.core.roles import Role
+from tests.factories import company_today
 
 API = "/api/v1"
 XSS = """<script>alert("x")</script><img src=x onerror=alert(1)>&amp; '"`${7*7}{{7*7}}"""
@@ -614,7 +615,7 @@ def test_tags_add_list_remove(api, owner, make_client):
 def test_reminders(api, owner, office, make_client):
     ann = make_client(first_name="Ann", last_name="Lee", email="ann@a.test")
     a = api(owner)
-    today = timezone.localdate()
+    today = company_today(owner)
     mine = ok(
         a.post(
             f"/clients/{ann.pk}/reminders",
@@ -659,7 +660,7 @@ def test_reminder_bad_input(api, owner, outsider, employee, customer, make_clien
     ann = make_client(first_name="Ann", last_name="Lee", email="ann@a.test")
     a = api(owner)
     path = f"/clients/{ann.pk}/reminders"
-    today = str(timezone.localdate())
+    today = str(company_today(owner))
     invalid(a.post(path, {"text": "   ", "due_on": today}), "text")
     invalid(a.post(path, {"text": "x", "due_on": "tomorrow"}), "due_on")
     invalid(a.post(path, {"text": "x"}), "due_on")
@@ -736,7 +737,7 @@ def test_markup_in_text_round_trips_unchanged_as_json(api, owner):
         ok(a.post(f"/clients/{cid}/contacts", {"first_name": XSS[:100]}), 201)["name"]
         == (XSS[:100])
     )
-    reminder = {"text": XSS, "due_on": str(timezone.localdate())}
+    reminder = {"text": XSS, "due_on": str(company_today(owner))}
     assert ok(a.post(f"/clients/{cid}/reminders", reminder), 201)["text"] == XSS
     again = ok(a.get(f"/clients/{cid}"))
     assert again["billing_name"] == XSS and again["city"] == XSS[:100]
@@ -753,7 +754,7 @@ def world(owner, make_client):
     primary = contact_create(owner, ann, {"first_name": "Al"})
     other = contact_create(owner, ann, {"first_name": "Bea"})
     tag = client_tag_add(owner, ann, "VIP")
-    reminder = reminder_create(owner, ann, text="Call", due_on=timezone.localdate())
+    reminder = reminder_create(owner, ann, text="Call", due_on=company_today(owner))
     notice = notice_create(owner, ann, "Dog")
     note = note_create(owner, ann, text="Hi")
     return {

@@ -25,6 +25,7 @@ from crewdesk.clients.models import (
 )
 from crewdesk.clients.services import ClientInput
 from crewdesk.clients.views import profile
+from tests.factories import company_today
 
 HX = {"HTTP_HX_REQUEST": "true"}
 XSS = '<script>alert("x")</script>'
@@ -68,7 +69,7 @@ def world(owner, office, make_client) -> World:
     contact = services.contact_create(owner, client, {"first_name": "Jo", "last_name": "Doe"})
     other = services.contact_create(owner, client, {"first_name": "Max", "email": "max@x.com"})
     reminder = services.reminder_create(
-        owner, client, text="Call about spring", due_on=timezone.localdate(), assignee_id=None
+        owner, client, text="Call about spring", due_on=company_today(owner), assignee_id=None
     )
     notice = services.notice_create(owner, client, "Gate code 4512")
     note = services.note_create(owner, client, text="Keys under the mat", files=[upload()])
@@ -516,7 +517,7 @@ def test_a_bad_reminder_is_refused_inline(client_as, owner, world, outsider):
 
 
 def test_home_shows_my_due_reminders(client_as, owner, office, world):
-    today = timezone.localdate()
+    today = company_today(owner)
     services.reminder_create(
         owner,
         world.client,
@@ -563,7 +564,7 @@ def test_home_query_count_does_not_grow_with_reminders(
     with CaptureQueriesContext(connection) as few:
         http.get(reverse("core:home"))
     for i in range(15):
-        services.reminder_create(owner, world.client, text=f"R{i}", due_on=timezone.localdate())
+        services.reminder_create(owner, world.client, text=f"R{i}", due_on=company_today(owner))
     with django_assert_max_num_queries(len(few)):
         content = http.get(reverse("core:home")).content.decode()
     assert "Showing the oldest 10." in content
@@ -694,7 +695,7 @@ def _fill(owner, client, n: int) -> None:
         services.client_tag_add(owner, client, f"tag-{client.pk}-{i}")
         services.note_create(owner, client, text=f"Note {i}", files=[upload(f"f{i}.pdf")])
         services.notice_create(owner, client, f"Notice {i}")
-        services.reminder_create(owner, client, text=f"Reminder {i}", due_on=timezone.localdate())
+        services.reminder_create(owner, client, text=f"Reminder {i}", due_on=company_today(owner))
     services.client_update(owner, client, ClientInput(fields={"lead_source": f"Source {n}"}))
 
 
@@ -760,7 +761,7 @@ def test_xss_payloads_come_out_escaped(client_as, owner, make_client):
     services.contact_create(owner, client, {"first_name": XSS + "2", "email": "d@example.com"})
     services.client_tag_add(owner, client, XSS)
     services.notice_create(owner, client, XSS)
-    services.reminder_create(owner, client, text=XSS, due_on=timezone.localdate())
+    services.reminder_create(owner, client, text=XSS, due_on=company_today(owner))
     services.note_create(
         owner, client, text=XSS, files=[upload("<img src=x onerror=alert(1)>.pdf")]
     )

@@ -25,7 +25,6 @@ from django.db import transaction
 from django.test import Client as Browser
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
 from crewdesk.accounts.models import Membership
 from crewdesk.accounts.services import api_token_create
@@ -44,7 +43,7 @@ from crewdesk.clients.models import (
 from crewdesk.clients.services import ClientInput
 from crewdesk.core.models import Activity
 from crewdesk.core.roles import Role
-from tests.factories import CompanyFactory, MembershipFactory, UserFactory
+from tests.factories import CompanyFactory, MembershipFactory, UserFactory, company_today
 
 # A string no page shows unless it shows company A's records: it is in every one of them.
 MARKER = "Zzyzx-Secret-7731"
@@ -208,7 +207,7 @@ def _build_world(owner, office, employee, customer, outsider) -> World:
         contact=contact,
         tag=Tag.objects.get(company=owner.company, name=f"VIP {MARKER}"),
         reminder=services.reminder_create(
-            owner, client, text=f"Call {MARKER}", due_on=timezone.localdate(), assignee_id=None
+            owner, client, text=f"Call {MARKER}", due_on=company_today(owner), assignee_id=None
         ),
         notice=services.notice_create(owner, client, f"Gate code of {MARKER}"),
         note=note,

@@ -50,7 +50,6 @@ from django.http import HttpResponse
 from django.test import Client as WebClient
 from django.test import TestCase, override_settings
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 
 from crewdesk.accounts.models import Membership, User
@@ -60,7 +59,7 @@ from crewdesk.clients.views.merge import ROWS as MERGE_ROWS
 from crewdesk.core.models import Brand
 from crewdesk.core.roles import Role
 from crewdesk.notifications.models import Message
-from tests.factories import CompanyFactory, MembershipFactory, UserFactory
+from tests.factories import CompanyFactory, MembershipFactory, UserFactory, company_today
 
 API = "/api/v1"
 
@@ -341,7 +340,7 @@ def _build_world() -> World:
     contact_id = _created(post(f"{API}/clients/{client_id}/contacts", contact))["id"]
     contact_url = f"{API}/clients/{client_id}/contacts/{contact_id}"
     _created(patch(contact_url, {"email": raw("contact.email")}), 200)
-    today = timezone.localdate()
+    today = company_today(owner)
     mine = {"text": raw("reminder.mine"), "due_on": today.isoformat()}
     reminder_id = _created(post(f"{API}/clients/{client_id}/reminders", mine))["id"]
     for_member = {
