@@ -1,6 +1,9 @@
 """Bearer-token authentication: a token acts as its user in its company."""
 
+import zoneinfo
+
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja.security import HttpBearer
 
 from crewdesk.accounts.services import api_token_authenticate
@@ -15,4 +18,6 @@ class TokenAuth(HttpBearer):
         request.user = membership.user
         request.membership = membership
         request.company = membership.company
+        # As for pages (accounts.middleware): "today" is the company's day.
+        timezone.activate(zoneinfo.ZoneInfo(membership.company.timezone))
         return api_token

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from crewdesk.accounts.models import ApiToken
 from crewdesk.accounts.services import api_token_create, member_deactivate
+from crewdesk.api.auth import TokenAuth
 from crewdesk.api.pagination import COUNT_LIMIT, MAX_PAGE_SIZE
 from crewdesk.core.events import activity_record
 from crewdesk.core.models import Activity
@@ -434,3 +435,13 @@ def test_docs_page_answers(client, db):
     response = client.get(f"{API}/docs")
     assert response.status_code == 200
     assert b"openapi.json" in response.content
+
+
+def test_a_token_request_runs_in_the_companys_time_zone(rf, owner):
+    """As for pages: "today" (due reminders, later the day's jobs) is the company's day."""
+    raw = api_token_create(membership=owner).raw
+    try:
+        assert TokenAuth().authenticate(rf.get("/api/v1/me"), raw) is not None
+        assert timezone.get_current_timezone_name() == owner.company.timezone
+    finally:
+        timezone.deactivate()
