@@ -226,7 +226,8 @@ def find_duplicates(
     min_score: int = SHOW_SCORE,
     limit: int = 10,
 ) -> list[Candidate]:
-    """Clients of the company that look like `draft`, best first. Two queries whatever the size."""
+    """Clients of the company that look like `draft`, best first. Three queries whatever the
+    size: keys, clients, their phones."""
     return find_duplicates_many(
         company_id, {0: draft}, exclude=exclude, min_score=min_score, limit=limit
     )[0]
@@ -240,8 +241,8 @@ def find_duplicates_many(
     min_score: int = SHOW_SCORE,
     limit: int = 10,
 ) -> dict[Hashable, list[Candidate]]:
-    """find_duplicates for many drafts at once (a batch of an import): the same answers, in two
-    queries for the whole batch instead of two per draft."""
+    """find_duplicates for many drafts at once (a batch of an import): the same answers, in a
+    few queries for the whole batch instead of a few per draft."""
     found: dict[Hashable, list[Candidate]] = {name: [] for name in drafts}
     keys = {name: draft_keys(d) for name, d in drafts.items() if not d.is_empty}
     if not any(keys.values()):
