@@ -3,11 +3,19 @@
 from dataclasses import dataclass
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from crewdesk.core.permissions import Action, can
+
+
+def url_or_none(name: str, *args) -> str | None:
+    """The URL of a page another part of the app provides, or None while it does not exist."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from crewdesk.clients.normalize import phone_display
 from crewdesk.clients.selectors import Archived, ClientFilters, Sort
 from crewdesk.core.decorators import member_required
 from crewdesk.core.models import Brand
+from crewdesk.core.navigation import url_or_none
 from crewdesk.core.permissions import Action, can
 
 PAGE_SIZE = 50
@@ -29,14 +30,6 @@ LOOKUP_SIZE = 8
 MAX_PHONE_ROWS = 10
 # The client form's two client pickers: the form field and its label.
 PICKERS = {"parent": gettext_lazy("Parent client"), "referred_by": gettext_lazy("Referred by")}
-
-
-def _url_or_none(name: str, *args) -> str | None:
-    """The URL of a page another part of the app may not have yet."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _client_or_404(request: HttpRequest, client_id: int) -> Client:
@@ -99,7 +92,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
     # Only an empty, unfiltered list needs to know whether the company has any client at all.
     has_any = bool(page.clients) or is_filtered or selectors.client_queryset(actor).exists()
     list_url = reverse("clients:list")
-    export_url = _url_or_none("clients:export")
+    export_url = url_or_none("clients:export")
     context = {
         "form": form,
         "filters": filters,
@@ -119,9 +112,9 @@ def client_list(request: HttpRequest) -> HttpResponse:
         else None,
         "first_page_url": f"{list_url}?{_query(request.GET, page=None)}",
         "export_url": f"{export_url}?{_query(request.GET, page=None)}" if export_url else None,
-        "import_url": _url_or_none("clients:import"),
-        "duplicates_url": _url_or_none("clients:duplicates"),
-        "quality_url": _url_or_none("clients:quality"),
+        "import_url": url_or_none("clients:import"),
+        "duplicates_url": url_or_none("clients:duplicates"),
+        "quality_url": url_or_none("clients:quality"),
         "can_edit": can(actor, Action.EDIT_RECORDS),
     }
     template = "clients/_list_rows.html" if rows_only else "clients/list.html"

@@ -24,7 +24,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -46,6 +46,7 @@ from crewdesk.clients.models import Client, Note, NoteFile, Notice, Tag
 from crewdesk.clients.normalize import phone_display
 from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import form_add_service_error
+from crewdesk.core.navigation import url_or_none
 from crewdesk.core.permissions import Action, can
 from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.core.selectors import activity_list
@@ -65,14 +66,6 @@ HISTORY_LABELS = {"phones": gettext_lazy("Phones"), "tags": gettext_lazy("Tags")
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def _url_or_none(name: str, *args) -> str | None:
-    """The URL of a page another part of the app provides, or None while it does not exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _profile_url(client: Client, tab: str | None = None) -> str:
@@ -212,7 +205,7 @@ def _tags_context(request: HttpRequest, client: Client) -> dict:
         "tags": tags,
         "tag_suggestions": suggestions,
         "tag_form": TagForm(prefix="tag"),
-        "tag_list_url": _url_or_none("clients:list") or "/app/clients/",
+        "tag_list_url": url_or_none("clients:list") or "/app/clients/",
     }
 
 
@@ -328,11 +321,11 @@ def _render_profile(
             "can_view_activity": can(membership, Action.VIEW_ACTIVITY),
             "can_delete": can(membership, Action.HARD_DELETE, client),
             "urls": {
-                "list": _url_or_none("clients:list"),
-                "edit": _url_or_none("clients:edit", client_id),
-                "archive": _url_or_none("clients:archive", client_id),
-                "restore": _url_or_none("clients:restore", client_id),
-                "delete": _url_or_none("clients:delete", client_id),
+                "list": url_or_none("clients:list"),
+                "edit": url_or_none("clients:edit", client_id),
+                "archive": url_or_none("clients:archive", client_id),
+                "restore": url_or_none("clients:restore", client_id),
+                "delete": url_or_none("clients:delete", client_id),
             },
             "phones": [(p, phone_display(p.number)) for p in client.phones.all()],
             "address_lines": _address_lines(client),

@@ -6,20 +6,14 @@ background for a big one (the page then says when, and refreshes itself while re
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from crewdesk.clients import quality as quality_service
 from crewdesk.core.decorators import member_required
+from crewdesk.core.navigation import url_or_none
 from crewdesk.core.permissions import Action
-
-
-def _url_or_none(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
 
 
 @member_required(Action.VIEW_RECORDS)
@@ -49,7 +43,7 @@ def quality(request: HttpRequest) -> HttpResponse:
             "offenders_title": offenders_title,
             "offenders_count": offenders_count,
             "offenders_limit": quality_service.OFFENDERS_SHOWN,
-            "duplicates_url": _url_or_none("clients:duplicates"),
+            "duplicates_url": url_or_none("clients:duplicates"),
         },
     )
 
