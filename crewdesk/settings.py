@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "crewdesk.core",
     "crewdesk.accounts",
     "crewdesk.clients",
+    "crewdesk.properties",
+    "crewdesk.jobs",
     "crewdesk.notifications",
     "crewdesk.api",
     "crewdesk.portal",

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("crewdesk.accounts.urls")),
     path("app/", include("crewdesk.core.urls")),
     path("app/clients/", include("crewdesk.clients.urls")),
+    path("app/", include("crewdesk.properties.urls")),
+    path("app/", include("crewdesk.jobs.urls")),
     path("portal/", include("crewdesk.portal.urls")),
     path("api/v1/", api.urls),
     path("dev/outbox/", core_views.dev_outbox, name="dev_outbox"),

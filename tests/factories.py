@@ -46,3 +46,60 @@ def company_today(membership) -> date:
     """Today where the member's company is: what its pages call today (its time zone is
     active in requests), which is not always today in UTC."""
     return timezone.localdate(timezone=zoneinfo.ZoneInfo(membership.company.timezone))
+
+
+# --- properties and jobs: made through the services, as the pages and the API make them ---
+
+
+def make_property(actor, client, **fields):
+    from crewdesk.properties.services import property_create
+
+    fields.setdefault("street", "12 Harbor Road")
+    fields.setdefault("city", "Springfield")
+    return property_create(actor, client, fields)
+
+
+def make_service(actor, name="Standard clean", price="120.00", **fields):
+    from crewdesk.properties.services import service_create
+
+    return service_create(actor, {"name": name, "default_price": price, **fields})
+
+
+def make_job(
+    actor,
+    prop,
+    *,
+    day=None,
+    hour=9,
+    assignees=(),
+    lines=None,
+    checklist=None,
+    blocks_finish=True,
+    **fields,
+):
+    """A job at `prop` on `day` (the company's today by default) at `hour` o'clock.
+    `checklist` is a list of (text, required) copied in through a template."""
+    import datetime
+
+    from crewdesk.jobs.services import JobInput, LineInput, checklist_template_save, job_create
+
+    day = day or company_today(actor)
+    start = datetime.datetime.combine(day, datetime.time(hour))
+    fields.setdefault("title", "Standard clean")
+    fields["scheduled_start"] = start
+    fields.setdefault("scheduled_end", start + datetime.timedelta(hours=2))
+    template = None
+    if checklist:
+        template = checklist_template_save(
+            actor, None, name="Checklist", items=checklist, required_blocks_finish=blocks_finish
+        ).pk
+    return job_create(
+        actor,
+        JobInput(
+            fields=fields,
+            property=prop,
+            lines=lines if lines is not None else [LineInput("Standard clean", 1, "120.00")],
+            assignees=[m.pk for m in assignees],
+            checklist_template=template,
+        ),
+    )

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from crewdesk.core.roles import OFFICE_ROLES, Role
+from crewdesk.core.roles import OFFICE_ROLES, STAFF_ROLES, Role
 
 if TYPE_CHECKING:
     from crewdesk.accounts.models import Membership
@@ -32,6 +32,10 @@ class Action:
     VIEW_RECORDS = "records.view"
     EDIT_RECORDS = "records.edit"
     USE_PORTAL = "portal.use"
+    # Jobs: the crew works the jobs assigned to them (selectors narrow an employee to those).
+    VIEW_JOBS = "jobs.view"
+    WORK_JOBS = "jobs.work"
+    MARK_BAD_DEBT = "jobs.bad_debt"
 
 
 RULES: dict[str, frozenset[str]] = {
@@ -44,6 +48,9 @@ RULES: dict[str, frozenset[str]] = {
     Action.VIEW_RECORDS: OFFICE_ROLES,
     Action.EDIT_RECORDS: OFFICE_ROLES,
     Action.USE_PORTAL: frozenset({Role.CUSTOMER}),
+    Action.VIEW_JOBS: STAFF_ROLES,
+    Action.WORK_JOBS: STAFF_ROLES,
+    Action.MARK_BAD_DEBT: OFFICE_ROLES,
 }
 
 PERMISSION_DENIED = _("Your role does not allow this.")

@@ -1,0 +1,32 @@
+"""Activity-log entries about jobs (see core/events.py). They target the job: its page shows
+them as its history, with who did what and when."""
+
+from crewdesk.accounts.models import Membership
+from crewdesk.core.events import activity_record
+from crewdesk.core.models import Activity
+from crewdesk.jobs.models import Job
+
+
+class Verb:
+    JOB_CREATED = "job.created"
+    JOB_UPDATED = "job.updated"
+    JOB_STATUS = "job.status"
+    JOB_BAD_DEBT = "job.bad_debt"
+    JOB_BAD_DEBT_CLEARED = "job.bad_debt_cleared"
+    JOB_ARCHIVED = "job.archived"
+    JOB_RESTORED = "job.restored"
+    JOB_NOTE_ADDED = "job.note_added"
+    ATTACHMENT_ADDED = "job.attachment_added"
+    ATTACHMENT_ARCHIVED = "job.attachment_archived"
+    JOBS_GENERATED = "job.generated"
+
+
+def job_event(*, actor: Membership | None, job: Job, verb: str, **data) -> Activity:
+    """`actor` is None for work the system does by itself (recurring jobs made ahead)."""
+    return activity_record(
+        company=job.company if actor is None else actor.company,
+        actor=actor.user if actor is not None else None,
+        verb=verb,
+        target=job,
+        data={"name": str(job), "job_id": job.pk, "client_id": job.client_id, **data},
+    )

@@ -1,0 +1,183 @@
+"""Reads about jobs that pages and the API share.
+
+Who sees which jobs is decided here, once: the office sees every job of its company, an
+employee only the jobs they are assigned to. Pages and the API start from `job_queryset`."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from crewdesk.accounts.models import Membership
+from crewdesk.core.permissions import Action, can, require, scope
+from crewdesk.jobs.models import (
+    ChecklistTemplate,
+    Job,
+    JobAssignment,
+    JobAttachment,
+    JobChecklistItem,
+    JobStatus,
+)
+
+
+def sees_all_jobs(actor: Membership) -> bool:
+    return can(actor, Action.VIEW_RECORDS)
+
+
+def job_queryset(actor: Membership) -> QuerySet[Job]:
+    """The jobs this member may see: all of the company's for the office, their own for crew."""
+    require(actor, Action.VIEW_JOBS)
+    jobs = scope(Job.objects.all(), actor)
+    if not sees_all_jobs(actor):
+        jobs = jobs.filter(
+            Exists(JobAssignment.objects.filter(job=OuterRef("pk"), membership=actor))
+        )
+    return jobs
+
+
+def _assignments() -> Prefetch:
+    return Prefetch(
+        "assignments",
+        queryset=JobAssignment.objects.select_related("membership__user").order_by("id"),
+    )
+
+
+def with_list_data(jobs: QuerySet[Job]) -> QuerySet[Job]:
+    """What a row of a job list shows, in a fixed number of queries for any page size."""
+    return jobs.select_related("client", "property").prefetch_related(_assignments())
+
+
+def job_get(actor: Membership, job_id) -> Job:
+    """Raises Job.DoesNotExist for an id the member may not see (another company's, or for an
+    employee a job not assigned to them)."""
+    try:
+        job_id = int(job_id)
+    except (TypeError, ValueError) as error:
+        raise Job.DoesNotExist from error
+    return with_list_data(job_queryset(actor)).get(pk=job_id)
+
+
+def is_assigned(job: Job, actor: Membership) -> bool:
+    return any(a.membership_id == actor.pk for a in job.assignments.all())
+
+
+def require_job_access(actor: Membership, job: Job) -> None:
+    """Crew may work only the jobs assigned to them; the office any of its company's."""
+    require(actor, Action.WORK_JOBS, job)
+    if not sees_all_jobs(actor) and not is_assigned(job, actor):
+        raise PermissionDenied
+
+
+@dataclass
+class JobFilters:
+    status: str = ""  # a JobStatus, or "open" for pending/on the way/started
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    employee: int | None = None  # a membership id; 0 means "nobody assigned"
+    client: int | None = None
+    property: int | None = None
+    search: str = ""
+    archived: bool = False
+
+
+OPEN_STATUSES = (JobStatus.PENDING, JobStatus.ON_THE_WAY, JobStatus.STARTED)
+
+
+def job_list(actor: Membership, filters: JobFilters) -> QuerySet[Job]:
+    jobs = job_queryset(actor)
+    jobs = jobs.filter(archived_at__isnull=not filters.archived)
+    if filters.status == "open":
+        jobs = jobs.filter(status__in=OPEN_STATUSES)
+    elif filters.status in JobStatus.values:
+        jobs = jobs.filter(status=filters.status)
+    if filters.date_from:
+        jobs = jobs.filter(scheduled_date__gte=filters.date_from)
+    if filters.date_to:
+        jobs = jobs.filter(scheduled_date__lte=filters.date_to)
+    if filters.employee == 0:
+        jobs = jobs.filter(~Exists(JobAssignment.objects.filter(job=OuterRef("pk"))))
+    elif filters.employee:
+        jobs = jobs.filter(
+            Exists(JobAssignment.objects.filter(job=OuterRef("pk"), membership_id=filters.employee))
+        )
+    if filters.client:
+        jobs = jobs.filter(client_id=filters.client)
+    if filters.property:
+        jobs = jobs.filter(property_id=filters.property)
+    if filters.search:
+        jobs = _search(actor, jobs, filters.search)
+    return jobs
+
+
+def _search(actor: Membership, jobs: QuerySet[Job], text: str) -> QuerySet[Job]:
+    """A job is found by its number, its title, its property's name or street, or its
+    client — the client part is the clients search itself (same words, same index)."""
+    text = text.strip()
+    if text.lstrip("#").isdigit():
+        return jobs.filter(pk=int(text.lstrip("#")))
+    from crewdesk.clients.selectors import Archived, ClientFilters, client_matches
+
+    matching = Q(title__icontains=text) | Q(property__name__icontains=text)
+    matching |= Q(property__street__icontains=text)
+    if can(actor, Action.VIEW_RECORDS):
+        clients = client_matches(actor, ClientFilters(search=text, archived=Archived.ALL))
+        matching |= Q(client_id__in=clients.values("pk"))
+    return jobs.filter(matching)
+
+
+def jobs_between(actor: Membership, first: datetime.date, last: datetime.date) -> QuerySet[Job]:
+    """The schedule's jobs: not archived, not cancelled, in date and time order."""
+    return with_list_data(
+        job_queryset(actor)
+        .filter(scheduled_date__gte=first, scheduled_date__lte=last, archived_at__isnull=True)
+        .exclude(status=JobStatus.CANCELLED)
+        .order_by("scheduled_start", "id")
+    )
+
+
+def crew_jobs(actor: Membership, today: datetime.date, *, days_ahead: int = 14):
+    """The crew view: this member's own jobs, today's open and done ones, then upcoming."""
+    require(actor, Action.VIEW_JOBS)
+    mine = with_list_data(
+        scope(Job.objects.all(), actor)
+        .filter(
+            assignments__membership=actor,
+            archived_at__isnull=True,
+            scheduled_date__gte=today,
+            scheduled_date__lte=today + datetime.timedelta(days=days_ahead),
+        )
+        .exclude(status=JobStatus.CANCELLED)
+        .order_by("scheduled_start", "id")
+    )
+    return mine
+
+
+def job_checklist(job: Job) -> QuerySet[JobChecklistItem]:
+    return job.checklist.select_related("done_by").order_by("position", "id")
+
+
+def job_attachments(job: Job) -> QuerySet[JobAttachment]:
+    return job.attachments.filter(archived_at__isnull=True).order_by("uploaded_at", "id")
+
+
+def checklist_templates(actor: Membership, *, include_archived: bool = False):
+    require(actor, Action.VIEW_JOBS)
+    templates = scope(ChecklistTemplate.objects.all(), actor).prefetch_related("items")
+    if not include_archived:
+        templates = templates.filter(archived_at__isnull=True)
+    return templates.order_by("name", "id")
+
+
+def attachment_get(actor: Membership, attachment_id) -> JobAttachment:
+    """An attachment of a job this member may see; DoesNotExist otherwise."""
+    try:
+        attachment_id = int(attachment_id)
+    except (TypeError, ValueError) as error:
+        raise JobAttachment.DoesNotExist from error
+    visible = job_queryset(actor).values("pk")
+    return (
+        JobAttachment.objects.filter(company_id=actor.company_id, job_id__in=visible)
+        .select_related("job")
+        .get(pk=attachment_id)
+    )

@@ -1,0 +1,535 @@
+"""Every write about jobs: creating and editing them, moving their status, the crew, lines,
+extra clients, checklists and notes. Each function checks the member's role and company
+(and, for the crew, that the job is theirs), runs in a transaction and writes the activity
+log. Pages and the API both come through here. Attachments are in attachments.py, recurring
+jobs in recurrence.py."""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crewdesk.accounts.models import Membership
+from crewdesk.clients.models import Client
+from crewdesk.core.money import line_total
+from crewdesk.core.permissions import Action, require
+from crewdesk.core.roles import STAFF_ROLES
+from crewdesk.jobs import events, transitions
+from crewdesk.jobs.models import (
+    ChecklistTemplate,
+    ChecklistTemplateItem,
+    Job,
+    JobAssignment,
+    JobChecklistItem,
+    JobClient,
+    JobClientRole,
+    JobLine,
+    JobNote,
+    JobStatus,
+    JobStatusChange,
+)
+from crewdesk.jobs.selectors import require_job_access
+from crewdesk.properties.models import Property, Service
+
+MAX_LINES = 100
+MAX_CHECKLIST_ITEMS = 100
+JOB_FIELDS = ("title", "scheduled_start", "scheduled_end", "internal_notes", "customer_notes")
+
+
+class TransitionError(Exception):
+    """A status move the rules refuse; the message says why (the API answers 409)."""
+
+
+@dataclass
+class LineInput:
+    description: str = ""
+    quantity: Decimal | str | int = Decimal("1")
+    unit_price: Decimal | str | int | None = None
+    service: int | None = None  # a catalog service id: fills description and price if blank
+    taxable: bool | None = None
+
+
+@dataclass
+class JobInput:
+    """A job as a form or the API sends it. Parts left as None are not changed on update."""
+
+    fields: dict = field(default_factory=dict)
+    property: int | Property | None = None
+    lines: list[LineInput] | None = None
+    assignees: list[int] | None = None  # membership ids
+    extra_clients: list[tuple[int, str]] | None = None  # (client id, role)
+    checklist_template: int | None = None
+
+
+def company_zone(actor: Membership) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(actor.company.timezone)
+
+
+def local_date(actor: Membership, moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment, company_zone(actor)).date()
+
+
+def _record(actor: Membership, model, value, name: str):
+    if isinstance(value, model):
+        if value.company_id != actor.company_id:
+            raise ValidationError({name: [_("No such record in your company.")]})
+        return value
+    try:
+        return model.objects.get(company_id=actor.company_id, pk=int(value))
+    except (ObjectDoesNotExist, ValueError, TypeError) as error:
+        raise ValidationError({name: [_("No such record in your company.")]}) from error
+
+
+def _decimal(value, name: str, *, minimum: Decimal = Decimal("0")) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, TypeError, ValueError) as error:
+        raise ValidationError({name: [_("Enter a number such as 1 or 120.00.")]}) from error
+    if not number.is_finite() or number < minimum:
+        raise ValidationError({name: [_("Enter a number of at least %s.") % minimum]})
+    if number >= Decimal("10000000000"):
+        raise ValidationError({name: [_("That number is too large.")]})
+    return number
+
+
+# --- parts of a job --------------------------------------------------------------------------
+
+
+def _lines_set(actor: Membership, job: Job, lines: list[LineInput]) -> None:
+    if len(lines) > MAX_LINES:
+        raise ValidationError({"lines": [_("A job has at most %d lines.") % MAX_LINES]})
+    rows = []
+    for position, line in enumerate(lines):
+        service = _record(actor, Service, line.service, "lines") if line.service else None
+        description = (line.description or "").strip() or (service.name if service else "")
+        if not description:
+            raise ValidationError({"lines": [_("Each line needs a description or a service.")]})
+        if line.unit_price in (None, ""):
+            if service is None:
+                raise ValidationError({"lines": [_("Each line needs a price.")]})
+            unit_price = service.default_price
+        else:
+            unit_price = _decimal(line.unit_price, "lines")
+        quantity = _decimal(line.quantity if line.quantity not in (None, "") else 1, "lines")
+        taxable = (
+            line.taxable if line.taxable is not None else (service.taxable if service else True)
+        )
+        rows.append(
+            JobLine(
+                company_id=job.company_id,
+                job=job,
+                service=service,
+                description=description[:300],
+                quantity=quantity.quantize(Decimal("0.01")),
+                unit_price=unit_price.quantize(Decimal("0.01")),
+                taxable=taxable,
+                position=position,
+            )
+        )
+    JobLine.objects.filter(job=job).delete()
+    JobLine.objects.bulk_create(rows)
+    job.total = sum((line_total(r.quantity, r.unit_price) for r in rows), Decimal("0.00"))
+
+
+def crew_members(actor: Membership, ids) -> list[Membership]:
+    """Membership ids sent by the office become its active staff, or a field error."""
+    members = []
+    for value in dict.fromkeys(ids or []):
+        member = _record(actor, Membership, value, "assignees")
+        if member.role not in STAFF_ROLES or not member.active:
+            raise ValidationError({"assignees": [_("Only active team members can be crew.")]})
+        members.append(member)
+    return members
+
+
+def _assignees_set(actor: Membership, job: Job, members: list[Membership]) -> bool:
+    wanted = {m.pk for m in members}
+    current = set(JobAssignment.objects.filter(job=job).values_list("membership_id", flat=True))
+    if wanted == current:
+        return False
+    JobAssignment.objects.filter(job=job).exclude(membership_id__in=wanted).delete()
+    JobAssignment.objects.bulk_create(
+        JobAssignment(company_id=job.company_id, job=job, membership_id=pk)
+        for pk in wanted - current
+    )
+    return True
+
+
+def _extra_clients_set(actor: Membership, job: Job, extra: list[tuple[int, str]]) -> None:
+    rows, seen = [], set()
+    for client_id, role in extra:
+        client = _record(actor, Client, client_id, "extra_clients")
+        if role not in JobClientRole.values:
+            raise ValidationError(
+                {"extra_clients": [_("The role is secondary, billing or technical.")]}
+            )
+        if client.pk == job.client_id or client.pk in seen:
+            continue
+        seen.add(client.pk)
+        rows.append(JobClient(company_id=job.company_id, job=job, client=client, role=role))
+    JobClient.objects.filter(job=job).delete()
+    JobClient.objects.bulk_create(rows)
+
+
+def _checklist_from_template(actor: Membership, job: Job, template_id) -> None:
+    template = _record(actor, ChecklistTemplate, template_id, "checklist_template")
+    start = job.checklist.count()
+    JobChecklistItem.objects.bulk_create(
+        JobChecklistItem(
+            company_id=job.company_id,
+            job=job,
+            text=item.text,
+            required=item.required,
+            position=start + i,
+        )
+        for i, item in enumerate(template.items.all())
+    )
+    job.checklist_blocks_finish = template.required_blocks_finish
+    job.save(update_fields=["checklist_blocks_finish"])
+
+
+def _set_schedule(actor: Membership, job: Job, fields: dict) -> None:
+    for name in JOB_FIELDS:
+        if name in fields:
+            value = fields[name]
+            if isinstance(value, str) and name not in ("scheduled_start", "scheduled_end"):
+                value = value.strip()
+            setattr(job, name, value)
+    if not job.scheduled_start:
+        raise ValidationError({"scheduled_start": [_("A job needs a day and a start time.")]})
+    if timezone.is_naive(job.scheduled_start):
+        job.scheduled_start = timezone.make_aware(job.scheduled_start, company_zone(actor))
+    if job.scheduled_end and timezone.is_naive(job.scheduled_end):
+        job.scheduled_end = timezone.make_aware(job.scheduled_end, company_zone(actor))
+    if job.scheduled_end and job.scheduled_end <= job.scheduled_start:
+        raise ValidationError({"scheduled_end": [_("The end is before the start.")]})
+    job.scheduled_date = local_date(actor, job.scheduled_start)
+
+
+# --- jobs ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def job_create(actor: Membership, data: JobInput) -> Job:
+    """A new job at a property (of the property's client). Raises ValidationError."""
+    require(actor, Action.EDIT_RECORDS)
+    if data.property in (None, ""):
+        raise ValidationError({"property": [_("Pick the property where the work is done.")]})
+    prop = _record(actor, Property, data.property, "property")
+    if prop.archived_at:
+        raise ValidationError({"property": [_("This property is archived.")]})
+    if prop.client.archived_at or prop.client.merged_into_id:
+        raise ValidationError({"property": [_("This property's client is archived.")]})
+    job = Job(company_id=actor.company_id, client=prop.client, property=prop, created_by=actor.user)
+    _set_schedule(actor, job, data.fields)
+    job.full_clean(exclude=["company", "client", "property", "created_by", "property_service"])
+    members = crew_members(actor, data.assignees)
+    job.save()
+    if data.lines:
+        _lines_set(actor, job, data.lines)
+        job.save(update_fields=["total"])
+    _assignees_set(actor, job, members)
+    if data.extra_clients:
+        _extra_clients_set(actor, job, data.extra_clients)
+    if data.checklist_template:
+        _checklist_from_template(actor, job, data.checklist_template)
+    events.job_event(actor=actor, job=job, verb=events.Verb.JOB_CREATED)
+    return job
+
+
+@transaction.atomic
+def job_update(actor: Membership, job: Job, data: JobInput) -> Job:
+    require(actor, Action.EDIT_RECORDS, job)
+    if job.bad_debt:
+        raise ValidationError(_("This job is marked bad debt; take that off to change it."))
+    changed = []
+    if (
+        data.property not in (None, "")
+        and _record(actor, Property, data.property, "property").pk != job.property_id
+    ):
+        prop = _record(actor, Property, data.property, "property")
+        if prop.client_id != job.client_id:
+            raise ValidationError({"property": [_("Pick one of this client's properties.")]})
+        job.property = prop
+        changed.append("property")
+    before = {name: getattr(job, name) for name in JOB_FIELDS}
+    _set_schedule(actor, job, data.fields)
+    changed += [name for name in JOB_FIELDS if getattr(job, name) != before[name]]
+    job.full_clean(exclude=["company", "client", "property", "created_by", "property_service"])
+    if data.lines is not None:
+        old_total = job.total
+        _lines_set(actor, job, data.lines)
+        changed.append("lines")
+        if job.total != old_total:
+            changed.append("total")
+    if data.assignees is not None and _assignees_set(
+        actor, job, crew_members(actor, data.assignees)
+    ):
+        changed.append("crew")
+    if data.extra_clients is not None:
+        _extra_clients_set(actor, job, data.extra_clients)
+    if data.checklist_template:
+        _checklist_from_template(actor, job, data.checklist_template)
+        changed.append("checklist")
+    job.save()
+    if changed:
+        events.job_event(
+            actor=actor, job=job, verb=events.Verb.JOB_UPDATED, fields=", ".join(changed)
+        )
+    return job
+
+
+@transaction.atomic
+def job_move(actor: Membership, job: Job, *, day: datetime.date | None = None, assignee=...) -> Job:
+    """The schedule's drag: the job to another day (same time of day) and/or to one crew
+    member (`assignee` a membership id, or None for unassigned)."""
+    require(actor, Action.EDIT_RECORDS, job)
+    if not job.is_open:
+        raise ValidationError(_("Finished and cancelled jobs stay where they were done."))
+    changed = []
+    if day is not None and day != job.scheduled_date:
+        zone = company_zone(actor)
+        start = timezone.localtime(job.scheduled_start, zone)
+        new_start = datetime.datetime.combine(day, start.time(), tzinfo=zone)
+        # Wall-clock time is kept across a DST change; the length of the job too.
+        if job.scheduled_end:
+            length = job.scheduled_end - job.scheduled_start
+            job.scheduled_end = new_start + length
+        job.scheduled_start = new_start
+        job.scheduled_date = day
+        changed.append("day")
+    if assignee is not ...:
+        members = crew_members(actor, [assignee] if assignee else [])
+        if _assignees_set(actor, job, members):
+            changed.append("crew")
+    if changed:
+        job.save()
+        events.job_event(
+            actor=actor, job=job, verb=events.Verb.JOB_UPDATED, fields=", ".join(changed)
+        )
+    return job
+
+
+def missing_required_items(job: Job) -> list[JobChecklistItem]:
+    return list(job.checklist.filter(required=True, done_at__isnull=True))
+
+
+@transaction.atomic
+def job_transition(actor: Membership, job: Job, to_status: str) -> Job:
+    """Move the job's status. Raises TransitionError for a move the rules forbid."""
+    require_job_access(actor, job)
+    job = Job.objects.select_for_update().get(pk=job.pk)  # two crew phones tapping at once
+    if to_status not in JobStatus.values:
+        raise ValidationError({"status": [_("Unknown status.")]})
+    from_status = job.status
+    if to_status == from_status:
+        raise TransitionError(
+            _("The job is already %(status)s.") % {"status": job.get_status_display().lower()}
+        )
+    if not transitions.is_allowed(from_status, to_status, actor.role):
+        if to_status in transitions.TRANSITIONS.get(from_status, ()):
+            raise PermissionDenied(_("Only the office can do this."))
+        raise TransitionError(
+            _("A job that is %(from)s cannot become %(to)s.")
+            % {
+                "from": JobStatus(from_status).label.lower(),
+                "to": JobStatus(to_status).label.lower(),
+            }
+        )
+    if job.bad_debt:
+        raise TransitionError(_("This job is marked bad debt; take that off first."))
+    if to_status == JobStatus.FINISHED and job.checklist_blocks_finish:
+        missing = missing_required_items(job)
+        if missing:
+            raise TransitionError(
+                _("Tick the required checklist items first: %(items)s.")
+                % {"items": ", ".join(item.text for item in missing)}
+            )
+    job.status = to_status
+    job.status_changed_at = timezone.now()
+    job.save(update_fields=["status", "status_changed_at", "updated_at"])
+    JobStatusChange.objects.create(
+        company_id=job.company_id,
+        job=job,
+        from_status=from_status,
+        to_status=to_status,
+        changed_by=actor.user,
+    )
+    events.job_event(
+        actor=actor,
+        job=job,
+        verb=events.Verb.JOB_STATUS,
+        status_from=from_status,
+        status_to=to_status,
+    )
+    return job
+
+
+@transaction.atomic
+def job_set_bad_debt(actor: Membership, job: Job, bad_debt: bool = True) -> Job:
+    """A finished job the client will not pay: billing leaves it out (Owner/Office)."""
+    require(actor, Action.MARK_BAD_DEBT, job)
+    if bad_debt and job.status != JobStatus.FINISHED:
+        raise TransitionError(_("Only a finished job can be marked bad debt."))
+    if job.bad_debt != bad_debt:
+        job.bad_debt = bad_debt
+        job.bad_debt_at = timezone.now() if bad_debt else None
+        job.save(update_fields=["bad_debt", "bad_debt_at", "updated_at"])
+        verb = events.Verb.JOB_BAD_DEBT if bad_debt else events.Verb.JOB_BAD_DEBT_CLEARED
+        events.job_event(actor=actor, job=job, verb=verb)
+    return job
+
+
+@transaction.atomic
+def job_archive(actor: Membership, job: Job) -> Job:
+    """Jobs are archived, never deleted: they are the history billing and the client rely on."""
+    require(actor, Action.EDIT_RECORDS, job)
+    if job.status in (JobStatus.ON_THE_WAY, JobStatus.STARTED):
+        raise ValidationError(_("The crew is working on this job: finish or cancel it first."))
+    if job.archived_at is None:
+        job.archived_at = timezone.now()
+        job.save(update_fields=["archived_at", "updated_at"])
+        events.job_event(actor=actor, job=job, verb=events.Verb.JOB_ARCHIVED)
+    return job
+
+
+@transaction.atomic
+def job_restore(actor: Membership, job: Job) -> Job:
+    require(actor, Action.EDIT_RECORDS, job)
+    if job.archived_at is not None:
+        job.archived_at = None
+        job.save(update_fields=["archived_at", "updated_at"])
+        events.job_event(actor=actor, job=job, verb=events.Verb.JOB_RESTORED)
+    return job
+
+
+# --- checklist -------------------------------------------------------------------------------
+
+
+def _checklist_open(job: Job) -> None:
+    if job.status in (JobStatus.FINISHED, JobStatus.CANCELLED):
+        raise ValidationError(
+            _("The job is %(status)s: its checklist is closed.")
+            % {"status": job.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def checklist_item_set_done(
+    actor: Membership, item: JobChecklistItem, done: bool
+) -> JobChecklistItem:
+    require_job_access(actor, item.job)
+    _checklist_open(item.job)
+    if done != item.done:
+        item.done_at = timezone.now() if done else None
+        item.done_by = actor.user if done else None
+        item.save(update_fields=["done_at", "done_by"])
+    return item
+
+
+@transaction.atomic
+def checklist_item_add(
+    actor: Membership, job: Job, text: str, *, required: bool = False
+) -> JobChecklistItem:
+    require(actor, Action.EDIT_RECORDS, job)
+    _checklist_open(job)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("Write what is to be done.")]})
+    if job.checklist.count() >= MAX_CHECKLIST_ITEMS:
+        raise ValidationError(
+            {"text": [_("A checklist has at most %d items.") % MAX_CHECKLIST_ITEMS]}
+        )
+    last = job.checklist.order_by("-position").values_list("position", flat=True).first()
+    return JobChecklistItem.objects.create(
+        company_id=job.company_id,
+        job=job,
+        text=text[:300],
+        required=required,
+        position=(last or 0) + 1,
+    )
+
+
+@transaction.atomic
+def checklist_item_remove(actor: Membership, item: JobChecklistItem) -> None:
+    require(actor, Action.EDIT_RECORDS, item.job)
+    _checklist_open(item.job)
+    item.delete()
+
+
+@transaction.atomic
+def checklist_template_save(
+    actor: Membership,
+    template: ChecklistTemplate | None,
+    *,
+    name: str,
+    items: list[tuple[str, bool]],
+    required_blocks_finish: bool = True,
+) -> ChecklistTemplate:
+    """Create or replace a template. Jobs keep the copy they were given."""
+    require(actor, Action.EDIT_RECORDS, template)
+    name = (name or "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = [_("Give the checklist a name.")]
+    items = [(text.strip()[:300], bool(req)) for text, req in items if text and text.strip()]
+    if not items:
+        errors["items"] = [_("Add at least one item.")]
+    if len(items) > MAX_CHECKLIST_ITEMS:
+        errors["items"] = [_("A checklist has at most %d items.") % MAX_CHECKLIST_ITEMS]
+    if errors:
+        raise ValidationError(errors)
+    if template is None:
+        template = ChecklistTemplate(company_id=actor.company_id)
+    template.name = name[:200]
+    template.required_blocks_finish = required_blocks_finish
+    template.save()
+    template.items.all().delete()
+    ChecklistTemplateItem.objects.bulk_create(
+        ChecklistTemplateItem(
+            company_id=actor.company_id, template=template, text=text, required=req, position=i
+        )
+        for i, (text, req) in enumerate(items)
+    )
+    return template
+
+
+@transaction.atomic
+def checklist_template_archive(actor: Membership, template: ChecklistTemplate) -> ChecklistTemplate:
+    require(actor, Action.EDIT_RECORDS, template)
+    if template.archived_at is None:
+        template.archived_at = timezone.now()
+        template.save(update_fields=["archived_at"])
+    return template
+
+
+# --- notes -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def job_note_add(
+    actor: Membership, job: Job, text: str, *, customer_visible: bool = False
+) -> JobNote:
+    """A note on the job by the office or its crew; only the office shares one with the client."""
+    require_job_access(actor, job)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("Write the note first.")]})
+    if len(text) > 5000:
+        raise ValidationError({"text": [_("A note is at most 5000 characters.")]})
+    if customer_visible:
+        require(actor, Action.EDIT_RECORDS, job)
+    note = JobNote.objects.create(
+        company_id=job.company_id,
+        job=job,
+        author=actor.user,
+        text=text,
+        customer_visible=customer_visible,
+    )
+    events.job_event(actor=actor, job=job, verb=events.Verb.JOB_NOTE_ADDED)
+    return note

@@ -1,0 +1,67 @@
+"""Reads about properties and the service catalog that pages and the API share."""
+
+from django.db.models import Prefetch, QuerySet
+
+from crewdesk.accounts.models import Membership
+from crewdesk.clients.models import Client
+from crewdesk.core.permissions import Action, require, scope
+from crewdesk.properties.models import Property, PropertyService, Service
+
+
+def property_queryset(actor: Membership) -> QuerySet[Property]:
+    """The company's properties, for the office."""
+    require(actor, Action.VIEW_RECORDS)
+    return scope(Property.objects.all(), actor).select_related("client")
+
+
+def property_get(actor: Membership, property_id) -> Property:
+    """Raises Property.DoesNotExist for an id of another company (or not a number)."""
+    try:
+        return property_queryset(actor).get(pk=int(property_id))
+    except (TypeError, ValueError) as error:
+        raise Property.DoesNotExist from error
+
+
+def properties_of_client(
+    actor: Membership, client: Client, *, include_archived: bool = False
+) -> QuerySet[Property]:
+    properties = property_queryset(actor).filter(client=client)
+    if not include_archived:
+        properties = properties.filter(archived_at__isnull=True)
+    return properties.order_by("archived_at", "name", "street", "id")
+
+
+def property_services(prop: Property, *, include_archived: bool = False) -> QuerySet:
+    services = prop.services.select_related("service").prefetch_related(
+        Prefetch("assignees", queryset=Membership.objects.select_related("user"))
+    )
+    if not include_archived:
+        services = services.filter(archived_at__isnull=True)
+    return services.order_by("service__name", "id")
+
+
+def service_catalog(actor: Membership, *, include_archived: bool = False) -> QuerySet[Service]:
+    require(actor, Action.VIEW_RECORDS)
+    services = scope(Service.objects.all(), actor)
+    if not include_archived:
+        services = services.filter(archived_at__isnull=True)
+    return services.order_by("name", "id")
+
+
+def service_get(actor: Membership, service_id) -> Service:
+    try:
+        return scope(Service.objects.all(), actor).get(pk=int(service_id))
+    except (TypeError, ValueError) as error:
+        raise Service.DoesNotExist from error
+
+
+def property_service_get(actor: Membership, ps_id) -> PropertyService:
+    require(actor, Action.VIEW_RECORDS)
+    try:
+        return (
+            scope(PropertyService.objects.all(), actor)
+            .select_related("service", "property")
+            .get(pk=int(ps_id))
+        )
+    except (TypeError, ValueError) as error:
+        raise PropertyService.DoesNotExist from error
