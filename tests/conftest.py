@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 
 from crewdesk.accounts.services import api_token_create
+from crewdesk.clients.services import ClientInput, client_create
 from crewdesk.core.roles import Role
 from tests.factories import CompanyFactory, MembershipFactory, UserFactory
 
@@ -114,3 +115,19 @@ def _end_stray_postgres_sessions(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.fixture
+def make_client(owner):
+    """make_client(first_name=..., phones=[("mobile", "555...")], actor=..., **fields)."""
+
+    def make(actor=None, phones=None, tags=None, allow_duplicate=True, **fields):
+        if not fields.get("email") and not phones:
+            phones = [("mobile", "+1 415 555 0199")]
+        return client_create(
+            actor or owner,
+            ClientInput(fields=fields, phones=phones, tags=tags),
+            allow_duplicate=allow_duplicate,
+        )
+
+    return make

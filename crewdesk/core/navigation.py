@@ -25,13 +25,18 @@ class NavItem:
     action: str
     icon: str
 
-    def url(self) -> str:
-        return reverse(self.url_name)
+    def url(self) -> str | None:
+        return url_or_none(self.url_name)
 
 
 NAVIGATION: list[NavItem] = [
     NavItem(_("Home"), "core:home", Action.VIEW_OFFICE_APP, "house"),
+    NavItem(_("My jobs"), "jobs:crew_home", Action.VIEW_JOBS, "phone"),
+    NavItem(_("Schedule"), "jobs:schedule", Action.VIEW_RECORDS, "calendar-week"),
+    NavItem(_("Jobs"), "jobs:list", Action.VIEW_RECORDS, "briefcase"),
     NavItem(_("Clients"), "clients:list", Action.VIEW_RECORDS, "person-lines-fill"),
+    NavItem(_("Services"), "properties:catalog", Action.VIEW_RECORDS, "tags"),
+    NavItem(_("Checklists"), "jobs:checklists", Action.EDIT_RECORDS, "ui-checks"),
     NavItem(_("Activity"), "core:activity", Action.VIEW_ACTIVITY, "clock-history"),
     NavItem(_("Team"), "accounts:team", Action.VIEW_TEAM, "people"),
     NavItem(_("Company"), "core:company_settings", Action.MANAGE_COMPANY, "building-gear"),
@@ -41,15 +46,16 @@ NAVIGATION: list[NavItem] = [
 def navigation_for(request: HttpRequest, membership) -> list[dict]:
     items = []
     for item in NAVIGATION:
-        if can(membership, item.action):
-            url = item.url()
-            items.append(
-                {
-                    "label": item.label,
-                    "url": url,
-                    "icon": item.icon,
-                    "active": request.path == url
-                    or (url != "/app/" and request.path.startswith(url)),
-                }
-            )
+        url = item.url() if can(membership, item.action) else None
+        if url:
+            items.append({"label": item.label, "url": url, "icon": item.icon, "active": False})
+    # The entry whose address is the longest start of this page's is the one we are in
+    # (/app/jobs/checklists/ is Checklists, not Jobs).
+    matching = [
+        i
+        for i in items
+        if request.path == i["url"] or (i["url"] != "/app/" and request.path.startswith(i["url"]))
+    ]
+    if matching:
+        max(matching, key=lambda i: len(i["url"]))["active"] = True
     return items

@@ -5,3 +5,9 @@ class JobsConfig(AppConfig):
     name = "crewdesk.jobs"
     label = "jobs"
     verbose_name = "Jobs"
+
+    def ready(self) -> None:
+        from crewdesk.clients.services import HISTORY_CHECKS
+        from crewdesk.jobs.services import client_history_blockers
+
+        HISTORY_CHECKS.append(client_history_blockers)

@@ -323,7 +323,11 @@ def missing_required_items(job: Job) -> list[JobChecklistItem]:
 def job_transition(actor: Membership, job: Job, to_status: str) -> Job:
     """Move the job's status. Raises TransitionError for a move the rules forbid."""
     require_job_access(actor, job)
-    job = Job.objects.select_for_update().get(pk=job.pk)  # two crew phones tapping at once
+    # Two crew phones tapping at once: the status is read under a row lock, and the caller's
+    # job is brought up to date with it.
+    locked = Job.objects.select_for_update().get(pk=job.pk)
+    job.status, job.bad_debt = locked.status, locked.bad_debt
+    job.checklist_blocks_finish = locked.checklist_blocks_finish
     if to_status not in JobStatus.values:
         raise ValidationError({"status": [_("Unknown status.")]})
     from_status = job.status
@@ -533,3 +537,15 @@ def job_note_add(
     )
     events.job_event(actor=actor, job=job, verb=events.Verb.JOB_NOTE_ADDED)
     return note
+
+
+def client_history_blockers(client: Client) -> list[str]:
+    """Jobs are history (done for this client, or naming it): the client is archived instead."""
+    from crewdesk.jobs.models import JobClient
+
+    if (
+        Job.objects.filter(client=client).exists()
+        or JobClient.objects.filter(client=client).exists()
+    ):
+        return [_("it has jobs")]
+    return []

@@ -382,3 +382,10 @@ def property_service_archive(actor: Membership, ps: PropertyService) -> Property
             actor=actor, ps=ps, verb=events.Verb.PROPERTY_SERVICE_ARCHIVED
         )
     return ps
+
+
+def client_history_blockers(client: Client) -> list[str]:
+    """A client with properties (and so, maybe, jobs) is archived, never deleted."""
+    if Property.objects.filter(client=client).exists():
+        return [_("it has properties")]
+    return []

@@ -1,0 +1,237 @@
+"""The job services: totals from lines, checklists that block finishing, what the crew sees,
+bad debt, archiving, moving on the schedule, and the client's history rules."""
+
+import datetime
+import zoneinfo
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from crewdesk.clients.services import client_delete
+from crewdesk.jobs.models import Job, JobStatus
+from crewdesk.jobs.selectors import JobFilters, job_get, job_list, job_queryset
+from crewdesk.jobs.services import (
+    JobInput,
+    LineInput,
+    TransitionError,
+    checklist_item_set_done,
+    job_archive,
+    job_create,
+    job_move,
+    job_set_bad_debt,
+    job_transition,
+    job_update,
+)
+from tests.factories import make_job, make_property, make_service
+
+
+@pytest.fixture
+def prop(owner, make_client):
+    client = make_client(first_name="Ann", last_name="Lee", email="ann@example.com")
+    return make_property(owner, client, access_notes="Gate 4321")
+
+
+def _start(day=datetime.date(2027, 3, 1), hour=9):
+    return datetime.datetime.combine(day, datetime.time(hour))
+
+
+def test_total_is_the_sum_of_rounded_lines(owner, prop):
+    job = make_job(
+        owner,
+        prop,
+        lines=[LineInput("Windows", "3", "19.995"), LineInput("Oven", "0.5", "0.01")],
+    )
+    # 3 × 19.995 is charged at the stored unit price 20.00 (2 places), 0.5 × 0.01 = 0.005 → 0.01
+    assert job.total == Decimal("60.01")
+    assert isinstance(job.total, Decimal)
+
+
+def test_a_catalog_line_takes_the_service_name_and_price(owner, prop):
+    service = make_service(owner, "Deep clean", "240.00", taxable=False)
+    job = make_job(owner, prop, lines=[LineInput(service=service.pk)])
+    line = job.lines.get()
+    assert (line.description, line.unit_price, line.taxable) == (
+        "Deep clean",
+        Decimal("240.00"),
+        False,
+    )
+    assert job.total == Decimal("240.00")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (LineInput("", 1, "10"), "description"),
+        (LineInput("X", 1, None), "price"),
+        (LineInput("X", "-1", "10"), "at least"),
+        (LineInput("X", "abc", "10"), "number"),
+        (LineInput("X", 1, "NaN"), "number"),
+    ],
+)
+def test_bad_lines_are_refused_with_a_message(owner, prop, line, message):
+    with pytest.raises(ValidationError, match=message):
+        make_job(owner, prop, lines=[line])
+    assert not Job.objects.exists()
+
+
+def test_the_day_is_the_company_day_and_naive_times_are_company_times(owner, prop):
+    # 23:30 in Chicago is already the next day in UTC.
+    job = make_job(owner, prop, day=datetime.date(2027, 6, 1), hour=23, scheduled_end=None)
+    assert job.scheduled_date == datetime.date(2027, 6, 1)
+    local = job.scheduled_start.astimezone(zoneinfo.ZoneInfo("America/Chicago"))
+    assert local.hour == 23
+
+
+def test_a_job_needs_a_property_of_the_company(owner, outsider, prop, make_client):
+    with pytest.raises(ValidationError) as error:
+        job_create(owner, JobInput(fields={"scheduled_start": _start()}))
+    assert "property" in error.value.message_dict
+    other = make_property(outsider, make_client(actor=outsider, first_name="Zed", email="z@b.com"))
+    with pytest.raises(ValidationError) as error:
+        job_create(owner, JobInput(fields={"scheduled_start": _start()}, property=other.pk))
+    assert "property" in error.value.message_dict
+
+
+def test_the_end_must_follow_the_start(owner, prop):
+    with pytest.raises(ValidationError) as error:
+        job_create(
+            owner,
+            JobInput(
+                fields={"scheduled_start": _start(), "scheduled_end": _start(hour=8)},
+                property=prop.pk,
+            ),
+        )
+    assert "scheduled_end" in error.value.message_dict
+
+
+def test_crew_must_be_active_staff_of_the_company(owner, customer, outsider, prop):
+    for member in (customer, outsider):
+        with pytest.raises(ValidationError) as error:
+            make_job(owner, prop, assignees=[member])
+        assert "assignees" in error.value.message_dict
+
+
+def test_only_the_office_creates_and_edits_jobs(owner, employee, customer, prop):
+    job = make_job(owner, prop, assignees=[employee])
+    for member in (employee, customer):
+        with pytest.raises(PermissionDenied):
+            make_job(member, prop)
+        with pytest.raises(PermissionDenied):
+            job_update(member, job, JobInput(fields={"title": "Mine"}))
+
+
+def test_employee_sees_only_the_jobs_assigned_to_them(owner, office, employee, prop):
+    mine = make_job(owner, prop, assignees=[employee])
+    other = make_job(owner, prop, assignees=[office])
+    nobody = make_job(owner, prop)
+    assert list(job_queryset(employee)) == [mine]
+    assert set(job_queryset(office)) == {mine, other, nobody}
+    with pytest.raises(Job.DoesNotExist):
+        job_get(employee, other.pk)
+    assert list(job_list(employee, JobFilters(status="open"))) == [mine]
+
+
+def test_a_customer_and_an_outsider_see_no_jobs(owner, customer, outsider, prop):
+    make_job(owner, prop)
+    with pytest.raises(PermissionDenied):
+        job_queryset(customer)
+    assert not job_queryset(outsider).exists()
+
+
+@pytest.mark.parametrize("blocks", [True, False])
+def test_required_items_block_finishing_when_the_template_says_so(owner, employee, prop, blocks):
+    job = make_job(
+        owner,
+        prop,
+        assignees=[employee],
+        checklist=[("Mop floors", True), ("Water plants", False)],
+        blocks_finish=blocks,
+    )
+    job_transition(employee, job, JobStatus.STARTED)
+    required = job.checklist.get(required=True)
+    if blocks:
+        with pytest.raises(TransitionError, match="Mop floors"):
+            job_transition(employee, job, JobStatus.FINISHED)
+        item = checklist_item_set_done(employee, required, True)
+        assert item.done_by == employee.user and item.done_at is not None
+    # The optional item never blocks.
+    assert job_transition(employee, job, JobStatus.FINISHED).status == JobStatus.FINISHED
+
+
+def test_the_checklist_closes_with_the_job(owner, employee, prop):
+    job = make_job(owner, prop, assignees=[employee], checklist=[("Mop", False)])
+    job_transition(owner, job, JobStatus.CANCELLED)
+    with pytest.raises(ValidationError, match="closed"):
+        checklist_item_set_done(employee, job.checklist.get(), True)
+
+
+def test_bad_debt_only_for_finished_jobs_and_only_by_the_office(owner, office, employee, prop):
+    job = make_job(owner, prop, assignees=[employee])
+    with pytest.raises(TransitionError):
+        job_set_bad_debt(office, job, True)
+    for status in (JobStatus.STARTED, JobStatus.FINISHED):
+        job = job_transition(office, job, status)
+    with pytest.raises(PermissionDenied):
+        job_set_bad_debt(employee, job, True)
+    job = job_set_bad_debt(office, job, True)
+    assert job.bad_debt and job.bad_debt_at
+    # A bad-debt job is frozen until the mark is taken off.
+    with pytest.raises(TransitionError):
+        job_transition(owner, job, JobStatus.STARTED)
+    with pytest.raises(ValidationError):
+        job_update(owner, job, JobInput(fields={"title": "Changed"}))
+    assert not job_set_bad_debt(owner, job, False).bad_debt
+
+
+def test_jobs_are_archived_not_deleted_and_not_while_under_way(owner, employee, prop):
+    job = make_job(owner, prop, assignees=[employee])
+    job_transition(employee, job, JobStatus.STARTED)
+    with pytest.raises(ValidationError):
+        job_archive(owner, job)
+    job_transition(employee, job, JobStatus.CANCELLED)
+    job = job_archive(owner, job)
+    assert Job.objects.filter(pk=job.pk, archived_at__isnull=False).exists()
+    assert job not in job_list(owner, JobFilters())
+    assert job in job_list(owner, JobFilters(archived=True))
+
+
+def test_moving_a_job_keeps_its_wall_clock_time_across_dst(owner, office, prop):
+    # Chicago moves its clocks on 14 March 2027; 9:00 stays 9:00.
+    job = make_job(owner, prop, day=datetime.date(2027, 3, 12), hour=9)
+    job = job_move(owner, job, day=datetime.date(2027, 3, 15), assignee=office.pk)
+    local = job.scheduled_start.astimezone(zoneinfo.ZoneInfo("America/Chicago"))
+    assert (local.date(), local.hour) == (datetime.date(2027, 3, 15), 9)
+    assert job.scheduled_end - job.scheduled_start == datetime.timedelta(hours=2)
+    assert [a.membership_id for a in job.assignments.all()] == [office.pk]
+    job = job_move(owner, job, assignee=None)
+    assert not job.assignments.exists()
+
+
+def test_a_finished_job_stays_where_it_was_done(owner, prop):
+    job = make_job(owner, prop)
+    for status in (JobStatus.STARTED, JobStatus.FINISHED):
+        job = job_transition(owner, job, status)
+    with pytest.raises(ValidationError):
+        job_move(owner, job, day=datetime.date(2027, 1, 1))
+
+
+def test_a_client_with_properties_or_jobs_is_archived_not_deleted(owner, prop):
+    with pytest.raises(ValidationError, match="properties"):
+        client_delete(owner, prop.client)
+
+
+def test_extra_clients_with_roles(owner, prop, make_client):
+    billing = make_client(company_name="Harbor HOA", kind="company", email="hoa@example.com")
+    job = job_create(
+        owner,
+        JobInput(
+            fields={"scheduled_start": _start()},
+            property=prop.pk,
+            extra_clients=[(billing.pk, "billing"), (prop.client_id, "secondary")],
+        ),
+    )
+    # The job's own client is not listed again as an extra one.
+    assert [(e.client_id, e.role) for e in job.extra_clients.all()] == [(billing.pk, "billing")]
+    with pytest.raises(ValidationError):
+        job_update(owner, job, JobInput(extra_clients=[(billing.pk, "boss")]))

@@ -1,0 +1,188 @@
+"""Property services: who reads access notes (and that the crew's readings are logged),
+moving a property to another client, coordinates and the geocoder interface, the catalog."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from crewdesk.core.models import Activity
+from crewdesk.jobs.models import JobStatus
+from crewdesk.jobs.services import job_transition
+from crewdesk.properties import geocoding
+from crewdesk.properties.models import Property
+from crewdesk.properties.services import (
+    access_notes_for,
+    property_archive,
+    property_create,
+    property_move,
+    property_restore,
+    property_service_add,
+    property_update,
+    service_archive,
+    service_create,
+)
+from tests.factories import make_job, make_property, make_service
+
+
+@pytest.fixture
+def ann(make_client):
+    return make_client(first_name="Ann", last_name="Lee", email="ann@example.com")
+
+
+@pytest.fixture
+def prop(owner, ann):
+    return make_property(owner, ann, name="Lake house", access_notes="Lockbox 1234, dog Rex")
+
+
+def _viewings(prop):
+    return Activity.objects.filter(verb="property.access_notes_viewed", target_id=prop.pk)
+
+
+def test_the_office_reads_access_notes_without_a_log_entry(office, prop):
+    assert access_notes_for(office, prop) == "Lockbox 1234, dog Rex"
+    assert not _viewings(prop).exists()
+
+
+def test_crew_reads_them_only_through_their_job_and_each_reading_is_logged(owner, employee, prop):
+    mine = make_job(owner, prop, assignees=[employee])
+    not_mine = make_job(owner, prop)
+    assert access_notes_for(employee, prop) is None
+    assert access_notes_for(employee, prop, not_mine) is None
+    assert access_notes_for(employee, prop, mine) == "Lockbox 1234, dog Rex"
+    assert access_notes_for(employee, prop, mine) == "Lockbox 1234, dog Rex"
+    entries = list(_viewings(prop))
+    assert len(entries) == 2
+    assert entries[0].actor == employee.user and entries[0].data["job_id"] == mine.pk
+
+
+def test_nobody_else_reads_them(owner, customer, outsider, prop):
+    job = make_job(owner, prop)
+    for member in (customer, outsider):
+        assert access_notes_for(member, prop, job) is None
+
+
+def test_the_log_never_holds_the_access_notes_themselves(owner, prop):
+    property_update(owner, prop, {"access_notes": "New code 9999"})
+    entry = Activity.objects.filter(verb="property.updated").get()
+    assert "9999" not in str(entry.data)
+
+
+def test_moving_a_property_takes_its_jobs_not_yet_started_and_is_logged(owner, prop, make_client):
+    buyer = make_client(first_name="Bea", last_name="Cole", email="bea@example.com")
+    done = make_job(owner, prop)
+    for status in (JobStatus.STARTED, JobStatus.FINISHED):
+        job_transition(owner, done, status)
+    upcoming = make_job(owner, prop)
+    property_move(owner, prop, buyer.pk)
+    prop.refresh_from_db()
+    done.refresh_from_db()
+    upcoming.refresh_from_db()
+    assert prop.client == buyer
+    assert done.client.first_name == "Ann"  # history stays with whom it was done for
+    assert upcoming.client == buyer
+    entry = Activity.objects.get(verb="property.moved")
+    assert entry.data["from_client"] == "Ann Lee" and entry.data["to_client"] == "Bea Cole"
+    assert entry.data["jobs_moved"] == 1
+
+
+def test_moving_to_another_company_client_is_refused(owner, outsider, prop, make_client):
+    theirs = make_client(actor=outsider, first_name="Zed", email="zed@b.example")
+    with pytest.raises(ValidationError):
+        property_move(owner, prop, theirs.pk)
+    with pytest.raises(PermissionDenied):
+        property_move(outsider, prop, theirs.pk)
+
+
+def test_only_the_office_writes_properties(employee, customer, ann, prop):
+    for member in (employee, customer):
+        with pytest.raises(PermissionDenied):
+            property_create(member, ann, {"street": "1 Main"})
+        with pytest.raises(PermissionDenied):
+            property_update(member, prop, {"name": "Mine"})
+
+
+def test_coordinates_are_checked(owner, ann):
+    with pytest.raises(ValidationError) as error:
+        property_create(owner, ann, {"street": "1 Main", "latitude": Decimal("91")})
+    assert "latitude" in error.value.message_dict
+    assert not Property.objects.exists()
+
+
+class FakeGeocoder:
+    asked: list[str] = []
+
+    def geocode(self, query):
+        FakeGeocoder.asked.append(query)
+        return (41.878113, -87.629799)
+
+
+def test_a_configured_geocoder_fills_coordinates_and_typed_ones_win(settings, owner, ann):
+    settings.CREWDESK_GEOCODER = "tests.properties.test_services.FakeGeocoder"
+    geocoding._geocoder.cache_clear()
+    try:
+        found = property_create(owner, ann, {"street": "1 Main", "city": "Chicago"})
+        typed = property_create(
+            owner, ann, {"street": "2 Main", "latitude": "10.5", "longitude": "20.25"}
+        )
+    finally:
+        geocoding._geocoder.cache_clear()
+    assert (found.latitude, found.longitude) == (Decimal("41.878113"), Decimal("-87.629799"))
+    assert (typed.latitude, typed.longitude) == (Decimal("10.5"), Decimal("20.25"))
+    assert FakeGeocoder.asked == ["1 Main, Chicago, US"]
+
+
+def test_no_geocoder_is_called_by_default(owner, ann):
+    prop = property_create(owner, ann, {"street": "1 Main"})
+    assert prop.latitude is None
+
+
+def test_archive_and_restore(owner, prop):
+    assert property_archive(owner, prop).archived_at is not None
+    assert property_restore(owner, prop).archived_at is None
+    assert list(
+        Activity.objects.filter(target_id=prop.pk, verb__startswith="property.").values_list(
+            "verb", flat=True
+        )
+    ) == ["property.restored", "property.archived", "property.created"]
+
+
+def test_catalog_names_are_unique_among_active_services(owner):
+    first = make_service(owner, "Deep clean")
+    with pytest.raises(ValidationError) as error:
+        service_create(owner, {"name": "deep clean", "default_price": "10"})
+    assert "name" in error.value.message_dict
+    service_archive(owner, first)
+    assert make_service(owner, "Deep clean").pk != first.pk
+
+
+def test_a_property_service_takes_the_catalog_price_unless_given(owner, prop):
+    service = make_service(owner, "Window washing", "85.00")
+    ps = property_service_add(owner, prop, {"service": service.pk})
+    assert ps.price == Decimal("85.00")
+    ps = property_service_add(owner, prop, {"service": service.pk, "price": "70"})
+    assert ps.price == Decimal("70")
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"frequency": "weekly"}, "starts_on"),
+        ({"frequency": "daily", "starts_on": "2027-01-01", "weekdays": "MO"}, "weekdays"),
+        ({"frequency": "weekly", "starts_on": "2027-01-01", "weekdays": "XX"}, "weekdays"),
+        ({"frequency": "weekly", "starts_on": "2027-02-01", "ends_on": "2027-01-01"}, "ends_on"),
+        ({"price": "abc"}, "price"),
+    ],
+)
+def test_bad_service_rules_are_refused(owner, prop, data, field):
+    service = make_service(owner, "Pool service", "60")
+    with pytest.raises(ValidationError) as error:
+        property_service_add(owner, prop, {"service": service.pk, **data})
+    assert field in error.value.message_dict
+
+
+def test_another_company_service_is_not_found(owner, outsider, prop):
+    theirs = make_service(outsider, "Theirs")
+    with pytest.raises(ValidationError) as error:
+        property_service_add(owner, prop, {"service": theirs.pk})
+    assert "service" in error.value.message_dict
