@@ -181,3 +181,30 @@ def attachment_get(actor: Membership, attachment_id) -> JobAttachment:
         .select_related("job")
         .get(pk=attachment_id)
     )
+
+
+def day_summary(actor: Membership, first: datetime.date, days: int = 7) -> list[dict]:
+    """Jobs per day and status for `days` days from `first`, plus each day's unassigned
+    ones: the home page's week at a glance. Two grouped queries whatever the number of jobs."""
+    from django.db.models import Count
+
+    last = first + datetime.timedelta(days=days - 1)
+    jobs = job_queryset(actor).filter(
+        scheduled_date__gte=first, scheduled_date__lte=last, archived_at__isnull=True
+    )
+    by_day = {first + datetime.timedelta(days=i): {"total": 0} for i in range(days)}
+    for row in jobs.values("scheduled_date", "status").annotate(n=Count("id")).order_by():
+        counts = by_day[row["scheduled_date"]]
+        counts[row["status"]] = row["n"]
+        if row["status"] != JobStatus.CANCELLED:
+            counts["total"] += row["n"]
+    unassigned = (
+        jobs.exclude(status=JobStatus.CANCELLED)
+        .filter(~Exists(JobAssignment.objects.filter(job=OuterRef("pk"))))
+        .values("scheduled_date")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in unassigned:
+        by_day[row["scheduled_date"]]["unassigned"] = row["n"]
+    return [{"day": day, **counts} for day, counts in by_day.items()]

@@ -24,7 +24,7 @@ def test_anonymous_is_sent_to_login(client, db, name):
     [
         ("owner", {"core:home", "core:activity", "core:company_settings", "accounts:team"}),
         ("office", {"core:home", "core:activity", "accounts:team"}),
-        ("employee", {"core:home"}),
+        ("employee", set()),
         ("customer", set()),
     ],
 )
@@ -32,7 +32,27 @@ def test_office_pages_by_role(request, client_as, role, allowed):
     client = client_as(request.getfixturevalue(role))
     for name in OFFICE_PAGES:
         expected = 200 if name in allowed else 403
+        if role == "employee" and name == "core:home":
+            expected = 302  # the crew's home is their jobs
         assert client.get(reverse(name)).status_code == expected, name
+
+
+def test_the_crews_home_is_their_jobs(client_as, employee):
+    response = client_as(employee).get(reverse("core:home"))
+    assert response.url == reverse("jobs:crew_home")
+
+
+def test_the_office_home_shows_todays_jobs_and_the_week(client_as, office, make_client):
+    from tests.factories import make_job, make_property
+
+    prop = make_property(office, make_client(first_name="Ann", email="ann@example.com"))
+    make_job(office, prop)  # today, nobody assigned
+    response = client_as(office).get(reverse("core:home"))
+    assert response.status_code == 200
+    today = response.context["today_jobs"]
+    assert (today["total"], today["pending"], today["unassigned"]) == (1, 1, 1)
+    assert len(response.context["week_chart"]["labels"]) == 7
+    assert 'id="week-chart-data"' in response.content.decode()
 
 
 def test_portal_is_for_customers_only(client_as, customer, office):
@@ -41,7 +61,7 @@ def test_portal_is_for_customers_only(client_as, customer, office):
 
 
 def test_navigation_hides_what_the_role_cannot_open(client_as, employee, owner):
-    content = client_as(employee).get(reverse("core:home")).content.decode()
+    content = client_as(employee).get(reverse("core:home"), follow=True).content.decode()
     assert reverse("accounts:team") not in content
     assert reverse("core:company_settings") not in content
     content = client_as(owner).get(reverse("core:home")).content.decode()
