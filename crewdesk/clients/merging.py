@@ -583,6 +583,11 @@ def _move_generic(relation: models.ForeignObjectRel, survivor: Client, client: C
         raise ValidationError(MSG_CONFLICT % {"records": model._meta.verbose_name_plural}) from None
 
 
+# Later apps add a function (survivor, merged client) here that clears what would clash when
+# their rows move generically (say a job naming both clients); see jobs/services.py.
+MERGE_PREPARERS: list = []
+
+
 def _move_records(survivor: Client, client: Client, involved: set[int]) -> dict[str, int]:
     """Everything of one merged client moves to the survivor; returns the counts by kind."""
     moved = {
@@ -598,6 +603,8 @@ def _move_records(survivor: Client, client: Client, involved: set[int]) -> dict[
     children = Client.objects.filter(merged_into__isnull=True).exclude(pk__in=involved)
     moved["subsidiaries"] = children.filter(parent=client).update(parent=survivor)
     moved["referrals"] = children.filter(referred_by=client).update(referred_by=survivor)
+    for prepare in MERGE_PREPARERS:
+        prepare(survivor, client)
     for relation in _other_relations():
         moved[_kind_of(relation)] = _move_generic(relation, survivor, client)
     return moved

@@ -7,7 +7,9 @@ class JobsConfig(AppConfig):
     verbose_name = "Jobs"
 
     def ready(self) -> None:
+        from crewdesk.clients.merging import MERGE_PREPARERS
         from crewdesk.clients.services import HISTORY_CHECKS
-        from crewdesk.jobs.services import client_history_blockers
+        from crewdesk.jobs.services import client_history_blockers, merge_prepare
 
         HISTORY_CHECKS.append(client_history_blockers)
+        MERGE_PREPARERS.append(merge_prepare)

@@ -549,3 +549,15 @@ def client_history_blockers(client: Client) -> list[str]:
     ):
         return [_("it has jobs")]
     return []
+
+
+def merge_prepare(survivor: Client, merged: Client) -> None:
+    """Before a merge moves the merged client's jobs: a job naming both clients keeps one
+    mention of the survivor (as its client, or once among its extra clients)."""
+    from crewdesk.jobs.models import JobClient
+
+    # Extra mentions of the merged client on jobs that already name the survivor.
+    JobClient.objects.filter(client=merged, job__client=survivor).delete()
+    JobClient.objects.filter(client=merged, job__extra_clients__client=survivor).delete()
+    # The survivor as an extra client of a job that is about to become its own.
+    JobClient.objects.filter(client=survivor, job__client=merged).delete()

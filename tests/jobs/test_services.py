@@ -235,3 +235,25 @@ def test_extra_clients_with_roles(owner, prop, make_client):
     assert [(e.client_id, e.role) for e in job.extra_clients.all()] == [(billing.pk, "billing")]
     with pytest.raises(ValidationError):
         job_update(owner, job, JobInput(extra_clients=[(billing.pk, "boss")]))
+
+
+def test_merging_clients_moves_their_properties_and_jobs_to_the_survivor(owner, make_client):
+    from crewdesk.clients.merging import client_merge
+
+    keep = make_client(first_name="Ann", last_name="Lee", email="ann@example.com")
+    gone = make_client(first_name="Ann", last_name="Lee", email="ann.lee@example.com")
+    third = make_client(company_name="HOA", kind="company", email="hoa@example.com")
+    gone_prop = make_property(owner, gone)
+    job = make_job(owner, gone_prop)
+    # Each job names the other clients too: after the merge each still names them once.
+    job_update(owner, job, JobInput(extra_clients=[(keep.pk, "billing"), (third.pk, "technical")]))
+    other = make_job(owner, make_property(owner, third))
+    job_update(owner, other, JobInput(extra_clients=[(keep.pk, "billing"), (gone.pk, "secondary")]))
+
+    client_merge(owner, keep, [gone], {})
+
+    gone_prop.refresh_from_db()
+    job.refresh_from_db()
+    assert gone_prop.client == keep and job.client == keep
+    assert [(e.client_id, e.role) for e in job.extra_clients.all()] == [(third.pk, "technical")]
+    assert [e.client_id for e in other.extra_clients.all()] == [keep.pk]
