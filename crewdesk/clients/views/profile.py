@@ -50,10 +50,14 @@ from crewdesk.core.navigation import url_or_none
 from crewdesk.core.permissions import Action, can
 from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.core.selectors import activity_list
+from crewdesk.properties.display import STATUS_CLASSES, jobs_of_client, properties_with_counts
+from crewdesk.properties.selectors import properties_of_client
 
-TABS = ("contacts", "notes", "activity")
+TABS = ("contacts", "properties", "jobs", "notes", "activity")
 NOTES_PER_PAGE = 20
 ACTIVITY_PER_PAGE = 25
+PROPERTIES_PER_PAGE = 25
+JOBS_PER_PAGE = 20
 TAG_SUGGESTIONS = 500
 OPEN_REMINDERS_SHOWN = 50
 SUBSIDIARIES_SHOWN = 20
@@ -261,17 +265,44 @@ def _activity_context(request: HttpRequest, client: Client) -> dict:
     return {"activity_page": page}
 
 
+def _properties_context(request: HttpRequest, client: Client) -> dict:
+    show_archived = request.GET.get("properties_archived") == "1"
+    properties = properties_with_counts(
+        properties_of_client(request.membership, client, include_archived=show_archived)
+    )
+    page = Paginator(properties, PROPERTIES_PER_PAGE).get_page(request.GET.get("properties_page"))
+    return {"properties_page": page, "properties_archived": show_archived}
+
+
+def _jobs_context(request: HttpRequest, client: Client) -> dict:
+    page = Paginator(jobs_of_client(request.membership, client.pk), JOBS_PER_PAGE).get_page(
+        request.GET.get("jobs_page")
+    )
+    now = timezone.now()
+    for job in page:
+        job.url = url_or_none("jobs:detail", job.pk)
+        job.status_class = STATUS_CLASSES.get(job.status, "text-bg-secondary")
+        job.upcoming = job.scheduled_start >= now
+    new_job = url_or_none("jobs:new")
+    return {
+        "jobs_page": page,
+        "new_job_url": f"{new_job}?client={client.pk}" if new_job else None,
+    }
+
+
 PANELS: dict[str, Callable[[HttpRequest, Client], dict]] = {
     "tags": _tags_context,
     "notices": _notices_context,
     "notice_form": _notice_form_context,
     "reminders": _reminders_context,
     "contacts": _contacts_context,
+    "properties": _properties_context,
+    "jobs": _jobs_context,
     "notes": _notes_context,
     "activity": _activity_context,
 }
 # The tabs: only the open one is rendered with the page; the others load when first shown.
-TAB_PANELS = ("contacts", "notes", "activity")
+TAB_PANELS = ("contacts", "properties", "jobs", "notes", "activity")
 
 
 def _base_context(request: HttpRequest, client: Client) -> dict:
