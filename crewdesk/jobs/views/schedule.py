@@ -1,3 +1,226 @@
-"""(being written)"""
+"""The office's schedule: a day or a week of jobs by crew member, and moving a job to another
+day or person (drag and drop in schedule.js, or the small move form for keyboards and phones).
 
-urlpatterns: list = []
+Rows are the company's active staff, after an "Unassigned" row; a job with two crew members
+shows in both rows. Every job of the period is read in one query (plus the prefetch of crews),
+whatever the number of jobs and people.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from crewdesk.accounts.models import Membership
+from crewdesk.accounts.selectors import member_list
+from crewdesk.core.decorators import member_required
+from crewdesk.core.navigation import url_or_none
+from crewdesk.core.permissions import Action, can
+from crewdesk.core.roles import STAFF_ROLES
+from crewdesk.jobs import selectors, services
+from crewdesk.jobs.models import Job
+
+VIEWS = ("day", "week")
+UNASSIGNED = ""  # the key of the "Unassigned" row, and the assignee value that means it
+# A job card's colour by status (Bootstrap's palette; the status is also written out).
+STATUS_COLOURS = {
+    "pending": "secondary",
+    "on_the_way": "info",
+    "started": "warning",
+    "finished": "success",
+    "cancelled": "dark",
+}
+
+
+@dataclass
+class Row:
+    key: str  # membership id as a string, or UNASSIGNED
+    label: str
+    role: str = ""
+    cells: list = field(default_factory=list)  # one list of cards per day
+
+    @property
+    def count(self) -> int:
+        return sum(len(cell["jobs"]) for cell in self.cells)
+
+    @property
+    def is_unassigned(self) -> bool:
+        return self.key == UNASSIGNED
+
+
+def _parse_day(value: str | None) -> datetime.date:
+    try:
+        day = parse_date(value or "")
+    except ValueError:
+        day = None
+    return day or timezone.localdate()
+
+
+def _period(view: str, day: datetime.date) -> tuple[datetime.date, datetime.date, int]:
+    if view == "week":
+        first = day - datetime.timedelta(days=day.weekday())  # the company's week: Mon–Sun
+        return first, first + datetime.timedelta(days=6), 7
+    return day, day, 1
+
+
+def schedule_url(view: str, day: datetime.date) -> str:
+    return reverse("jobs:schedule") + "?" + urlencode({"view": view, "date": day.isoformat()})
+
+
+def _staff(actor: Membership) -> list[Membership]:
+    return list(member_list(viewer=actor).filter(active=True, role__in=STAFF_ROLES))
+
+
+def _card(job: Job) -> dict:
+    return {
+        "job": job,
+        "url": url_or_none("jobs:detail", job.pk),
+        "move_url": reverse("jobs:schedule_move", args=[job.pk]),
+        "colour": STATUS_COLOURS.get(job.status, "secondary"),
+        "movable": job.is_open,
+        "assignee_keys": [str(a.membership_id) for a in job.assignments.all()],
+        "crew": [a.membership.user.display_name for a in job.assignments.all()],
+    }
+
+
+def build_rows(actor: Membership, jobs: list[Job], days: list[datetime.date]) -> list[Row]:
+    """The grid: the Unassigned row first, then each active staff member (plus anyone no longer
+    active who still has jobs in the period), each with one cell of cards per day."""
+    index = {day: i for i, day in enumerate(days)}
+    rows: dict[str, Row] = {UNASSIGNED: Row(UNASSIGNED, _("Unassigned"))}
+    for member in _staff(actor):
+        rows[str(member.pk)] = Row(str(member.pk), member.user.display_name, member.role)
+    for row in rows.values():
+        row.cells = [{"day": day, "jobs": []} for day in days]
+    for job in jobs:
+        card = _card(job)
+        assignments = list(job.assignments.all())
+        for assignment in assignments or [None]:
+            key = str(assignment.membership_id) if assignment else UNASSIGNED
+            if key not in rows:
+                member = assignment.membership
+                rows[key] = Row(key, member.user.display_name, member.role)
+                rows[key].cells = [{"day": day, "jobs": []} for day in days]
+            rows[key].cells[index[job.scheduled_date]]["jobs"].append(card)
+    return list(rows.values())
+
+
+@require_GET
+@member_required(Action.VIEW_RECORDS)
+def schedule(request: HttpRequest) -> HttpResponse:
+    actor = request.membership
+    view = request.GET.get("view") if request.GET.get("view") in VIEWS else "week"
+    day = _parse_day(request.GET.get("date"))
+    first, last, length = _period(view, day)
+    days = [first + datetime.timedelta(days=i) for i in range(length)]
+    jobs = list(selectors.jobs_between(actor, first, last))
+    rows = build_rows(actor, jobs, days)
+    step = datetime.timedelta(days=length)
+    today = timezone.localdate()
+    context = {
+        "view": view,
+        "day": day,
+        "first": first,
+        "last": last,
+        "days": days,
+        "today": today,
+        "rows": rows,
+        "job_count": len(jobs),
+        "prev_url": schedule_url(view, day - step),
+        "next_url": schedule_url(view, day + step),
+        "today_url": schedule_url(view, today),
+        "day_url": schedule_url("day", day),
+        "week_url": schedule_url("week", day),
+        "here": schedule_url(view, day),
+        "new_job_url": url_or_none("jobs:new"),
+        "can_move": can(actor, Action.EDIT_RECORDS),
+    }
+    return render(request, "jobs/schedule.html", context)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _next_url(request: HttpRequest, job: Job) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return schedule_url("week", job.scheduled_date)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required(Action.EDIT_RECORDS)
+def schedule_move(request: HttpRequest, job_id: int) -> HttpResponse:
+    """GET: the move form of one job (the keyboard / no-JS way). POST `date` and/or
+    `assignee` (a membership id, or "" for unassigned): the job moves, or the reason it cannot."""
+    actor = request.membership
+    try:
+        job = selectors.job_get(actor, job_id)
+    except Job.DoesNotExist as error:
+        raise Http404 from error
+    errors: list[str] = []
+    values = {
+        "date": job.scheduled_date.isoformat(),
+        "assignee": next((str(a.membership_id) for a in job.assignments.all()), UNASSIGNED),
+    }
+    assignee_was = values["assignee"]
+    if request.method == "POST":
+        changes = {}
+        if "date" in request.POST:
+            values["date"] = request.POST["date"]
+            try:
+                day = parse_date(request.POST["date"].strip())
+            except ValueError:
+                day = None
+            if day is None:
+                errors.append(_("Enter the day as YYYY-MM-DD."))
+            else:
+                changes["day"] = day
+        if "assignee" in request.POST:
+            values["assignee"] = request.POST["assignee"]
+            # The form sends the crew it showed: unchanged, a crew of two stays two.
+            if request.POST.get("assignee_was") != request.POST["assignee"]:
+                changes["assignee"] = request.POST["assignee"].strip() or None
+        if not changes and not errors and "assignee_was" not in request.POST:
+            errors.append(_("Choose a day or a person to move the job to."))
+        if not errors:
+            try:
+                services.job_move(actor, job, **changes)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if not errors:
+            if _wants_json(request):
+                return JsonResponse({"ok": True, "date": job.scheduled_date.isoformat()})
+            messages.success(request, _("%(job)s moved.") % {"job": job})
+            return redirect(_next_url(request, job))
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "detail": " ".join(errors)}, status=400)
+    context = {
+        "job": job,
+        "errors": errors,
+        "values": values,
+        "assignee_was": assignee_was,
+        "staff": _staff(actor),
+        "next": _next_url(request, job),
+        "is_open": job.is_open,
+    }
+    return render(request, "jobs/schedule_move.html", context, status=400 if errors else 200)
+
+
+urlpatterns = [
+    path("schedule/", schedule, name="schedule"),
+    path("schedule/jobs/<int:job_id>/move/", schedule_move, name="schedule_move"),
+]
