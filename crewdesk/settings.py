@@ -149,6 +149,9 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(DATA_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing one
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(DATA_DIR / "media"))
+# Uploaded files are private (under MEDIA_ROOT/private/, served by no URL but permission-checked
+# views). Job photos and documents larger than this are refused (checked before reading them).
+CREWDESK_MAX_UPLOAD_MB = env.int("CREWDESK_MAX_UPLOAD_MB", default=20)
 # In production static files get hashed names (cached forever) and need `collectstatic` first.
 STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
 STORAGES = {

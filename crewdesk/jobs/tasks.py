@@ -1,0 +1,61 @@
+"""Background work of jobs: thumbnails of uploaded photos."""
+
+import io
+import logging
+import os
+
+from django.core.files.base import ContentFile
+from django_tasks import task
+from PIL import Image, ImageOps
+
+from crewdesk.jobs.models import JobAttachment
+
+logger = logging.getLogger(__name__)
+
+THUMBNAIL_SIZE = (480, 480)
+THUMBNAIL_QUALITY = 80
+
+
+def thumbnail_bytes(source) -> bytes:
+    """A JPEG at most 480 px on its longer side; transparency goes on white."""
+    with Image.open(source) as image:
+        image.draft("RGB", THUMBNAIL_SIZE)  # JPEG decodes at a reduced size: fast, little memory
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail(THUMBNAIL_SIZE)
+        if image.mode in ("RGBA", "LA", "P"):
+            image = image.convert("RGBA")
+            background = Image.new("RGB", image.size, "white")
+            background.paste(image, mask=image.getchannel("A"))
+            image = background
+        elif image.mode != "RGB":
+            image = image.convert("RGB")
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=THUMBNAIL_QUALITY, optimize=True)
+        return out.getvalue()
+
+
+@task()
+def attachment_thumbnail(attachment_id: int) -> str:
+    attachment = JobAttachment.objects.filter(pk=attachment_id).first()
+    if attachment is None or not attachment.is_image or not attachment.file:
+        return "skipped"
+    try:
+        with attachment.file.open("rb") as source:
+            data = thumbnail_bytes(source)
+    except FileNotFoundError:
+        return "skipped"
+    except Exception:
+        logger.exception("Thumbnail of attachment %s failed", attachment_id)
+        return "failed"
+    stem = os.path.splitext(os.path.basename(attachment.file.name))[0]
+    old = attachment.thumbnail.name if attachment.thumbnail else ""
+    attachment.thumbnail.save(f"{stem}_thumb.jpg", ContentFile(data), save=False)
+    updated = JobAttachment.objects.filter(pk=attachment_id).update(
+        thumbnail=attachment.thumbnail.name
+    )
+    if not updated:  # the row went while we worked: don't leave the file behind
+        attachment.thumbnail.storage.delete(attachment.thumbnail.name)
+        return "skipped"
+    if old and old != attachment.thumbnail.name:
+        attachment.thumbnail.storage.delete(old)
+    return "made"
