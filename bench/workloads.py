@@ -7,6 +7,7 @@ PostgreSQL read per request, the worker's peak memory and, for searches, the bar
 the same requests (EXPLAIN ANALYZE of every SELECT they ran) and how far above it we are."""
 
 import csv
+import datetime
 import io
 import json
 import random
@@ -21,6 +22,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test import Client as WebClient
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from crewdesk.accounts.models import Membership
 from crewdesk.accounts.services import api_token_create
@@ -28,6 +30,9 @@ from crewdesk.clients import importing, services
 from crewdesk.clients.generate import ClientMaker, read_truth, truth_path_for
 from crewdesk.clients.models import Client, ClientImport, Tag
 from crewdesk.clients.recall import measure_duplicate_check
+from crewdesk.core.roles import Role
+from crewdesk.jobs.models import Job
+from crewdesk.properties.models import Property
 
 PROFILE_CLIENT = "Benchmark Profile Client"  # the client with 50 contacts and 50 notes
 QUERIES_SAMPLED = 20  # requests whose queries are counted and explained
@@ -184,6 +189,63 @@ class Company:
         session.save()
         self.api = WebClient(headers={"Authorization": f"Bearer {self.api_token()}"})
         self.sample = self._sample_clients(300)
+
+    def web_for(self, member: Membership) -> WebClient:
+        """A browser logged in as another member of the company (the crew's phone)."""
+        web = WebClient()
+        web.force_login(member.user)
+        session = web.session
+        session["company_id"] = member.company_id
+        session.save()
+        return web
+
+    @property
+    def today(self) -> datetime.date:
+        """Today where the company is: what its pages call today."""
+        import zoneinfo
+
+        return timezone.localdate(timezone=zoneinfo.ZoneInfo(self.owner.company.timezone))
+
+    def crew(self, size: int = 10) -> list[Membership]:
+        """The employees with the most jobs in the next two weeks: the busiest phones."""
+        from django.db.models import Count, Q
+
+        today = self.today
+        ahead = Q(
+            job_assignments__job__scheduled_date__gte=today,
+            job_assignments__job__scheduled_date__lte=today + datetime.timedelta(days=14),
+        )
+        return list(
+            Membership.objects.filter(company_id=self.company_id, role=Role.EMPLOYEE, active=True)
+            .annotate(upcoming=Count("job_assignments", filter=ahead))
+            .select_related("user")
+            .order_by("-upcoming", "id")[:size]
+        )
+
+    def sample_properties(self, size: int = 100) -> list[Property]:
+        """Properties at random ids (no ORDER BY random()), as for the clients."""
+        ids = Property.objects.filter(company_id=self.company_id).values_list("pk", flat=True)
+        low, high = ids.order_by("pk").first(), ids.order_by("-pk").first()
+        if low is None:
+            raise RuntimeError("The company has no properties to measure: generate jobs first.")
+        wanted = {self.rng.randint(low, high) for _ in range(size * 3)}
+        found = list(Property.objects.filter(company_id=self.company_id, pk__in=wanted)[:size])
+        self.rng.shuffle(found)
+        return found
+
+    def sample_jobs(self, size: int = 50) -> list[Job]:
+        ids = Job.objects.filter(company_id=self.company_id).values_list("pk", flat=True)
+        low, high = ids.order_by("pk").first(), ids.order_by("-pk").first()
+        if low is None:
+            raise RuntimeError("The company has no jobs to measure: generate jobs first.")
+        wanted = {self.rng.randint(low, high) for _ in range(size * 3)}
+        found = list(
+            Job.objects.filter(company_id=self.company_id, pk__in=wanted).select_related(
+                "property"
+            )[:size]
+        )
+        self.rng.shuffle(found)
+        return found
 
     def api_token(self) -> str:
         return api_token_create(membership=self.owner, name="benchmark").raw
@@ -364,6 +426,136 @@ def w5_api(company: Company, **options) -> Result:
             )
         )
     return run_workload("W5", "API client list and detail", requests, **options)
+
+
+# --- W8 to W12: properties and jobs -------------------------------------------------------------
+
+
+def _iso(day: datetime.date) -> str:
+    return day.isoformat()
+
+
+def w8_job_list(company: Company, **options) -> Result:
+    """The office's job list: open work in a date range (the default look), other statuses,
+    a crew member's or nobody's jobs, deep pages, and searches by number, client and street."""
+    today = company.today
+    week = datetime.timedelta(days=7)
+    crew = company.crew(3)
+    jobs = company.sample_jobs(12)
+    variants: list[dict] = [
+        {},
+        {"status": "open", "date_from": _iso(today), "date_to": _iso(today + 2 * week)},
+        {"status": "open", "date_from": _iso(today - week), "date_to": _iso(today + week)},
+        {"status": "open", "date_from": _iso(today), "date_to": _iso(today + 2 * week), "page": 2},
+        {"status": "finished", "date_from": _iso(today - 4 * week), "date_to": _iso(today)},
+        {"status": "open", "employee": 0},
+        {"page": 20},
+        *({"status": "open", "employee": m.pk} for m in crew),
+    ]
+    for i, job in enumerate(jobs[:4]):
+        variants.append({"q": f"#{job.pk}"} if i % 2 else {"q": job.property.street[:8]})
+    for client in company.sample[:6]:
+        name = client.last_name or client.company_name
+        if len(name) >= 3:
+            variants.append({"q": name[:4], "status": "open"})
+
+    def send(params: dict) -> Callable[[], HttpResponse]:
+        return lambda: company.web.get("/app/jobs/", params)
+
+    return run_workload(
+        "W8",
+        "Jobs list page: open jobs in a date range, filters, search",
+        [Request(json.dumps(v), send(v)) for v in variants],
+        explain=True,
+        **options,
+    )
+
+
+def w9_schedule(company: Company, **options) -> Result:
+    """The schedule's week by employee, this week and the ones around it; a day too."""
+    today = company.today
+    variants = [
+        {"view": "week", "date": _iso(today + datetime.timedelta(days=7 * w))}
+        for w in (0, 1, -1, 2, -2, -4)
+    ]
+    variants += [{"view": "day", "date": _iso(today)}]
+
+    def send(params: dict) -> Callable[[], HttpResponse]:
+        return lambda: company.web.get("/app/schedule/", params)
+
+    return run_workload(
+        "W9",
+        "Schedule week view by employee",
+        [Request(json.dumps(v), send(v)) for v in variants],
+        explain=True,
+        **options,
+    )
+
+
+def w10_crew_home(company: Company, **options) -> Result:
+    """An employee's phone: today's jobs and the next two weeks, for the busiest crew."""
+    requests = []
+    for member in company.crew(10):
+        web = company.web_for(member)
+        requests.append(
+            Request(f"crew {member.user.username}", lambda web=web: web.get("/app/crew/"))
+        )
+    if not requests:
+        raise RuntimeError("The company has no employees to measure: generate jobs first.")
+    result = run_workload(
+        "W10", "Crew home (an employee's jobs)", requests, explain=True, **options
+    )
+    result.extra["employees"] = len(requests)
+    return result
+
+
+def w11_property_and_client_jobs(company: Company, **options) -> Result:
+    """A property's page, and the jobs tab of its client's profile (htmx)."""
+    requests = []
+    for prop in company.sample_properties(50):
+        page = f"/app/properties/{prop.pk}/"
+        requests.append(Request(page, lambda page=page: company.web.get(page)))
+        profile = f"/app/clients/{prop.client_id}/"
+        requests.append(
+            Request(
+                f"{profile}?panel=jobs",
+                lambda profile=profile: company.web.get(
+                    profile, {"panel": "jobs"}, headers={"HX-Request": "true"}
+                ),
+            )
+        )
+    return run_workload(
+        "W11",
+        "Property page and the client's jobs tab",
+        requests,
+        explain=True,
+        **options,
+    )
+
+
+def w12_api_jobs(company: Company, **options) -> Result:
+    """`GET /api/v1/jobs` with the filters an integration uses, and a job's detail."""
+    today = company.today
+    requests = []
+    for i, job in enumerate(company.sample_jobs(40)):
+        detail = f"/api/v1/jobs/{job.pk}"
+        requests.append(Request(detail, lambda detail=detail: company.api.get(detail)))
+        params: dict = {"status": "open", "date_from": _iso(today), "page": 1 + i % 3}
+        if i % 4 == 1:
+            params = {
+                "date_from": _iso(today - datetime.timedelta(days=30)),
+                "date_to": _iso(today),
+                "status": "finished",
+                "page_size": 100,
+            }
+        elif i % 4 == 2:
+            params = {"property": job.property_id}
+        elif i % 4 == 3:
+            params = {"client": job.client_id, "page_size": 20}
+        requests.append(
+            Request(f"list {params}", lambda params=params: company.api.get("/api/v1/jobs", params))
+        )
+    return run_workload("W12", "API jobs list and detail", requests, explain=True, **options)
 
 
 # --- W6 ---------------------------------------------------------------------------------------

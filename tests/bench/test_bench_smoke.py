@@ -10,6 +10,8 @@ import pytest
 from bench import load, run, workloads
 from crewdesk.clients.generate import company_for_generation, generate_clients
 from crewdesk.clients.models import Client, Note
+from crewdesk.jobs.generate import generate_jobs
+from crewdesk.jobs.models import Job
 
 
 @pytest.fixture
@@ -71,6 +73,43 @@ def test_every_workload_runs_and_reports(generated, on_postgres, tmp_path):
         assert name in text
     assert (tmp_path / "results" / "latest.md").read_text() == text
     assert (tmp_path / "results" / "latest.json").exists()
+
+
+@pytest.fixture
+def generated_jobs(generated):
+    generate_jobs(generated, seed="smoke", employees=4)
+    return generated
+
+
+JOB_WORKLOADS = {
+    "W8": workloads.w8_job_list,
+    "W9": workloads.w9_schedule,
+    "W10": workloads.w10_crew_home,
+    "W11": workloads.w11_property_and_client_jobs,
+    "W12": workloads.w12_api_jobs,
+}
+
+
+@pytest.mark.parametrize("name", sorted(JOB_WORKLOADS))
+def test_every_job_workload_runs_and_reports(generated_jobs, on_postgres, name):
+    """W8–W12 on a tiny company of generated clients, properties and jobs."""
+    assert Job.objects.filter(company_id=generated_jobs.company_id).count() > 200
+    company = workloads.Company(generated_jobs)
+    result = JOB_WORKLOADS[name](company, count=6, warmup=2)
+    assert result.name == name and result.requests == 6
+    assert 0 < result.ms["p50"] <= result.ms["p95"] <= result.ms["p99"]
+    assert 0 < result.queries["min"] <= result.queries["max"] <= 25
+    assert result.peak_memory_mb > 0
+    if on_postgres:
+        assert result.rows_per_request is not None
+        assert result.bare_sql_ms["p50"] > 0
+
+
+def test_the_report_counts_the_tables(generated_jobs, on_postgres):
+    if not on_postgres:
+        pytest.skip("row estimates come from PostgreSQL")
+    rows = run.table_rows()
+    assert set(rows) == {"clients", "properties", "jobs", "job_lines", "job_assignments"}
 
 
 def test_the_load_driver_counts_answers_of_a_real_server(live_server, owner):

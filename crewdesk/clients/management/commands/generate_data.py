@@ -11,6 +11,7 @@ from crewdesk.clients.generate import (
 )
 from crewdesk.clients.recall import measure_duplicate_check, summary_line
 from crewdesk.core.models import Company
+from crewdesk.jobs.generate import generate_jobs
 
 
 class Command(BaseCommand):
@@ -56,6 +57,29 @@ class Command(BaseCommand):
             "--sample", type=int, default=1000, help="near-duplicates to measure (0: all)"
         )
         parser.add_argument("--json", action="store_true", help="print the measurement as JSON")
+        parser.add_argument(
+            "--no-jobs",
+            action="store_true",
+            help="clients only: no properties, no jobs",
+        )
+        parser.add_argument(
+            "--jobs-only",
+            action="store_true",
+            help="add no clients; give the company's clients that have no property yet "
+            "their properties and jobs (needs --company)",
+        )
+        parser.add_argument(
+            "--jobs-per-client",
+            type=float,
+            default=3.0,
+            help="jobs per client on average, past and upcoming (default 3)",
+        )
+        parser.add_argument(
+            "--employees",
+            type=int,
+            help="crew members the jobs are spread over, generated when missing "
+            "(default: one per 2,000 clients, 10 to 500)",
+        )
 
     def handle(self, *args, **options):
         if options["clients"] < 0 or not 0 <= options["duplicates_percent"] <= 50:
@@ -64,6 +88,16 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be positive.")
         if options["measure_only"]:
             self._measure_only(options)
+            return
+        if options["jobs_per_client"] < 0 or (options["employees"] or 0) < 0:
+            raise CommandError("--jobs-per-client and --employees cannot be negative.")
+        if options["jobs_only"]:
+            if (
+                not options["company"]
+                or not Company.objects.filter(slug=options["company"]).exists()
+            ):
+                raise CommandError("--jobs-only needs --company SLUG of an existing company.")
+            self._jobs(company_for_generation(options["company"]), options)
             return
         if options["clients"] == 0:
             raise CommandError("Say how many clients to generate: --clients N.")
@@ -88,8 +122,27 @@ class Command(BaseCommand):
             f"in {result.seconds:.1f} s."
         )
         self.stdout.write(f"Near-duplicates and their originals: {result.truth_path}")
+        if not options["no_jobs"]:
+            self._jobs(owner, options)
         if options["measure"]:
             self._measure(company, result.truth, options)
+
+    def _jobs(self, owner, options) -> None:
+        self.stdout.write("Generating properties and jobs…")
+        jobs = generate_jobs(
+            owner,
+            seed=options["seed"],
+            jobs_per_client=options["jobs_per_client"],
+            employees=options["employees"],
+            batch_size=options["batch_size"],
+            fast_load={"auto": None, "yes": True, "no": False}[options["fast_load"]],
+            progress=self._progress,
+        )
+        self.stdout.write(
+            f"Generated {jobs.properties:,} properties and {jobs.jobs:,} jobs "
+            f"({jobs.lines:,} lines, {jobs.assignments:,} crew assignments over "
+            f"{jobs.employees} employees) for {jobs.clients:,} clients in {jobs.seconds:.1f} s."
+        )
 
     def _progress(self, message: str) -> None:
         self.stdout.write(message)

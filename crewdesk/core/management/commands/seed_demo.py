@@ -10,6 +10,7 @@ from crewdesk.clients.demo import demo_clients_load
 from crewdesk.core.models import Brand, Company
 from crewdesk.core.roles import Role
 from crewdesk.core.services import company_create
+from crewdesk.jobs.demo import demo_jobs_load
 
 DEMO_SLUG = "sparkle-turnovers"
 DEMO_USERS = [
@@ -70,6 +71,8 @@ class Command(BaseCommand):
             Membership.objects.filter(
                 company=company, role=Role.CUSTOMER, client__isnull=True
             ).update(client=portal_client)
+        if owner:
+            demo_jobs_load(owner)
 
         port = settings.SITE_URL
         where_codes_go = (
