@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from crewdesk.accounts.models import Membership
 from crewdesk.clients.models import Client
-from crewdesk.core.money import line_total
+from crewdesk.core.money import line_total, round_money
 from crewdesk.core.permissions import Action, require
 from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.jobs import events, transitions
@@ -125,8 +125,8 @@ def _lines_set(actor: Membership, job: Job, lines: list[LineInput]) -> None:
                 job=job,
                 service=service,
                 description=description[:300],
-                quantity=quantity.quantize(Decimal("0.01")),
-                unit_price=unit_price.quantize(Decimal("0.01")),
+                quantity=round_money(quantity),
+                unit_price=round_money(unit_price),
                 taxable=taxable,
                 position=position,
             )
