@@ -45,13 +45,20 @@ def sort_key_for(client: Client) -> str:
 
 
 def tokens_for(
-    client: Client, phones: Iterable[str], contacts: Iterable[tuple[str, str, str, str]] = ()
+    client: Client,
+    phones: Iterable[str],
+    contacts: Iterable[tuple[str, str, str, str]] = (),
+    places: Iterable[tuple[str, str, str]] = (),
 ) -> set[str]:
     """The words a search can start with: names, billing name, email (whole and in parts),
-    phone digits (national number, last 7, last 4), and each contact's name, email and phone.
+    phone digits (national number, last 7, last 4), each contact's name, email and phone, and
+    the name, street and city of each of the client's properties (the office finds a client,
+    and its jobs, by where the work is done).
 
-    `contacts` are (first_name, last_name, email, phone) tuples."""
+    `contacts` are (first_name, last_name, email, phone) tuples, `places` (name, street, city)."""
     texts = [client.first_name, client.last_name, client.company_name, client.billing_name]
+    for place in places:
+        texts += list(place)
     emails = [client.email]
     numbers = list(phones)
     for first, last, email, phone in contacts:
@@ -163,11 +170,14 @@ def client_index_refresh(client: Client) -> None:
     """Rebuild one client's search tokens and match keys from the database."""
     phones = list(client.phones.values_list("number", flat=True))
     contacts = list(client.contacts.values_list("first_name", "last_name", "email", "phone"))
+    places = list(
+        client.properties.filter(archived_at__isnull=True).values_list("name", "street", "city")
+    )
     ClientToken.objects.filter(client=client).delete()
     ClientMatchKey.objects.filter(client=client).delete()
     if client.merged_into_id:
         return  # a merged-away client is found through its survivor, never on its own
-    tokens = tokens_for(client, phones, contacts)
+    tokens = tokens_for(client, phones, contacts, places)
     keys = client_match_keys(client, phones)
     # Clients merged into this one are still found by their own names, emails and phones.
     for old in client.merged_from.prefetch_related("phones"):

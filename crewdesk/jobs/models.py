@@ -72,6 +72,20 @@ class Job(TenantModel):
         indexes = [
             models.Index(fields=["company", "scheduled_date", "id"], name="job_by_day"),
             models.Index(fields=["company", "status", "scheduled_date"], name="job_by_status_day"),
+            # The jobs list: newest first, and open jobs oldest first (overdue on top), both
+            # read in index order instead of sorting every job of the company.
+            models.Index(
+                fields=["company", "-scheduled_start", "-id"],
+                condition=models.Q(archived_at__isnull=True),
+                name="job_recent",
+            ),
+            models.Index(
+                fields=["company", "scheduled_start", "id"],
+                condition=models.Q(
+                    archived_at__isnull=True, status__in=["pending", "on_the_way", "started"]
+                ),
+                name="job_open_by_start",
+            ),
             models.Index(fields=["client", "-scheduled_date"], name="job_by_client"),
             models.Index(fields=["property", "-scheduled_date"], name="job_by_property"),
         ]

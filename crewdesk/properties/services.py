@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crewdesk.accounts.models import Membership
+from crewdesk.clients.indexing import client_index_refresh
 from crewdesk.clients.models import Client
 from crewdesk.core.permissions import Action, can, require
 from crewdesk.core.roles import STAFF_ROLES
@@ -42,6 +43,8 @@ PROPERTY_SERVICE_FIELDS = (
     "ends_on",
     "start_time",
 )
+# The property's words its client is found by (see clients/indexing.py tokens_for).
+SEARCHED_FIELDS = frozenset({"name", "street", "city"})
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # Fields whose change alters which future jobs a recurring service generates, or their times.
 RECURRENCE_FIELDS = frozenset(
@@ -110,6 +113,7 @@ def property_create(actor: Membership, client: Client, data: dict) -> Property:
     _fill_coordinates(prop)
     prop.full_clean(exclude=["company", "client", "created_by"])
     prop.save()
+    client_index_refresh(client)  # the client is found by the property's address too
     events.property_created_event(actor=actor, prop=prop)
     return prop
 
@@ -134,6 +138,8 @@ def property_update(actor: Membership, prop: Property, data: dict) -> Property:
     prop.full_clean(exclude=["company", "client", "created_by"])
     if changes:
         prop.save()
+        if SEARCHED_FIELDS & set(changes):
+            client_index_refresh(prop.client)
         events.property_updated_event(
             actor=actor, prop=prop, changes=_changes_without_secrets(changes)
         )
@@ -146,6 +152,7 @@ def property_archive(actor: Membership, prop: Property) -> Property:
     if prop.archived_at is None:
         prop.archived_at = timezone.now()
         prop.save(update_fields=["archived_at"])
+        client_index_refresh(prop.client)
         events.property_event(actor=actor, prop=prop, verb=events.Verb.PROPERTY_ARCHIVED)
     return prop
 
@@ -156,6 +163,7 @@ def property_restore(actor: Membership, prop: Property) -> Property:
     if prop.archived_at is not None:
         prop.archived_at = None
         prop.save(update_fields=["archived_at"])
+        client_index_refresh(prop.client)
         events.property_event(actor=actor, prop=prop, verb=events.Verb.PROPERTY_RESTORED)
     return prop
 
@@ -180,6 +188,8 @@ def property_move(actor: Membership, prop: Property, new_client) -> Property:
     ).update(client=new_client)
     prop.client = new_client
     prop.save(update_fields=["client"])
+    client_index_refresh(old_client)
+    client_index_refresh(new_client)
     events.property_moved_event(
         actor=actor, prop=prop, old_client=old_client, new_client=new_client, jobs=moved_jobs
     )
