@@ -25,8 +25,10 @@ from django.db.models import Model
 from django.utils import timezone
 
 from crewdesk.accounts.models import Membership, User
+from crewdesk.clients import normalize
 from crewdesk.clients.generate import STREET_NAMES, STREET_TYPES, ClientMaker
-from crewdesk.clients.models import Client
+from crewdesk.clients.indexing import TOKEN_MAX
+from crewdesk.clients.models import Client, ClientToken
 from crewdesk.core.bulk import BulkWriter
 from crewdesk.core.events import activity_record
 from crewdesk.core.money import line_total
@@ -105,6 +107,7 @@ LINE_COLUMNS = [
     "position",
 ]
 ASSIGNMENT_COLUMNS = ["company_id", "job_id", "membership_id"]
+TOKEN_COLUMNS = ["company_id", "token", "client_id"]
 TABLES: list[tuple[type[Model], list[str]]] = [
     (Property, PROPERTY_COLUMNS),
     (Job, JOB_COLUMNS),
@@ -260,7 +263,7 @@ class JobMaker:
         """Rows for `clients` ((id, kind, street, street2, city, region, postal_code,
         country) each); the ids are reserved for as many properties and jobs as planned by
         `plan`."""
-        properties, jobs, lines, assignments = [], [], [], []
+        properties, jobs, lines, assignments, tokens = [], [], [], [], []
         property_ids, job_ids = iter(property_ids), iter(job_ids)
         for client, (places, job_counts) in zip(clients, self.planned, strict=True):
             for place, job_count in zip(range(places), job_counts, strict=True):
@@ -270,11 +273,20 @@ class JobMaker:
                 properties.append(
                     tuple(values.get(c, PROPERTY_DEFAULTS[c]) for c in PROPERTY_COLUMNS)
                 )
+                # The client is found by the property's words too (clients/indexing.py).
+                words = normalize.words(f"{values['name']} {values['street']} {values['city']}")
+                tokens.extend((self.company_id, word[:TOKEN_MAX], client[0]) for word in set(words))
                 usual = self.crew[prop_id % len(self.crew)] if self.crew else None
                 for _n in range(job_count):
                     job_id = next(job_ids)
                     self._job(job_id, client[0], prop_id, service, usual, jobs, lines, assignments)
-        return {Property: properties, Job: jobs, JobLine: lines, JobAssignment: assignments}
+        return {
+            Property: properties,
+            Job: jobs,
+            JobLine: lines,
+            JobAssignment: assignments,
+            ClientToken: tokens,
+        }
 
     def plan(self, clients: list[tuple]) -> tuple[int, int]:
         """How many properties and jobs each client gets; answers the totals."""
@@ -451,6 +463,9 @@ def _write(writer: BulkWriter, rows: dict[type[Model], list[tuple]]) -> int:
         if not writer.postgres:
             batch = _for_sqlite(columns, batch)
         written += writer.write(model, columns, batch)
+    # Not among TABLES: the search index keeps its indexes during a fast load (rebuilding the
+    # biggest table's indexes would cost more than writing these rows into them).
+    writer.write(ClientToken, TOKEN_COLUMNS, rows[ClientToken])
     return written
 
 

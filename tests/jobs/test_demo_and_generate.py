@@ -172,6 +172,16 @@ def test_generate_data_adds_properties_and_consistent_jobs(db, data_dir):
         Job.objects.filter(company=company).values_list("status", flat=True)
     )
     assert_consistent(company)
+    # Each client is found by its properties' words, as one made through the pages is.
+    from crewdesk.clients.indexing import client_index_refresh
+    from crewdesk.clients.models import ClientToken
+
+    prop = Property.objects.filter(company=company).exclude(street="").first()
+    generated = set(ClientToken.objects.filter(client=prop.client).values_list("token", flat=True))
+    client_index_refresh(prop.client)
+    assert set(
+        ClientToken.objects.filter(client=prop.client).values_list("token", flat=True)
+    ) <= generated | {""}
 
     # Again, for the same company: more clients; the ones with properties get none again.
     before = properties_per_client(company)
