@@ -13,6 +13,9 @@ from crewdesk.api.auth import TokenAuth
 from crewdesk.api.errors import install_error_handlers
 from crewdesk.clients.api import router as clients_router
 from crewdesk.core.api import router as core_router
+from crewdesk.jobs.api import router as jobs_router
+from crewdesk.properties.api import catalog_router as service_catalog_router
+from crewdesk.properties.api import router as properties_router
 
 
 def _json_error(status: int, detail: str) -> HttpResponse:
@@ -70,7 +73,10 @@ api = CrewdeskAPI(
     description=(
         "Clients, properties, jobs, invoices and payments of one company. "
         "Authenticate with `Authorization: Bearer <token>` (`crewdesk create_api_token USERNAME`). "
-        "Errors are JSON with `detail`, and `errors: {field: [messages]}` on 422."
+        "Errors are JSON with `detail`, and `errors: {field: [messages]}` on 422. "
+        "Properties and the service catalog are the office's (Owner, Office); an Employee's "
+        "token sees only the jobs assigned to them, without prices (`total`, `unit_price` and "
+        "`amount` are null); a Customer's token none of these."
     ),
     auth=TokenAuth(),
     urls_namespace="api",
@@ -81,3 +87,6 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", core_router)
 api.add_router("", clients_router)
+api.add_router("", properties_router)
+api.add_router("", service_catalog_router)
+api.add_router("", jobs_router)

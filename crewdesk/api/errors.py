@@ -43,7 +43,10 @@ def _ninja_errors(exc: NinjaValidationError) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
         # loc is like ("body", "payload", "email") or ("query", "page"): keep the field name.
-        loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+        loc = [str(part) for part in error.get("loc", ())]
+        # A multipart upload's fields come as ("form", "kind") and ("file", "file").
+        if loc and loc[0] in ("body", "query", "path", "form", "file"):
+            loc = loc[1:]
         if len(loc) > 1 and loc[0] in ("payload", "data", "filters"):
             loc = loc[1:]
         field = ".".join(loc) or NON_FIELD

@@ -85,14 +85,21 @@ def _record(actor: Membership, model, value, name: str):
         raise ValidationError({name: [_("No such record in your company.")]}) from error
 
 
-def _decimal(value, name: str, *, minimum: Decimal = Decimal("0")) -> Decimal:
+# What the columns hold: quantity numeric(10,2), prices and totals numeric(12,2).
+MAX_QUANTITY = Decimal("99999999.99")
+MAX_AMOUNT = Decimal("9999999999.99")
+
+
+def _decimal(
+    value, name: str, *, minimum: Decimal = Decimal("0"), maximum: Decimal = MAX_AMOUNT
+) -> Decimal:
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, TypeError, ValueError) as error:
         raise ValidationError({name: [_("Enter a number such as 1 or 120.00.")]}) from error
     if not number.is_finite() or number < minimum:
         raise ValidationError({name: [_("Enter a number of at least %s.") % minimum]})
-    if number >= Decimal("10000000000"):
+    if round_money(number) > maximum:
         raise ValidationError({name: [_("That number is too large.")]})
     return number
 
@@ -115,7 +122,9 @@ def _lines_set(actor: Membership, job: Job, lines: list[LineInput]) -> None:
             unit_price = service.default_price
         else:
             unit_price = _decimal(line.unit_price, "lines")
-        quantity = _decimal(line.quantity if line.quantity not in (None, "") else 1, "lines")
+        quantity = _decimal(
+            line.quantity if line.quantity not in (None, "") else 1, "lines", maximum=MAX_QUANTITY
+        )
         taxable = (
             line.taxable if line.taxable is not None else (service.taxable if service else True)
         )
@@ -131,9 +140,12 @@ def _lines_set(actor: Membership, job: Job, lines: list[LineInput]) -> None:
                 position=position,
             )
         )
+    total = sum((line_total(r.quantity, r.unit_price) for r in rows), Decimal("0.00"))
+    if total > MAX_AMOUNT:
+        raise ValidationError({"lines": [_("The job's total is too large.")]})
     JobLine.objects.filter(job=job).delete()
     JobLine.objects.bulk_create(rows)
-    job.total = sum((line_total(r.quantity, r.unit_price) for r in rows), Decimal("0.00"))
+    job.total = total
 
 
 def crew_members(actor: Membership, ids) -> list[Membership]:

@@ -285,6 +285,8 @@ def _price(value, field: str = "price") -> Decimal:
 
 def _validate_recurrence(ps: PropertyService) -> None:
     if not ps.frequency:
+        if ps.weekdays:
+            raise ValidationError({"weekdays": [_("Days of the week apply to weekly services.")]})
         return
     errors = {}
     if ps.starts_on is None:

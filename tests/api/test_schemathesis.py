@@ -81,7 +81,24 @@ def world(company_a, owner, office, employee, customer, outsider):
     for company, actor in ((company_a, owner.user), (outsider.company, outsider.user)):
         for verb in ("company.updated", "user.login", "something.unknown"):
             activity_record(company=company, actor=actor, verb=verb, data={"name": "x", "n": 1})
+    for actor in (owner, outsider):
+        _job_world(actor, employee if actor is owner else actor)
     return {"owner_token": api_token_create(membership=owner).raw}
+
+
+def _job_world(actor, crew) -> None:
+    """A property getting a weekly service and a job with crew, lines and a checklist."""
+    from crewdesk.clients.services import ClientInput, client_create
+    from crewdesk.properties.services import property_service_add
+    from tests.factories import make_job, make_property, make_service
+
+    client = client_create(
+        actor, ClientInput(fields={"first_name": "Wes", "email": f"wes{actor.pk}@real.test"})
+    )
+    prop = make_property(actor, client, name="World house", access_notes="Gate 1")
+    service = make_service(actor, "World clean", "50.00")
+    property_service_add(actor, prop, {"service": service.pk, "price": "45.00"})
+    make_job(actor, prop, assignees=[crew], checklist=[("Lock up", True), ("Sweep", False)])
 
 
 def _fuzz(operation, mode: GenerationMode, headers: dict[str, str], checks) -> int:
@@ -148,6 +165,70 @@ def _client_records(owner) -> dict:
     }
 
 
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _job_records(owner) -> dict:
+    """A property with a service, a job with a checklist and a photo, and spares for the
+    operations that would leave them unusable for later ones (archiving)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from crewdesk.clients.services import ClientInput, client_create
+    from crewdesk.jobs.attachments import attachment_add
+    from crewdesk.properties.services import property_service_add
+    from tests.factories import make_job, make_property, make_service
+
+    client = client_create(
+        owner, ClientInput(fields={"first_name": "Pat", "email": "pat@real.test"})
+    )
+    prop = make_property(owner, client, name="Lake house")
+    service = make_service(owner, "Standard clean", "120.00")
+    spare_service = make_service(owner, "Spare clean", "90.00")
+    ps = property_service_add(owner, prop, {"service": service.pk})
+    job = make_job(owner, prop, checklist=[("Lock the gate", True)])
+    spare_job = make_job(owner, prop)
+    photo = SimpleUploadedFile("photo.png", _png(), content_type="image/png")
+    attachment = attachment_add(owner, job, photo, kind="before")
+    return {
+        "ids": {
+            "property_id": prop.pk,
+            "ps_id": ps.pk,
+            "service_id": service.pk,
+            "job_id": job.pk,
+            "item_id": job.checklist.get().pk,
+            "attachment_id": attachment.pk,
+        },
+        "overrides": {
+            "POST /api/v1/services/{service_id}/archive": {"service_id": spare_service.pk},
+            "POST /api/v1/jobs/{job_id}/archive": {"job_id": spare_job.pk},
+        },
+        "bodies": {
+            "POST /api/v1/properties": {"client": client.pk, "street": "5 Elm St"},
+            "PATCH /api/v1/properties/{property_id}": {"city": "Easton"},
+            "POST /api/v1/properties/{property_id}/services": {"service": service.pk},
+            "PATCH /api/v1/properties/{property_id}/services/{ps_id}": {"price": "99.50"},
+            "POST /api/v1/services": {"name": "Deep clean", "default_price": "240.00"},
+            "PATCH /api/v1/services/{service_id}": {"duration_minutes": 90},
+            "POST /api/v1/jobs": {"property": prop.pk, "scheduled_start": "2030-01-07T09:00:00"},
+            "PATCH /api/v1/jobs/{job_id}": {"title": "Spring clean"},
+            "POST /api/v1/jobs/{job_id}/transition": {"status": "on_the_way"},
+            "POST /api/v1/jobs/{job_id}/bad-debt": {"bad_debt": False},
+            "POST /api/v1/jobs/{job_id}/checklist": {"text": "Take photos"},
+            "PATCH /api/v1/jobs/{job_id}/checklist/{item_id}": {"done": True},
+        },
+        "multipart": {
+            "POST /api/v1/jobs/{job_id}/attachments": {"file": _png(), "kind": "after"},
+        },
+    }
+
+
 # A valid body for each operation that needs one.
 BODIES = {
     "POST /api/v1/clients": {"first_name": "New", "last_name": "Client", "email": "n@c.test"},
@@ -162,21 +243,32 @@ BODIES = {
 }
 
 
-def test_real_records_conform_to_the_schema(schema, world, company_a, owner):
+def test_real_records_conform_to_the_schema(schema, world, company_a, owner, settings, tmp_path):
     """Random ids mostly miss: answer every operation once with ids that exist."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     headers = {"Authorization": f"Bearer {world['owner_token']}"}
     records = _client_records(owner)
+    job_records = _job_records(owner)
     ids = {
         "member_id": owner.pk,
         "activity_id": Activity.objects.filter(company=company_a).latest("id").pk,
         **records["ids"],
+        **job_records["ids"],
     }
+    overrides = {**records["overrides"], **job_records["overrides"]}
+    bodies = {**BODIES, **job_records["bodies"]}
     for operation in _operations(schema):
-        known = {**ids, **records["overrides"].get(operation.label, {})}
+        known = {**ids, **overrides.get(operation.label, {})}
         params = {p.name: known[p.name] for p in operation.path_parameters}
         case = operation.Case(path_parameters=params)
-        if operation.label in BODIES:
-            case = operation.Case(path_parameters=params, body=BODIES[operation.label])
+        if operation.label in bodies:
+            case = operation.Case(path_parameters=params, body=bodies[operation.label])
+        if operation.label in job_records["multipart"]:
+            case = operation.Case(
+                path_parameters=params,
+                body=job_records["multipart"][operation.label],
+                media_type="multipart/form-data",
+            )
         response = case.call_and_validate(headers=headers, checks=_checks())
         assert 200 <= response.status_code < 300, (operation.label, response.text)
 
