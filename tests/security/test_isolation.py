@@ -13,6 +13,8 @@ A new route: add it to ROUTES with how to build its ids from the World, its writ
 a body the owner's write succeeds with. A leak found: list it in LEAKS (an expected failure).
 """
 
+import datetime
+import io
 import json
 import shutil
 from collections.abc import Callable, Iterator
@@ -43,6 +45,12 @@ from crewdesk.clients.models import (
 from crewdesk.clients.services import ClientInput
 from crewdesk.core.models import Activity
 from crewdesk.core.roles import Role
+from crewdesk.jobs import services as job_services
+from crewdesk.jobs.attachments import attachment_add
+from crewdesk.jobs.models import ChecklistTemplate, Job, JobAttachment, JobChecklistItem
+from crewdesk.jobs.services import JobInput, LineInput
+from crewdesk.properties import services as property_services
+from crewdesk.properties.models import Property, PropertyService, Service
 from tests.factories import CompanyFactory, MembershipFactory, UserFactory, company_today
 
 # A string no page shows unless it shows company A's records: it is in every one of them.
@@ -147,6 +155,16 @@ class World:
     client_import: ClientImport  # checked, with a report of its rejected row
     member: Membership  # the office
     activity: Activity
+    prop: Property  # the client's, with access notes
+    old_prop: Property  # archived, for restore
+    service: Service  # in the catalog
+    ps: PropertyService  # the property gets the service
+    template: ChecklistTemplate
+    job: Job  # pending, the owner on its crew (never the employee: they would be let in)
+    item: JobChecklistItem  # the job's, required
+    attachment: JobAttachment  # a photo of the job
+    done_job: Job  # finished, for bad debt
+    archived_job: Job  # for restore
     tokens: dict[str, str]  # each member's bearer token (the customer's, see _demoted_token)
 
 
@@ -180,6 +198,69 @@ def _demoted_token(customer: Membership) -> str:
     customer.role = Role.CUSTOMER
     customer.save(update_fields=["role"])
     return raw
+
+
+def _jpeg() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), "teal").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def _job(owner, prop, **extra) -> Job:
+    start = datetime.datetime.combine(company_today(owner), datetime.time(9))
+    return job_services.job_create(
+        owner,
+        JobInput(
+            fields={"title": f"Turnover {MARKER}", "scheduled_start": start},
+            property=prop,
+            lines=[LineInput(f"Clean {MARKER}", 1, "100.00")],
+            assignees=[owner.pk],
+            **extra,
+        ),
+    )
+
+
+def _work(owner, client: Client) -> dict:
+    """Company A's properties and jobs: on the world's client, each with the marker."""
+    prop = property_services.property_create(
+        owner,
+        client,
+        {"name": f"Lake {MARKER}", "street": "1 Main St", "access_notes": f"Gate {MARKER}"},
+    )
+    old_prop = property_services.property_create(owner, client, {"name": f"Old {MARKER}"})
+    property_services.property_archive(owner, old_prop)
+    service = property_services.service_create(
+        owner, {"name": f"Clean {MARKER}", "default_price": "100.00"}
+    )
+    ps = property_services.property_service_add(
+        owner, prop, {"service": service.pk, "instructions": f"Mop {MARKER}"}
+    )
+    template = job_services.checklist_template_save(
+        owner, None, name=f"List {MARKER}", items=[(f"Mop {MARKER}", True)]
+    )
+    job = _job(owner, prop, checklist_template=template.pk)
+    attachment = attachment_add(
+        owner, job, SimpleUploadedFile(f"{MARKER}.jpg", _jpeg()), kind="before"
+    )
+    done_job = _job(owner, prop)
+    for status in ("started", "finished"):
+        job_services.job_transition(owner, done_job, status)
+    archived_job = _job(owner, prop)
+    job_services.job_archive(owner, archived_job)
+    return {
+        "prop": prop,
+        "old_prop": old_prop,
+        "service": service,
+        "ps": ps,
+        "template": template,
+        "job": job,
+        "item": job.checklist.get(),
+        "attachment": attachment,
+        "done_job": done_job,
+        "archived_job": archived_job,
+    }
 
 
 def _build_world(owner, office, employee, customer, outsider) -> World:
@@ -219,6 +300,7 @@ def _build_world(owner, office, employee, customer, outsider) -> World:
         client_import=_csv_import(owner),
         member=office,
         activity=Activity.objects.filter(company=owner.company, target_id=client.pk).earliest("id"),
+        **_work(owner, client),
         tokens={
             "owner": api_token_create(membership=owner).raw,
             "outsider": api_token_create(membership=outsider).raw,
@@ -252,11 +334,15 @@ def of(**attributes: str) -> Callable[[World], dict[str, int]]:
 class Route:
     ids: Callable[[World], dict[str, int]]  # the URL's kwargs, for records of company A
     writes: tuple[str, ...] = ()  # the write methods, each sent with `body`
-    body: dict = field(default_factory=dict)
+    # A dict, or a function of the world making one (ids of other records; a fresh upload).
+    body: dict | Callable[[World], dict] = field(default_factory=dict)
     # False: the route has no GET, which answers 405 to everyone whatever the id.
     get: bool = True
     # The owner's GET shows the marker: proof that the marker check would see a leak.
     shows: bool = False
+
+    def body_for(self, world: World) -> dict:
+        return self.body(world) if callable(self.body) else self.body
 
 
 POST = ("POST",)
@@ -273,6 +359,120 @@ CLIENT_FORM = {
     "rating": "4",
     "preferred_contact": "email",
     "language": "en",
+}
+
+PROP = of(property_id="prop")
+JOB = of(job_id="job")
+PROPERTY_FORM = {"name": "Hacked", "type": "residential", "street": "1 Hack St", "country": "US"}
+
+
+def _photo(field_name: str, **fields) -> Callable[[World], dict]:
+    return lambda w: {field_name: SimpleUploadedFile("hacked.jpg", _jpeg()), **fields}
+
+
+def _job_form(w: World) -> dict:
+    return {
+        "client": w.client.pk,
+        "property": w.prop.pk,
+        "title": "Hacked",
+        "date": "2030-01-02",
+        "start_time": "09:00",
+        "end_time": "11:00",
+        "line_description_0": "Hacked",
+        "line_quantity_0": "1",
+        "line_unit_price_0": "10.00",
+    }
+
+
+PROPERTY_ROUTES: dict[str, Route] = {
+    "properties:detail": Route(PROP, shows=True),
+    "properties:new": Route(CLIENT, POST, PROPERTY_FORM, shows=True),
+    "properties:edit": Route(PROP, POST, PROPERTY_FORM, shows=True),
+    "properties:archive": Route(PROP, POST, get=False),
+    "properties:restore": Route(of(property_id="old_prop"), POST, get=False),
+    "properties:move": Route(
+        PROP, POST, lambda w: {"client": w.twin.pk, "confirm": "on"}, shows=True
+    ),
+    "properties:move_lookup": Route(PROP),
+    "properties:service_add": Route(
+        PROP,
+        POST,
+        lambda w: {"service": w.service.pk, "price": "50.00", "interval": "1"},
+        shows=True,
+    ),
+    "properties:service_edit": Route(
+        of(property_id="prop", ps_id="ps"),
+        POST,
+        {"price": "55.00", "interval": "1", "instructions": "Hacked"},
+        shows=True,
+    ),
+    "properties:service_archive": Route(of(property_id="prop", ps_id="ps"), POST, get=False),
+    "properties:catalog_edit": Route(
+        of(service_id="service"),
+        POST,
+        {"name": "Hacked", "default_price": "10.00", "duration_minutes": "60"},
+        shows=True,
+    ),
+    "properties:catalog_archive": Route(of(service_id="service"), POST, get=False),
+}
+
+JOB_ROUTES: dict[str, Route] = {
+    "jobs:detail": Route(JOB, shows=True),
+    "jobs:edit": Route(JOB, POST, _job_form, shows=True),
+    "jobs:transition": Route(JOB, POST, {"status": "started"}, get=False),
+    "jobs:bad_debt": Route(of(job_id="done_job"), POST, {"value": "on"}, get=False),
+    "jobs:archive": Route(JOB, POST, get=False),
+    "jobs:restore": Route(of(job_id="archived_job"), POST, get=False),
+    "jobs:note_add": Route(JOB, POST, {"text": "Hacked"}, get=False),
+    "jobs:checklist_add": Route(JOB, POST, {"text": "Hacked"}, get=False),
+    "jobs:checklist_toggle": Route(of(job_id="job", item_id="item"), POST, get=False),
+    "jobs:checklist_remove": Route(of(job_id="job", item_id="item"), POST, get=False),
+    "jobs:attachment_upload": Route(JOB, POST, _photo("file", kind="before"), get=False),
+    "jobs:attachment_archive": Route(of(job_id="job", attachment_id="attachment"), POST, get=False),
+    "jobs:attachment_file": Route(of(job_id="job", attachment_id="attachment"), shows=True),
+    "jobs:attachment_thumbnail": Route(of(job_id="job", attachment_id="attachment"), shows=True),
+    "jobs:checklist_edit": Route(
+        of(template_id="template"), POST, {"name": "Hacked", "item_text_0": "x"}, shows=True
+    ),
+    "jobs:checklist_archive": Route(of(template_id="template"), POST, get=False),
+    "jobs:schedule_move": Route(JOB, POST, {"date": "2030-01-02"}, shows=True),
+    "jobs:crew_job": Route(JOB, shows=True),
+    "jobs:crew_transition": Route(JOB, POST, {"status": "started"}, get=False),
+    "jobs:crew_checklist": Route(of(job_id="job", item_id="item"), POST, {"done": "1"}, get=False),
+    "jobs:crew_upload": Route(JOB, POST, _photo("photo", kind="before"), get=False),
+    "jobs:crew_note": Route(JOB, POST, {"text": "Hacked"}, get=False),
+}
+
+JOB_ITEM = of(job_id="job", item_id="item")
+PROP_SERVICE = of(property_id="prop", ps_id="ps")
+API_WORK_ROUTES: dict[str, Route] = {
+    "api:property_detail": Route(PROP, shows=True),
+    "api:property_change": Route(PROP, ("PATCH",), {"name": "Hacked"}, shows=True),
+    "api:property_archive": Route(PROP, POST, get=False),
+    "api:property_restore": Route(of(property_id="old_prop"), POST, get=False),
+    "api:property_service_list": Route(PROP, shows=True),
+    "api:property_service_new": Route(
+        PROP, POST, lambda w: {"service": w.service.pk, "price": "50.00"}, shows=True
+    ),
+    "api:property_service_change": Route(PROP_SERVICE, ("PATCH",), {"price": "55.00"}, get=False),
+    "api:property_service_archive": Route(PROP_SERVICE, POST, get=False),
+    "api:service_detail": Route(of(service_id="service"), shows=True),
+    "api:service_change": Route(
+        of(service_id="service"), ("PATCH",), {"name": "Hacked"}, shows=True
+    ),
+    "api:service_archive": Route(of(service_id="service"), POST, get=False),
+    "api:job_detail": Route(JOB, shows=True),
+    "api:job_change": Route(JOB, ("PATCH",), {"title": "Hacked"}, shows=True),
+    "api:job_transition": Route(JOB, POST, {"status": "started"}, get=False),
+    "api:job_bad_debt": Route(of(job_id="done_job"), POST, {"bad_debt": True}, get=False),
+    "api:job_archive": Route(JOB, POST, get=False),
+    "api:job_restore": Route(of(job_id="archived_job"), POST, get=False),
+    "api:checklist_list": Route(JOB, shows=True),
+    "api:checklist_item_new": Route(JOB, POST, {"text": "Hacked"}, shows=True),
+    "api:checklist_item_change": Route(JOB_ITEM, ("PATCH",), {"done": True}, get=False),
+    "api:attachment_list": Route(JOB, shows=True),
+    "api:attachment_new": Route(JOB, POST, _photo("file", kind="before"), shows=True),
+    "api:job_attachment_file": Route(of(job_id="job", attachment_id="attachment"), shows=True),
 }
 
 ROUTES: dict[str, Route] = {
@@ -358,6 +558,12 @@ ROUTES: dict[str, Route] = {
     "api:notice_dismiss": Route(of(notice_id="notice"), POST, get=False),
     "api:note_list": Route(CLIENT, shows=True),
     "api:note_new": Route(CLIENT, POST, {"text": "Hacked"}, shows=True),
+    # --- API: properties, their services, the catalog, jobs
+    **API_WORK_ROUTES,
+    # --- pages: properties and the service catalog
+    **PROPERTY_ROUTES,
+    # --- pages: jobs, checklists, the schedule, the crew's view, files
+    **JOB_ROUTES,
 }
 
 # Routes with an id in the path that are deliberately not in the matrix, each with the reason.
@@ -435,11 +641,11 @@ def connect(request, name: str, actor: str) -> tuple[Browser, dict]:
 def send(browser: Browser, name: str, method: str, url: str, body: dict, headers: dict):
     if method == "GET":
         return browser.get(url, headers=headers)
-    if _is_api(name):
+    if _is_api(name) and not any(hasattr(v, "read") for v in body.values()):
         return browser.generic(
             method, url, json.dumps(body), content_type="application/json", headers=headers
         )
-    return browser.post(url, body, headers=headers)  # a page form
+    return browser.post(url, body, headers=headers)  # a page form, or an upload
 
 
 def content(response) -> str:
@@ -512,7 +718,7 @@ def test_another_companys_record_is_out_of_reach(
     url = reverse(name, kwargs=route.ids(world))
     browser, headers = connect(request, name, actor)
 
-    response = send(browser, name, method, url, route.body, headers)
+    response = send(browser, name, method, url, route.body_for(world), headers)
 
     said = content(response)
     assert response.status_code in expected(name, route, actor, method), said[:500]
@@ -540,7 +746,7 @@ def test_the_owner_reaches_the_record(request, db, world, pristine, company_a, n
     url = reverse(name, kwargs=route.ids(world))
     browser, headers = connect(request, name, "owner")
 
-    response = send(browser, name, method, url, route.body, headers)
+    response = send(browser, name, method, url, route.body_for(world), headers)
 
     said = content(response)
     if method == "GET" and not route.get:
