@@ -9,7 +9,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from crewdesk.accounts.models import Membership
 from crewdesk.clients.models import Client
 from crewdesk.core.money import line_total, round_money
 from crewdesk.core.permissions import Action, require
-from crewdesk.core.roles import STAFF_ROLES
+from crewdesk.core.records import company_record, crew_members
 from crewdesk.jobs import events, transitions
 from crewdesk.jobs.models import (
     ChecklistTemplate,
@@ -74,17 +74,6 @@ def local_date(actor: Membership, moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment, company_zone(actor)).date()
 
 
-def _record(actor: Membership, model, value, name: str):
-    if isinstance(value, model):
-        if value.company_id != actor.company_id:
-            raise ValidationError({name: [_("No such record in your company.")]})
-        return value
-    try:
-        return model.objects.get(company_id=actor.company_id, pk=int(value))
-    except (ObjectDoesNotExist, ValueError, TypeError) as error:
-        raise ValidationError({name: [_("No such record in your company.")]}) from error
-
-
 # What the columns hold: quantity numeric(10,2), prices and totals numeric(12,2).
 MAX_QUANTITY = Decimal("99999999.99")
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -112,7 +101,7 @@ def _lines_set(actor: Membership, job: Job, lines: list[LineInput]) -> None:
         raise ValidationError({"lines": [_("A job has at most %d lines.") % MAX_LINES]})
     rows = []
     for position, line in enumerate(lines):
-        service = _record(actor, Service, line.service, "lines") if line.service else None
+        service = company_record(actor, Service, line.service, "lines") if line.service else None
         description = (line.description or "").strip() or (service.name if service else "")
         if not description:
             raise ValidationError({"lines": [_("Each line needs a description or a service.")]})
@@ -148,17 +137,6 @@ def _lines_set(actor: Membership, job: Job, lines: list[LineInput]) -> None:
     job.total = total
 
 
-def crew_members(actor: Membership, ids) -> list[Membership]:
-    """Membership ids sent by the office become its active staff, or a field error."""
-    members = []
-    for value in dict.fromkeys(ids or []):
-        member = _record(actor, Membership, value, "assignees")
-        if member.role not in STAFF_ROLES or not member.active:
-            raise ValidationError({"assignees": [_("Only active team members can be crew.")]})
-        members.append(member)
-    return members
-
-
 def _assignees_set(actor: Membership, job: Job, members: list[Membership]) -> bool:
     wanted = {m.pk for m in members}
     current = set(JobAssignment.objects.filter(job=job).values_list("membership_id", flat=True))
@@ -175,7 +153,7 @@ def _assignees_set(actor: Membership, job: Job, members: list[Membership]) -> bo
 def _extra_clients_set(actor: Membership, job: Job, extra: list[tuple[int, str]]) -> None:
     rows, seen = [], set()
     for client_id, role in extra:
-        client = _record(actor, Client, client_id, "extra_clients")
+        client = company_record(actor, Client, client_id, "extra_clients")
         if role not in JobClientRole.values:
             raise ValidationError(
                 {"extra_clients": [_("The role is secondary, billing or technical.")]}
@@ -189,7 +167,7 @@ def _extra_clients_set(actor: Membership, job: Job, extra: list[tuple[int, str]]
 
 
 def _checklist_from_template(actor: Membership, job: Job, template_id) -> None:
-    template = _record(actor, ChecklistTemplate, template_id, "checklist_template")
+    template = company_record(actor, ChecklistTemplate, template_id, "checklist_template")
     start = job.checklist.count()
     JobChecklistItem.objects.bulk_create(
         JobChecklistItem(
@@ -232,7 +210,7 @@ def job_create(actor: Membership, data: JobInput) -> Job:
     require(actor, Action.EDIT_RECORDS)
     if data.property in (None, ""):
         raise ValidationError({"property": [_("Pick the property where the work is done.")]})
-    prop = _record(actor, Property, data.property, "property")
+    prop = company_record(actor, Property, data.property, "property")
     if prop.archived_at:
         raise ValidationError({"property": [_("This property is archived.")]})
     if prop.client.archived_at or prop.client.merged_into_id:
@@ -262,9 +240,9 @@ def job_update(actor: Membership, job: Job, data: JobInput) -> Job:
     changed = []
     if (
         data.property not in (None, "")
-        and _record(actor, Property, data.property, "property").pk != job.property_id
+        and company_record(actor, Property, data.property, "property").pk != job.property_id
     ):
-        prop = _record(actor, Property, data.property, "property")
+        prop = company_record(actor, Property, data.property, "property")
         if prop.client_id != job.client_id:
             raise ValidationError({"property": [_("Pick one of this client's properties.")]})
         job.property = prop

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from crewdesk.clients.models import Client
+from crewdesk.core.maps import map_url
 from crewdesk.core.models import Address, TenantModel
 
 
@@ -97,6 +98,15 @@ class Property(TenantModel, Address):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def map_url(self) -> str | None:
+        address = ", ".join(p for p in (self.address_line, self.country) if p)
+        return map_url(
+            address=address if self.address_line else "",
+            latitude=self.latitude,
+            longitude=self.longitude,
+        )
 
 
 class Service(TenantModel):

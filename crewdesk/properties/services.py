@@ -4,7 +4,7 @@ activity log. Pages and the API both come through here."""
 
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from crewdesk.accounts.models import Membership
 from crewdesk.clients.indexing import client_index_refresh
 from crewdesk.clients.models import Client
 from crewdesk.core.permissions import Action, can, require
+from crewdesk.core.records import company_record, crew_members
 from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.properties import events
 from crewdesk.properties.geocoding import geocode
@@ -50,18 +51,6 @@ WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 RECURRENCE_FIELDS = frozenset(
     {"frequency", "interval", "weekdays", "starts_on", "ends_on", "start_time"}
 )
-
-
-def _company_record(actor: Membership, model, value, field: str):
-    """An id sent by the member becomes a record of their company, or a field error."""
-    if isinstance(value, model):
-        if value.company_id != actor.company_id:
-            raise ValidationError({field: [_("No such record in your company.")]})
-        return value
-    try:
-        return model.objects.get(company_id=actor.company_id, pk=int(value))
-    except (ObjectDoesNotExist, ValueError, TypeError) as error:
-        raise ValidationError({field: [_("No such record in your company.")]}) from error
 
 
 def _text(value) -> str:
@@ -175,7 +164,7 @@ def property_move(actor: Membership, prop: Property, new_client) -> Property:
     Jobs already done stay with the client they were done for (they may be invoiced to
     them); jobs not yet started follow the property to its new client."""
     require(actor, Action.EDIT_RECORDS, prop)
-    new_client = _company_record(actor, Client, new_client, "client")
+    new_client = company_record(actor, Client, new_client, "client")
     if new_client.archived_at or new_client.merged_into_id:
         raise ValidationError({"client": [_("That client is archived: restore it first.")]})
     old_client = prop.client
@@ -299,18 +288,6 @@ def _validate_recurrence(ps: PropertyService) -> None:
         raise ValidationError(errors)
 
 
-def _crew(actor: Membership, ids) -> list[Membership]:
-    if ids is None:
-        return []
-    members = []
-    for value in ids:
-        member = _company_record(actor, Membership, value, "assignees")
-        if member.role not in STAFF_ROLES or not member.active:
-            raise ValidationError({"assignees": [_("Only active team members can be crew.")]})
-        members.append(member)
-    return members
-
-
 @transaction.atomic
 def property_service_add(
     actor: Membership, prop: Property, data: dict, *, assignees=None
@@ -318,7 +295,7 @@ def property_service_add(
     require(actor, Action.EDIT_RECORDS, prop)
     if "service" not in data:
         raise ValidationError({"service": [_("Pick a service from the catalog.")]})
-    service = _company_record(actor, Service, data["service"], "service")
+    service = company_record(actor, Service, data["service"], "service")
     if service.archived_at:
         raise ValidationError({"service": [_("This service is archived.")]})
     ps = PropertyService(company_id=actor.company_id, property=prop, service=service)
@@ -335,7 +312,7 @@ def property_service_add(
     _apply(ps, PROPERTY_SERVICE_FIELDS, values)
     ps.full_clean(exclude=["company", "property", "service"])
     _validate_recurrence(ps)
-    crew = _crew(actor, assignees)
+    crew = crew_members(actor, assignees)
     ps.save()
     ps.assignees.set(crew)
     events.property_service_event(actor=actor, ps=ps, verb=events.Verb.PROPERTY_SERVICE_ADDED)
@@ -365,7 +342,7 @@ def property_service_update(
     _validate_recurrence(ps)
     crew_changed = False
     if assignees is not None:
-        crew = _crew(actor, assignees)
+        crew = crew_members(actor, assignees)
         crew_changed = {m.pk for m in crew} != set(ps.assignees.values_list("pk", flat=True))
         ps.assignees.set(crew)
     if changes or crew_changed:

@@ -8,7 +8,6 @@ whole profile again with the errors when the input was refused.
 
 from collections.abc import Callable
 from functools import wraps
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
@@ -46,6 +45,7 @@ from crewdesk.clients.models import Client, Note, NoteFile, Notice, Tag
 from crewdesk.clients.normalize import phone_display
 from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import form_add_service_error
+from crewdesk.core.maps import map_url
 from crewdesk.core.navigation import url_or_none
 from crewdesk.core.permissions import Action, can
 from crewdesk.core.roles import STAFF_ROLES
@@ -63,7 +63,6 @@ OPEN_REMINDERS_SHOWN = 50
 SUBSIDIARIES_SHOWN = 20
 # A survivor may itself have been merged later: follow the pointers this far at most.
 MERGE_HOPS = 10
-MAP_SEARCH_URL = "https://www.openstreetmap.org/search?query="
 
 MSG_MERGED = gettext_lazy("%(merged)s was merged into %(survivor)s.")
 HISTORY_LABELS = {"phones": gettext_lazy("Phones"), "tags": gettext_lazy("Tags")}
@@ -369,7 +368,7 @@ def _render_profile(
         }
     )
     lines = context["address_lines"]
-    context["map_url"] = MAP_SEARCH_URL + quote(", ".join(lines)) if lines else None
+    context["map_url"] = map_url(address=", ".join(lines))
     return render(request, "clients/profile.html", context)
 
 

@@ -9,7 +9,6 @@ the company here.
 
 import datetime
 from itertools import groupby
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,7 +30,6 @@ from crewdesk.jobs.services import TransitionError
 
 UPCOMING_DAYS = 14
 NOTES_SHOWN = 30
-MAP_SEARCH_URL = "https://www.openstreetmap.org/search?query="
 # The moves forward are the big buttons; stepping back or cancelling stays small.
 FORWARD = (JobStatus.ON_THE_WAY, JobStatus.STARTED, JobStatus.FINISHED)
 
@@ -46,14 +44,6 @@ def _job(request: HttpRequest, job_id: int) -> Job:
 def _job_url(job: Job, anchor: str = "") -> str:
     url = reverse("jobs:crew_job", args=[job.pk])
     return f"{url}#{anchor}" if anchor else url
-
-
-def map_url(prop) -> str:
-    if prop.latitude is not None and prop.longitude is not None:
-        lat, lon = prop.latitude, prop.longitude
-        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
-    query = ", ".join(p for p in (prop.address_line, prop.country) if p)
-    return MAP_SEARCH_URL + quote(query)
 
 
 @require_GET
@@ -112,7 +102,7 @@ def _job_page(
             for p in job.client.phones.all()
         ],
         "prop": prop,
-        "map_url": map_url(prop),
+        "map_url": prop.map_url,
         # Read (and, for an employee, logged) only here, on the one page that shows them.
         "access_notes": access_notes_for(actor, prop, job),
         "instructions": job.property_service.instructions if job.property_service_id else "",

@@ -11,7 +11,6 @@ import contextlib
 import datetime
 import json
 from decimal import Decimal
-from urllib.parse import quote_plus
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
@@ -503,16 +502,6 @@ def _status_buttons(actor: Membership, job: Job) -> list[dict]:
     ]
 
 
-def _map_url(prop: Property) -> str | None:
-    if prop.latitude is not None and prop.longitude is not None:
-        query = f"{prop.latitude},{prop.longitude}"
-    elif prop.address_line:
-        query = prop.address_line
-    else:
-        return None
-    return f"https://www.google.com/maps/search/?api=1&query={quote_plus(query)}"
-
-
 def _checklist_context(request: HttpRequest, job: Job, error: str = "") -> dict:
     items = list(selectors.job_checklist(job))
     return {
@@ -560,7 +549,7 @@ def _detail_context(request: HttpRequest, job: Job, *, transition_error: str = "
         "lines_total": sum((line.amount for line in lines), Decimal("0.00")),
         "extra_clients": list(job.extra_clients.select_related("client")),
         "access_notes": property_services.access_notes_for(actor, job.property, job),
-        "map_url": _map_url(job.property),
+        "map_url": job.property.map_url,
         "client_url": url_or_none("clients:detail", job.client_id),
         "property_url": url_or_none("properties:detail", job.property_id),
         "attachment_groups": _attachment_groups(job),

@@ -5,8 +5,6 @@ Thin views: parse with properties/forms.py, write through properties/services.py
 properties/selectors.py and properties/display.py. Another company's ids are not found (404).
 """
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
@@ -28,8 +26,6 @@ from crewdesk.properties import display, selectors, services
 from crewdesk.properties.forms import MoveForm, PropertyForm, PropertyServiceForm
 from crewdesk.properties.models import Property, PropertyService
 
-MAP_SEARCH_URL = "https://www.openstreetmap.org/search?query="
-MAP_POINT_URL = "https://www.openstreetmap.org/?mlat={lat}&mlon={lng}#map=17/{lat}/{lng}"
 JOBS_PER_PAGE = 20
 HISTORY_PER_PAGE = 25
 LOOKUP_SIZE = 8
@@ -54,14 +50,6 @@ def _property_service(request: HttpRequest, prop: Property, ps_id: int) -> Prope
 
 def _detail_url(prop: Property) -> str:
     return reverse("properties:detail", args=[prop.pk])
-
-
-def _map_url(prop: Property) -> str | None:
-    if prop.latitude is not None and prop.longitude is not None:
-        return MAP_POINT_URL.format(lat=prop.latitude, lng=prop.longitude)
-    parts = [prop.address_line, prop.country]
-    query = ", ".join(p for p in parts if p)
-    return MAP_SEARCH_URL + quote(query) if prop.address_line else None
 
 
 # --- the property page -------------------------------------------------------------------
@@ -103,7 +91,7 @@ def detail(request: HttpRequest, property_id: int) -> HttpResponse:
             "client": prop.client,
             "can_edit": can(actor, Action.EDIT_RECORDS, prop),
             "access_notes": services.access_notes_for(actor, prop),
-            "map_url": _map_url(prop),
+            "map_url": prop.map_url,
             "property_services": ps_list,
             "jobs_page": jobs_page,
             "attachments": attachments,

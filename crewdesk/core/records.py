@@ -1,0 +1,38 @@
+"""Turning an id sent by a member (a form field, an API body) into a record of their own
+company: anything else — another company's id, no such id, not a number — is a field error,
+never a 404 or a 500 (DESIGN §6: "an id in the body that is not one of your company's
+records" is a 422)."""
+
+from typing import TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+M = TypeVar("M", bound=models.Model)
+
+
+def company_record(actor, model: type[M], value, field: str) -> M:
+    if isinstance(value, model):
+        if getattr(value, "company_id", None) != actor.company_id:
+            raise ValidationError({field: [_("No such record in your company.")]})
+        return value
+    try:
+        return model.objects.get(company_id=actor.company_id, pk=int(value))
+    except (ObjectDoesNotExist, ValueError, TypeError) as error:
+        raise ValidationError({field: [_("No such record in your company.")]}) from error
+
+
+def crew_members(actor, ids, field: str = "assignees") -> list:
+    """Membership ids sent by the office become its active staff (owner, office, employee
+    — a customer is never crew), in the order sent, without repeats; else a field error."""
+    from crewdesk.accounts.models import Membership
+    from crewdesk.core.roles import STAFF_ROLES
+
+    members = []
+    for value in dict.fromkeys(ids or []):
+        member = company_record(actor, Membership, value, field)
+        if member.role not in STAFF_ROLES or not member.active:
+            raise ValidationError({field: [_("Only active team members can be crew.")]})
+        members.append(member)
+    return members
