@@ -21,3 +21,13 @@ def form_add_service_error(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def refusal_text(error: Exception) -> str:
+    """A service's refusal (ValidationError, PermissionDenied, TransitionError) as one line
+    for a flash message."""
+    from django.utils.translation import gettext as _
+
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or _("Your role does not allow this.")

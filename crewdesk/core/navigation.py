@@ -59,3 +59,16 @@ def navigation_for(request: HttpRequest, membership) -> list[dict]:
     if matching:
         max(matching, key=lambda i: len(i["url"]))["active"] = True
     return items
+
+
+def next_url(request: HttpRequest, fallback: str) -> str:
+    """Where a form asked to go back to ("next", posted or in the query), when it is a page of
+    this site; else `fallback`. An address elsewhere is never followed (no open redirect)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback

@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,8 +20,9 @@ from crewdesk.clients.models import LEAD_SOURCES, Client
 from crewdesk.clients.normalize import phone_display
 from crewdesk.clients.selectors import Archived, ClientFilters, Sort
 from crewdesk.core.decorators import member_required
+from crewdesk.core.forms import refusal_text
 from crewdesk.core.models import Brand
-from crewdesk.core.navigation import url_or_none
+from crewdesk.core.navigation import next_url, url_or_none
 from crewdesk.core.permissions import Action, can
 
 PAGE_SIZE = 50
@@ -307,18 +307,7 @@ def client_lookup(request: HttpRequest) -> HttpResponse:
 
 
 def _back(request: HttpRequest, client: Client) -> str:
-    url = request.POST.get("next")
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return _profile_url(client)
-
-
-def _refusal(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("Your role does not allow this.")
+    return next_url(request, _profile_url(client))
 
 
 @member_required(Action.EDIT_RECORDS)
@@ -328,7 +317,7 @@ def client_archive(request: HttpRequest, client_id: int) -> HttpResponse:
     try:
         services.client_archive(request.membership, client)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(
             request,
@@ -345,7 +334,7 @@ def client_restore(request: HttpRequest, client_id: int) -> HttpResponse:
     try:
         services.client_restore(request.membership, client)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, _("%(name)s is active again.") % {"name": client})
     return redirect(_back(request, client))
@@ -362,7 +351,7 @@ def client_delete(request: HttpRequest, client_id: int) -> HttpResponse:
     except PermissionDenied:
         messages.error(request, _("Only an owner can delete a client. You can archive it instead."))
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, _("%(name)s was deleted.") % {"name": name})
         return redirect("clients:list")

@@ -25,7 +25,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -46,7 +45,7 @@ from crewdesk.clients.normalize import phone_display
 from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import form_add_service_error
 from crewdesk.core.maps import map_url
-from crewdesk.core.navigation import url_or_none
+from crewdesk.core.navigation import next_url, url_or_none
 from crewdesk.core.permissions import Action, can
 from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.core.selectors import activity_list
@@ -384,12 +383,7 @@ def _saved(
     if request.htmx:
         return _render_panel(request, client, panel, oob=oob, announce=message)
     messages.success(request, message)
-    next_url = request.POST.get("next")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect(_profile_url(client, tab))
+    return redirect(next_url(request, _profile_url(client, tab)))
 
 
 def _refused(

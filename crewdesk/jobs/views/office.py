@@ -21,7 +21,6 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -33,7 +32,8 @@ from crewdesk.clients.models import Client
 from crewdesk.clients.normalize import phone_display
 from crewdesk.clients.selectors import Archived, ClientFilters
 from crewdesk.core.decorators import member_required
-from crewdesk.core.navigation import url_or_none
+from crewdesk.core.forms import refusal_text
+from crewdesk.core.navigation import next_url, url_or_none
 from crewdesk.core.permissions import Action, can
 from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.core.selectors import activity_list
@@ -95,18 +95,7 @@ def _to_crew(name: str, *args) -> HttpResponse:
 
 
 def _back(request: HttpRequest, job: Job) -> str:
-    url = request.POST.get("next")
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return _detail_url(job)
-
-
-def _refusal(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("Your role does not allow this.")
+    return next_url(request, _detail_url(job))
 
 
 def _staff(actor: Membership) -> list[Membership]:
@@ -584,7 +573,7 @@ def job_transition(request: HttpRequest, job_id: int) -> HttpResponse:
     try:
         job = services.job_transition(request.membership, job, to_status)
     except (services.TransitionError, ValidationError) as error:
-        message = _refusal(error)
+        message = refusal_text(error)
         if request.htmx and can(request.membership, Action.VIEW_RECORDS):
             context = _detail_context(request, job, transition_error=message)
             return render(request, "jobs/detail.html", context, status=409)
@@ -606,7 +595,7 @@ def job_bad_debt(request: HttpRequest, job_id: int) -> HttpResponse:
     try:
         services.job_set_bad_debt(request.membership, job, on)
     except (services.TransitionError, ValidationError) as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_text(error))
     else:
         if on:
             messages.success(request, _("Marked bad debt: billing leaves this job out."))
@@ -622,7 +611,7 @@ def job_archive(request: HttpRequest, job_id: int) -> HttpResponse:
     try:
         services.job_archive(request.membership, job)
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, _("Job #%(id)s archived.") % {"id": job.pk})
     return redirect(_back(request, job))
@@ -649,7 +638,7 @@ def note_add(request: HttpRequest, job_id: int) -> HttpResponse:
             customer_visible=bool(request.POST.get("customer_visible")),
         )
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_text(error))
         request.session["job_note_draft"] = request.POST.get("text", "")[:5000]
     else:
         messages.success(request, _("Note added."))
@@ -685,7 +674,7 @@ def checklist_toggle(request: HttpRequest, job_id: int, item_id: int) -> HttpRes
     try:
         services.checklist_item_set_done(request.membership, item, done)
     except ValidationError as error:
-        return _checklist_answer(request, job, _refusal(error))
+        return _checklist_answer(request, job, refusal_text(error))
     return _checklist_answer(request, job)
 
 
@@ -701,7 +690,7 @@ def checklist_add(request: HttpRequest, job_id: int) -> HttpResponse:
             required=bool(request.POST.get("required")),
         )
     except ValidationError as error:
-        return _checklist_answer(request, job, _refusal(error))
+        return _checklist_answer(request, job, refusal_text(error))
     return _checklist_answer(request, job)
 
 
@@ -713,7 +702,7 @@ def checklist_remove(request: HttpRequest, job_id: int, item_id: int) -> HttpRes
     try:
         services.checklist_item_remove(request.membership, item)
     except ValidationError as error:
-        return _checklist_answer(request, job, _refusal(error))
+        return _checklist_answer(request, job, refusal_text(error))
     return _checklist_answer(request, job)
 
 
@@ -744,7 +733,7 @@ def attachment_upload(request: HttpRequest, job_id: int) -> HttpResponse:
                     customer_visible=bool(request.POST.get("customer_visible")),
                 )
             except ValidationError as error:
-                refused.append(f"{upload.name}: {_refusal(error)}")
+                refused.append(f"{upload.name}: {refusal_text(error)}")
             else:
                 added += 1
         if added:
@@ -772,7 +761,7 @@ def attachment_archive(request: HttpRequest, job_id: int, attachment_id: int) ->
     try:
         attachments.attachment_archive(request.membership, attachment)
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, _("“%(name)s” removed.") % {"name": attachment.name})
     return redirect(_back(request, job) + "#job-files")

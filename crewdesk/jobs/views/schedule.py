@@ -17,14 +17,13 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from crewdesk.accounts.models import Membership
 from crewdesk.accounts.selectors import member_list
 from crewdesk.core.decorators import member_required
-from crewdesk.core.navigation import url_or_none
+from crewdesk.core.navigation import next_url, url_or_none
 from crewdesk.core.permissions import Action, can
 from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.jobs import selectors, services
@@ -153,12 +152,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 def _next_url(request: HttpRequest, job: Job) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return schedule_url("week", job.scheduled_date)
+    return next_url(request, schedule_url("week", job.scheduled_date))
 
 
 @require_http_methods(["GET", "POST"])
