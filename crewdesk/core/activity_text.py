@@ -48,7 +48,7 @@ SENTENCES = {
     "service.archived": _("archived %(name)s in the service catalog"),
     "job.created": _("created the job %(name)s"),
     "job.updated": _("changed %(fields)s of the job %(name)s"),
-    "job.status": _("moved the job %(name)s from %(status_from)s to %(status_to)s"),
+    "job.status": _("moved the job %(name)s from %(from_label)s to %(to_label)s"),
     "job.bad_debt": _("marked the job %(name)s as bad debt"),
     "job.bad_debt_cleared": _("took the bad-debt mark off the job %(name)s"),
     "job.archived": _("archived the job %(name)s"),

@@ -31,12 +31,12 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem(_("Home"), "core:home", Action.VIEW_OFFICE_APP, "house"),
-    NavItem(_("My jobs"), "jobs:crew_home", Action.VIEW_JOBS, "phone"),
     NavItem(_("Schedule"), "jobs:schedule", Action.VIEW_RECORDS, "calendar-week"),
     NavItem(_("Jobs"), "jobs:list", Action.VIEW_RECORDS, "briefcase"),
     NavItem(_("Clients"), "clients:list", Action.VIEW_RECORDS, "person-lines-fill"),
     NavItem(_("Services"), "properties:catalog", Action.VIEW_RECORDS, "tags"),
     NavItem(_("Checklists"), "jobs:checklists", Action.EDIT_RECORDS, "ui-checks"),
+    NavItem(_("My jobs"), "jobs:crew_home", Action.VIEW_JOBS, "phone"),
     NavItem(_("Activity"), "core:activity", Action.VIEW_ACTIVITY, "clock-history"),
     NavItem(_("Team"), "accounts:team", Action.VIEW_TEAM, "people"),
     NavItem(_("Company"), "core:company_settings", Action.MANAGE_COMPANY, "building-gear"),

@@ -360,6 +360,9 @@ def job_transition(actor: Membership, job: Job, to_status: str) -> Job:
         verb=events.Verb.JOB_STATUS,
         status_from=from_status,
         status_to=to_status,
+        # The words the timeline shows ("on the way"), beside the codes a program reads.
+        from_label=str(JobStatus(from_status).label).lower(),
+        to_label=str(JobStatus(to_status).label).lower(),
     )
     return job
 
