@@ -152,6 +152,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(DATA_DIR / "media"))
 # Uploaded files are private (under MEDIA_ROOT/private/, served by no URL but permission-checked
 # views). Job photos and documents larger than this are refused (checked before reading them).
 CREWDESK_MAX_UPLOAD_MB = env.int("CREWDESK_MAX_UPLOAD_MB", default=20)
+# Dotted path of a class with geocode(address) -> (lat, lon) | None, asked for a property's
+# coordinates when none are typed in (properties/geocoding.py). None is called by default.
+CREWDESK_GEOCODER = env.str("CREWDESK_GEOCODER", default="")
 # In production static files get hashed names (cached forever) and need `collectstatic` first.
 STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
 STORAGES = {
@@ -209,7 +212,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Run in the request, each task's "running"/"successful" lines are noise; the worker
+        # (CREWDESK_TASKS=db) keeps them.
+        "django_tasks": {"level": "WARNING" if CREWDESK_TASKS == "immediate" else "INFO"},
+    },
 }
 
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200

@@ -5,10 +5,12 @@ the crew's phone view and the client profiles have something real to show.
 Safe to run again: once the demo company has properties, it changes nothing."""
 
 import datetime
+import io
 import random
 import zoneinfo
 from dataclasses import dataclass
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -380,6 +382,21 @@ class _Loader:
             if wanted and not item.done:
                 jobs.checklist_item_set_done(actor, item, True)
 
+    def photos(self, job: Job) -> None:
+        """A before and an after picture, as the crew takes them (drawn here: no files ship
+        with the demo), the after one shared with the customer."""
+        from crewdesk.jobs.attachments import attachment_add, attachment_set_customer_visible
+
+        actor = self.worker(job)
+        for kind, colours, shared in (
+            ("before", ("#8d6e63", "#d7ccc8"), False),
+            ("after", ("#26a69a", "#e0f2f1"), True),
+        ):
+            upload = SimpleUploadedFile(f"{kind}.jpg", _picture(kind.title(), *colours))
+            attachment = attachment_add(actor, job, upload, kind=kind)
+            if shared:
+                attachment_set_customer_visible(self.owner, attachment, True)
+
     # --- the days ---
 
     def _past(self, props: dict) -> None:
@@ -418,6 +435,7 @@ class _Loader:
             job = self.job(props.get(key), service, day, hour, crew=crew)
             if job is not None:
                 self.move(job, JobStatus.STARTED, JobStatus.FINISHED)
+                self.photos(job)
 
         cancelled = self.job(
             props.get("castro"),
@@ -484,6 +502,22 @@ class _Loader:
         later = self.job(props.get("hillcrest"), "Standard clean", d(days=12), 10, crew=("crew",))
         if later is not None:
             jobs.job_transition(self.office, later, JobStatus.CANCELLED)
+
+
+def _picture(label: str, dark: str, light: str) -> bytes:
+    """A 640×480 JPEG: a floor of tiles in two colours with a label."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 480), light)
+    draw = ImageDraw.Draw(image)
+    for x in range(0, 640, 80):
+        for y in range(240, 480, 80):
+            if (x // 80 + y // 80) % 2:
+                draw.rectangle((x, y, x + 79, y + 79), fill=dark)
+    draw.text((24, 24), label, fill=dark, font_size=64)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    return buffer.getvalue()
 
 
 def _instructions(service: str) -> str:
