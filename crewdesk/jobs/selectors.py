@@ -136,14 +136,24 @@ def _search(actor: Membership, jobs: QuerySet[Job], text: str) -> QuerySet[Job]:
     return jobs.filter(client_id__in=clients.values("pk"))
 
 
-def jobs_between(actor: Membership, first: datetime.date, last: datetime.date) -> QuerySet[Job]:
-    """The schedule's jobs: not archived, not cancelled, in date and time order."""
-    return with_list_data(
+def jobs_between(
+    actor: Membership,
+    first: datetime.date,
+    last: datetime.date,
+    *,
+    members: list[Membership] | None = None,
+) -> QuerySet[Job]:
+    """The schedule's jobs: not archived, not cancelled, in date and time order. With
+    `members`, only their jobs and the unassigned ones (a page of the schedule's rows)."""
+    jobs = (
         job_queryset(actor)
         .filter(scheduled_date__gte=first, scheduled_date__lte=last, archived_at__isnull=True)
         .exclude(status=JobStatus.CANCELLED)
-        .order_by("scheduled_start", "id")
     )
+    if members is not None:
+        assigned = JobAssignment.objects.filter(job=OuterRef("pk"))
+        jobs = jobs.filter(Exists(assigned.filter(membership__in=members)) | ~Exists(assigned))
+    return with_list_data(jobs.order_by("scheduled_start", "id"))
 
 
 def crew_jobs(actor: Membership, today: datetime.date, *, days_ahead: int = 14):

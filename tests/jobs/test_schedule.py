@@ -198,3 +198,61 @@ def test_schedule_queries_do_not_grow_with_jobs(
     assert response.status_code == 200
     with django_assert_max_num_queries(8):
         assert c.get(url("day", today)).status_code == 200
+
+
+def test_a_big_crew_comes_a_page_of_people_at_a_time(client_as, owner, office, prop, settings):
+    from crewdesk.jobs.views import schedule as schedule_view
+
+    today = company_today(owner)
+    crew = [
+        MembershipFactory(
+            user=UserFactory(username=f"p{i:02}", first_name="Crew", last_name=f"{i:02}"),
+            company=owner.company,
+            role="employee",
+        )
+        for i in range(schedule_view.PEOPLE_PER_PAGE + 3)
+    ]
+    first_job = make_job(owner, prop, assignees=[crew[0]], title="First page")
+    make_job(owner, prop, assignees=[crew[-1]], title="Last page")
+    make_job(owner, prop, title="Nobody yet")
+    web = client_as(office)
+
+    page_one = web.get(url("week", today))
+    rows = [row.label for row in page_one.context["rows"]]
+    assert len(rows) == schedule_view.PEOPLE_PER_PAGE + 1  # and the Unassigned row
+    assert page_one.context["people"]["next_url"]
+    jobs_one = {
+        card["job"].title
+        for row in page_one.context["rows"]
+        for c in row.cells
+        for card in c["jobs"]
+    }
+    assert "Nobody yet" in jobs_one  # the unassigned row is on every page
+    assert first_job.title in jobs_one or "Last page" in jobs_one
+
+    page_two = web.get(page_one.context["people"]["next_url"])
+    assert page_two.context["people"]["page"] == 2
+    jobs_two = {
+        card["job"].title
+        for row in page_two.context["rows"]
+        for c in row.cells
+        for card in c["jobs"]
+    }
+    assert "Nobody yet" in jobs_two
+    assert jobs_one & {"First page", "Last page"} != jobs_two & {"First page", "Last page"}
+    assert web.get(url("week", today) + "&people=x").status_code == 200
+    assert web.get(url("week", today) + "&people=999").context["people"]["page"] == 2
+
+
+def test_a_busy_cell_shows_its_first_cards_and_links_to_the_rest(client_as, owner, office, prop):
+    from crewdesk.jobs.views import schedule as schedule_view
+
+    today = company_today(owner)
+    for i in range(schedule_view.CARDS_PER_CELL + 2):
+        make_job(owner, prop, hour=6 + i % 12, title=f"Visit {i}")
+    response = client_as(office).get(url("day", today))
+    unassigned = response.context["rows"][0]
+    cell = unassigned.cells[0]
+    assert len(cell["jobs"]) == schedule_view.CARDS_PER_CELL and cell["more"] == 2
+    assert "employee=0" in cell["more_url"] and today.isoformat() in cell["more_url"]
+    assert "+2 more jobs" in response.content.decode()

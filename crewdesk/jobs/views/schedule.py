@@ -30,6 +30,10 @@ from crewdesk.jobs import selectors, services
 from crewdesk.jobs.models import Job
 
 VIEWS = ("day", "week")
+# A big company's schedule comes a page of people at a time, and a busy cell shows its first
+# cards with a link to the rest in the jobs list: the page stays quick to read and to render.
+PEOPLE_PER_PAGE = 25
+CARDS_PER_CELL = 12
 UNASSIGNED = ""  # the key of the "Unassigned" row, and the assignee value that means it
 # A job card's colour by status (Bootstrap's palette; the status is also written out).
 STATUS_COLOURS = {
@@ -50,7 +54,7 @@ class Row:
 
     @property
     def count(self) -> int:
-        return sum(len(cell["jobs"]) for cell in self.cells)
+        return sum(len(cell["jobs"]) + cell.get("more", 0) for cell in self.cells)
 
     @property
     def is_unassigned(self) -> bool:
@@ -92,26 +96,53 @@ def _card(job: Job) -> dict:
     }
 
 
-def build_rows(actor: Membership, jobs: list[Job], days: list[datetime.date]) -> list[Row]:
-    """The grid: the Unassigned row first, then each active staff member (plus anyone no longer
-    active who still has jobs in the period), each with one cell of cards per day."""
+def build_rows(
+    actor: Membership,
+    jobs: list[Job],
+    days: list[datetime.date],
+    staff: list[Membership] | None = None,
+) -> list[Row]:
+    """The grid: the Unassigned row first, then each active staff member of `staff` (all by
+    default; plus anyone no longer active who still has jobs in the period), each with one
+    cell of cards per day."""
     index = {day: i for i, day in enumerate(days)}
     rows: dict[str, Row] = {UNASSIGNED: Row(UNASSIGNED, _("Unassigned"))}
-    for member in _staff(actor):
+    shown = {m.pk for m in staff} if staff is not None else None
+    for member in staff if staff is not None else _staff(actor):
         rows[str(member.pk)] = Row(str(member.pk), member.user.display_name, member.role)
     for row in rows.values():
         row.cells = [{"day": day, "jobs": []} for day in days]
     for job in jobs:
-        card = _card(job)
+        card = None
         assignments = list(job.assignments.all())
         for assignment in assignments or [None]:
+            if assignment and shown is not None and assignment.membership_id not in shown:
+                continue  # on another page of people
             key = str(assignment.membership_id) if assignment else UNASSIGNED
             if key not in rows:
                 member = assignment.membership
                 rows[key] = Row(key, member.user.display_name, member.role)
                 rows[key].cells = [{"day": day, "jobs": []} for day in days]
-            rows[key].cells[index[job.scheduled_date]]["jobs"].append(card)
+            cell = rows[key].cells[index[job.scheduled_date]]
+            if len(cell["jobs"]) < CARDS_PER_CELL:
+                card = card or _card(job)
+                cell["jobs"].append(card)
+            else:
+                cell["more"] = cell.get("more", 0) + 1
+    for row in rows.values():
+        for cell in row.cells:
+            if cell.get("more"):
+                cell["more_url"] = _jobs_list_url(row.key, cell["day"])
     return list(rows.values())
+
+
+def _jobs_list_url(row_key: str, day: datetime.date) -> str | None:
+    """The jobs list showing a whole cell: that person's (or nobody's) jobs of that day."""
+    url = url_or_none("jobs:list")
+    if url is None:
+        return None
+    query = {"employee": row_key or "0", "date_from": day.isoformat(), "date_to": day.isoformat()}
+    return f"{url}?{urlencode(query)}"
 
 
 @require_GET
@@ -122,8 +153,16 @@ def schedule(request: HttpRequest) -> HttpResponse:
     day = _parse_day(request.GET.get("date"))
     first, last, length = _period(view, day)
     days = [first + datetime.timedelta(days=i) for i in range(length)]
-    jobs = list(selectors.jobs_between(actor, first, last))
-    rows = build_rows(actor, jobs, days)
+    staff = _staff(actor)
+    pages = max(1, -(-len(staff) // PEOPLE_PER_PAGE))
+    try:
+        people_page = min(max(int(request.GET.get("people", 1)), 1), pages)
+    except ValueError:
+        people_page = 1
+    shown = staff[(people_page - 1) * PEOPLE_PER_PAGE : people_page * PEOPLE_PER_PAGE]
+    members = shown if pages > 1 else None  # one page: every job, inactive crews' too
+    jobs = list(selectors.jobs_between(actor, first, last, members=members))
+    rows = build_rows(actor, jobs, days, shown if pages > 1 else staff)
     step = datetime.timedelta(days=length)
     today = timezone.localdate()
     context = {
@@ -140,11 +179,27 @@ def schedule(request: HttpRequest) -> HttpResponse:
         "today_url": schedule_url(view, today),
         "day_url": schedule_url("day", day),
         "week_url": schedule_url("week", day),
-        "here": schedule_url(view, day),
+        "here": schedule_url(view, day) + (f"&people={people_page}" if people_page > 1 else ""),
         "new_job_url": url_or_none("jobs:new"),
         "can_move": can(actor, Action.EDIT_RECORDS),
+        "people": _people_pager(view, day, people_page, pages, len(staff)),
     }
     return render(request, "jobs/schedule.html", context)
+
+
+def _people_pager(view: str, day: datetime.date, page: int, pages: int, total: int) -> dict:
+    def url(n: int) -> str:
+        return schedule_url(view, day) + f"&people={n}"
+
+    return {
+        "page": page,
+        "pages": pages,
+        "first": (page - 1) * PEOPLE_PER_PAGE + 1,
+        "last": min(page * PEOPLE_PER_PAGE, total),
+        "total": total,
+        "prev_url": url(page - 1) if page > 1 else None,
+        "next_url": url(page + 1) if page < pages else None,
+    }
 
 
 def _wants_json(request: HttpRequest) -> bool:
