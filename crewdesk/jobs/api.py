@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -296,21 +296,11 @@ def attachment_file(request, job_id: int, attachment_id: int):
     attachment = selectors.attachment_get(request.membership, attachment_id)
     if attachment.job_id != job.pk or attachment.archived_at is not None:
         raise attachment.DoesNotExist
-    try:
-        stream = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        stream,
-        as_attachment=not attachment.is_image,
-        filename=attachment.name,
-        content_type=(
-            attachment.content_type
-            if attachment.is_image and attachment.content_type.startswith("image/")
-            else "application/octet-stream"
-        ),
+    from crewdesk.jobs.views.files import file_response
+
+    return file_response(
+        attachment.file,
+        attachment,
+        content_type=attachment.content_type,
+        inline=attachment.is_image,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=0, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

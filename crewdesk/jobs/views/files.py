@@ -25,7 +25,10 @@ def _attachment(request: HttpRequest, job_id: int, attachment_id: int) -> JobAtt
     return attachment
 
 
-def _serve(field, attachment: JobAttachment, *, content_type: str, inline: bool, cache: str):
+def file_response(
+    field, attachment: JobAttachment, *, content_type: str, inline: bool, cache: str = PRIVATE
+):
+    """The file's bytes with the headers every private file gets (pages and API alike)."""
     if not field:
         raise Http404
     try:
@@ -50,7 +53,7 @@ def _serve(field, attachment: JobAttachment, *, content_type: str, inline: bool,
 @member_required(Action.VIEW_JOBS)
 def attachment_file(request: HttpRequest, job_id: int, attachment_id: int):
     attachment = _attachment(request, job_id, attachment_id)
-    return _serve(
+    return file_response(
         attachment.file,
         attachment,
         content_type=attachment.content_type,
@@ -68,7 +71,7 @@ def attachment_thumbnail(request: HttpRequest, job_id: int, attachment_id: int):
         raise Http404
     if attachment.thumbnail:
         try:
-            return _serve(
+            return file_response(
                 attachment.thumbnail,
                 attachment,
                 content_type="image/jpeg",
@@ -77,7 +80,7 @@ def attachment_thumbnail(request: HttpRequest, job_id: int, attachment_id: int):
             )
         except Http404:
             pass
-    return _serve(
+    return file_response(
         attachment.file,
         attachment,
         content_type=attachment.content_type,
