@@ -4,6 +4,8 @@ edit) with its live duplicate check and client picker, and archive / restore / d
 Thin views: they parse, call a selector or a service, and render. The list reads one page
 through `selectors.client_page`; every write goes through `services`."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -30,6 +32,7 @@ LOOKUP_SIZE = 8
 MAX_PHONE_ROWS = 10
 # The client form's two client pickers: the form field and its label.
 PICKERS = {"parent": gettext_lazy("Parent client"), "referred_by": gettext_lazy("Referred by")}
+PICKER_HELP = gettext_lazy("Search, then pick the client from the list. Leave empty for none.")
 
 
 def _client_or_404(request: HttpRequest, client_id: int) -> Client:
@@ -138,6 +141,10 @@ def _picked(request: HttpRequest, value) -> Client | None:
         return None
 
 
+def _lookup_url(name: str, exclude) -> str:
+    return reverse("clients:lookup") + "?" + urlencode({"field": name, "exclude": exclude})
+
+
 def _pickers(request: HttpRequest, form: ClientForm, client: Client | None) -> list[dict]:
     pickers = []
     for name, label in PICKERS.items():
@@ -151,7 +158,8 @@ def _pickers(request: HttpRequest, form: ClientForm, client: Client | None) -> l
                 "label": label,
                 "chosen": chosen,
                 "errors": form.errors.get(name, []),
-                "exclude": client.pk if client else "",
+                "lookup": _lookup_url(name, client.pk if client else ""),
+                "help": PICKER_HELP,
             }
         )
     return pickers
@@ -279,7 +287,8 @@ def client_lookup(request: HttpRequest) -> HttpResponse:
         "label": PICKERS[name],
         "chosen": None,
         "errors": [],
-        "exclude": exclude,
+        "lookup": _lookup_url(name, exclude),
+        "help": PICKER_HELP,
     }
     if "choose" in request.GET:
         if request.GET["choose"]:

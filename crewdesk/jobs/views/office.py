@@ -11,6 +11,7 @@ import contextlib
 import datetime
 import json
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
@@ -246,7 +247,15 @@ def _property_section(actor: Membership, client: Client | None, selected: str, f
 
 
 def _picker(name: str, label: str, chosen: Client | None, errors=()) -> dict:
-    return {"name": name, "label": label, "chosen": chosen, "errors": list(errors)}
+    return {
+        "name": name,
+        "label": label,
+        "chosen": chosen,
+        "errors": list(errors),
+        "lookup": reverse("jobs:client_lookup") + "?" + urlencode({"field": name}),
+        "hide_label": name != "client",  # the extra clients' rows say it in their heading
+        "compact": True,
+    }
 
 
 def _service_options(actor: Membership, prop: Property | None) -> dict:
@@ -470,7 +479,7 @@ def client_lookup(request: HttpRequest) -> HttpResponse:
         results = page.clients
     return render(
         request,
-        "jobs/_client_picker_results.html",
+        "clients/form_picker_results.html",
         {"picker": _picker(name, label, None), "results": results, "text": text},
     )
 

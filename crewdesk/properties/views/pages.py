@@ -187,7 +187,8 @@ def _picker(prop: Property, chosen: Client | None = None, errors=()) -> dict:
         "label": _("New client"),
         "chosen": chosen,
         "errors": list(errors),
-        "lookup": reverse("properties:move_lookup", args=[prop.pk]),
+        "lookup": reverse("properties:move_lookup", args=[prop.pk]) + "?field=client",
+        "help": _("Search, then pick the client from the list."),
     }
 
 
@@ -245,7 +246,7 @@ def move_lookup(request: HttpRequest, property_id: int) -> HttpResponse:
             picker["chosen"] = _picked_client(request, request.GET["choose"])
             if picker["chosen"] is None:
                 raise Http404
-        return render(request, "properties/_move_picker.html", {"picker": picker, "focus": True})
+        return render(request, "clients/form_picker.html", {"picker": picker, "focus": True})
     text = request.GET.get("client_search", "").strip()
     results = []
     if text:
@@ -257,7 +258,7 @@ def move_lookup(request: HttpRequest, property_id: int) -> HttpResponse:
         results = [c for c in page.clients if c.pk != prop.client_id]
     return render(
         request,
-        "properties/_move_picker_results.html",
+        "clients/form_picker_results.html",
         {"picker": picker, "results": results, "text": text},
     )
 
