@@ -72,3 +72,14 @@ def next_url(request: HttpRequest, fallback: str) -> str:
     ):
         return target
     return fallback
+
+
+def query_with(params, **changes) -> str:
+    """The query string of `params` (request.GET) with some values replaced, or removed when
+    None: the links of a filtered list keep its other filters."""
+    query = params.copy()
+    for name, value in changes.items():
+        query.pop(name, None)
+        if value is not None:
+            query[name] = value
+    return query.urlencode()

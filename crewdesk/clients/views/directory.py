@@ -24,7 +24,7 @@ from crewdesk.clients.selectors import Archived, ClientFilters, Sort
 from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import refusal_text
 from crewdesk.core.models import Brand
-from crewdesk.core.navigation import next_url, url_or_none
+from crewdesk.core.navigation import next_url, query_with, url_or_none
 from crewdesk.core.permissions import Action, can
 
 PAGE_SIZE = 50
@@ -54,15 +54,6 @@ def _with_phone_display(clients: list[Client]) -> list[Client]:
 
 
 # --- the directory ---
-
-
-def _query(params: QueryDict, **changes) -> str:
-    query = params.copy()
-    for name, value in changes.items():
-        query.pop(name, None)
-        if value is not None:
-            query[name] = value
-    return query.urlencode()
 
 
 @member_required(Action.VIEW_RECORDS)
@@ -107,14 +98,14 @@ def client_list(request: HttpRequest) -> HttpResponse:
         "has_any": has_any,
         "chosen_tags": set(filters.tags),
         "lead_sources": LEAD_SOURCES,
-        "previous_url": f"{list_url}?{_query(request.GET, page=str(page.page - 1))}"
+        "previous_url": f"{list_url}?{query_with(request.GET, page=str(page.page - 1))}"
         if page.has_previous
         else None,
-        "next_url": f"{list_url}?{_query(request.GET, page=str(page.page + 1))}"
+        "next_url": f"{list_url}?{query_with(request.GET, page=str(page.page + 1))}"
         if page.has_next and len(page.clients) == page.page_size and not page.fuzzy
         else None,
-        "first_page_url": f"{list_url}?{_query(request.GET, page=None)}",
-        "export_url": f"{export_url}?{_query(request.GET, page=None)}" if export_url else None,
+        "first_page_url": f"{list_url}?{query_with(request.GET, page=None)}",
+        "export_url": f"{export_url}?{query_with(request.GET, page=None)}" if export_url else None,
         "import_url": url_or_none("clients:import"),
         "duplicates_url": url_or_none("clients:duplicates"),
         "quality_url": url_or_none("clients:quality"),

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -34,7 +34,7 @@ from crewdesk.clients.normalize import phone_display
 from crewdesk.clients.selectors import Archived, ClientFilters
 from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import refusal_text
-from crewdesk.core.navigation import next_url, url_or_none
+from crewdesk.core.navigation import next_url, query_with, url_or_none
 from crewdesk.core.permissions import Action, can
 from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.core.selectors import activity_list
@@ -115,15 +115,6 @@ def _crew_names(job: Job) -> list[str]:
 # --- the list --------------------------------------------------------------------------------
 
 
-def _query(params: QueryDict, **changes) -> str:
-    query = params.copy()
-    for name, value in changes.items():
-        query.pop(name, None)
-        if value is not None:
-            query[name] = value
-    return query.urlencode()
-
-
 @member_required(Action.VIEW_JOBS)
 @require_GET
 def job_list(request: HttpRequest) -> HttpResponse:
@@ -192,11 +183,13 @@ def job_list(request: HttpRequest) -> HttpResponse:
         "has_any": has_any,
         "client_filter": client_label,
         "property_filter": property_label,
-        "previous_url": f"{list_url}?{_query(request.GET, page=str(page - 1))}"
+        "previous_url": f"{list_url}?{query_with(request.GET, page=str(page - 1))}"
         if page > 1
         else None,
-        "next_url": f"{list_url}?{_query(request.GET, page=str(page + 1))}" if has_next else None,
-        "first_page_url": f"{list_url}?{_query(request.GET, page=None)}",
+        "next_url": f"{list_url}?{query_with(request.GET, page=str(page + 1))}"
+        if has_next
+        else None,
+        "first_page_url": f"{list_url}?{query_with(request.GET, page=None)}",
         "can_edit": can(actor, Action.EDIT_RECORDS),
         "schedule_url": url_or_none("jobs:schedule"),
     }
