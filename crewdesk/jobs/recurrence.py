@@ -38,11 +38,10 @@ from crewdesk.jobs.models import (
     JobStatus,
     JobStatusChange,
 )
-from crewdesk.properties.models import Frequency, PropertyService
+from crewdesk.properties.models import WEEKDAY_CODES, Frequency, PropertyService
 
 GENERATE_AHEAD_DAYS = 60
 DEFAULT_START_TIME = datetime.time(9, 0)
-WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _RRULE_DAYS = (rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU)
 _FREQ = {
     Frequency.DAILY: rrule.DAILY,

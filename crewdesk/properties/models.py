@@ -144,6 +144,10 @@ class Service(TenantModel):
         return self.name
 
 
+# The RRULE day codes a weekly service's `weekdays` holds, Monday first.
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
 class Frequency(models.TextChoices):
     NONE = "", _("Does not repeat")
     DAILY = "daily", _("Every N days")

@@ -17,7 +17,13 @@ from crewdesk.core.records import company_record, crew_members
 from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.properties import events
 from crewdesk.properties.geocoding import geocode
-from crewdesk.properties.models import Frequency, Property, PropertyService, Service
+from crewdesk.properties.models import (
+    WEEKDAY_CODES,
+    Frequency,
+    Property,
+    PropertyService,
+    Service,
+)
 
 PROPERTY_FIELDS = (
     "name",
@@ -46,7 +52,6 @@ PROPERTY_SERVICE_FIELDS = (
 )
 # The property's words its client is found by (see clients/indexing.py tokens_for).
 SEARCHED_FIELDS = frozenset({"name", "street", "city"})
-WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # Fields whose change alters which future jobs a recurring service generates, or their times.
 RECURRENCE_FIELDS = frozenset(
     {"frequency", "interval", "weekdays", "starts_on", "ends_on", "start_time"}
