@@ -300,6 +300,38 @@ def client_matches(actor: Membership, filters: ClientFilters) -> QuerySet[Client
     return clients.filter(id__in=[c.id for c in guesses])
 
 
+def client_ids_matching(actor: Membership, text: str, limit: int) -> list[int]:
+    """Ids of up to `limit` clients (active or archived) the search `text` finds, read from
+    the word index alone — for other lists searched by client (jobs): a list of ids keeps
+    their own query simple. Typo-tolerant guesses when no word starts with the search."""
+    require(actor, Action.VIEW_RECORDS)
+    terms = search_terms(text, actor.company.country)
+    if not terms:
+        return []
+    ids: list[int] = []
+    # Active clients, then archived ones: each is one range of the (company, archived, token)
+    # index; both at once would read the company's whole index.
+    for archived in (Archived.ACTIVE, Archived.ARCHIVED):
+        filters = ClientFilters(search=text, archived=archived)
+        clients = _filtered(actor, filters)
+        ranges = [
+            _term_tokens(actor, filters, clients, term).values_list("client_id", flat=True)
+            for term in terms
+        ]
+        wanted = limit - len(ids)
+        if len(ranges) == 1:
+            rows = ranges[0].order_by("token", "client_id")[: wanted * 3]
+            ids += list(dict.fromkeys(rows))[:wanted]
+        else:
+            ids += list(ranges[0].intersection(*ranges[1:])[:wanted])
+        if len(ids) >= limit:
+            break
+    if ids:
+        return ids
+    filters = ClientFilters(search=text, archived=Archived.ALL)
+    return [c.id for c in _fuzzy_page(actor, filters, _filtered(actor, filters), 50).clients]
+
+
 def client_get(actor: Membership, client_id: int) -> Client:
     """A client of the member's company (archived and merged ones too), or DoesNotExist."""
     require(actor, Action.VIEW_RECORDS)

@@ -145,7 +145,11 @@ def job_list(request, filters: Query[JobListQuery]):
             search=filters.search,
             archived=filters.archived,
         ),
-    ).order_by("scheduled_date", "scheduled_start", "id")  # the job_by_day index, then time
+    )
+    if filters.search:
+        found = found.order_by(*selectors.search_order(newest_first=False))
+    else:
+        found = found.order_by("scheduled_date", "scheduled_start", "id")  # job_by_day, then time
     count, exact = bounded_count(found)
     start = (filters.page - 1) * filters.page_size
     return {

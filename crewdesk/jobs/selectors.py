@@ -81,6 +81,7 @@ class JobFilters:
     archived: bool = False
 
 
+SEARCH_CLIENTS = 500
 OPEN_STATUSES = (JobStatus.PENDING, JobStatus.ON_THE_WAY, JobStatus.STARTED)
 
 
@@ -130,10 +131,28 @@ def _search(actor: Membership, jobs: QuerySet[Job], text: str) -> QuerySet[Job]:
             | Q(client__last_name__icontains=text)
             | Q(client__company_name__icontains=text)
         )
-    from crewdesk.clients.selectors import Archived, ClientFilters, client_matches
+    from crewdesk.clients.selectors import client_ids_matching
 
-    clients = client_matches(actor, ClientFilters(search=text, archived=Archived.ALL))
-    return jobs.filter(client_id__in=clients.values("pk"))
+    # The matching clients first, as a list from the word index: inside the jobs query as a
+    # subquery PostgreSQL walks the jobs by date and tests each one's client (seconds at a
+    # million clients); a list lets it read just these clients' jobs by the job_by_client
+    # index. A search that broad (a street name shared by thousands) shows the jobs of the
+    # first SEARCH_CLIENTS.
+    ids = client_ids_matching(actor, text, SEARCH_CLIENTS)
+    return jobs.filter(client_id__in=ids)
+
+
+def search_order(*, newest_first: bool) -> list:
+    """The order of a searched list. A search's jobs are few (those of the matching clients,
+    read by the job_by_client index), but ordered by a column an index holds, PostgreSQL
+    walks that index through every job of the company looking for theirs (200 ms and more
+    at a million clients). Ordered by an expression no index holds, it sorts the few."""
+    from django.db.models.functions import Coalesce
+
+    when = Coalesce("scheduled_start", "scheduled_start")
+    if newest_first:
+        return [when.desc(), "-id"]
+    return [when.asc(), "id"]
 
 
 def jobs_between(

@@ -135,10 +135,14 @@ def job_list(request: HttpRequest) -> HttpResponse:
         archived=form.value("archived", "") == "1",
     )
     jobs = selectors.job_list(actor, filters)
-    if filters.status == "open":
+    if filters.status == "open" and filters.search:
+        jobs = jobs.order_by(*selectors.search_order(newest_first=False))
+    elif filters.status == "open":
         # Oldest first: open jobs whose day has passed (overdue) on top, then what comes
         # next; read in the order of the job_open_by_start index.
         jobs = jobs.order_by("scheduled_start", "id")
+    elif filters.search:
+        jobs = jobs.order_by(*selectors.search_order(newest_first=True))
     else:
         jobs = jobs.order_by("-scheduled_start", "-id")  # the job_recent index
     page = form.value("page", 1)
