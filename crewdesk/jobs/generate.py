@@ -106,7 +106,7 @@ LINE_COLUMNS = [
     "taxable",
     "position",
 ]
-ASSIGNMENT_COLUMNS = ["company_id", "job_id", "membership_id"]
+ASSIGNMENT_COLUMNS = ["company_id", "job_id", "membership_id", "scheduled_date"]
 TOKEN_COLUMNS = ["company_id", "token", "client_id"]
 TABLES: list[tuple[type[Model], list[str]]] = [
     (Property, PROPERTY_COLUMNS),
@@ -429,7 +429,7 @@ class JobMaker:
             other = rng.choice(self.crew)
             if other != usual:
                 crew.append(other)
-        assignments.extend((self.company_id, job_id, member) for member in crew)
+        assignments.extend((self.company_id, job_id, member, scheduled_date) for member in crew)
 
 
 def _for_sqlite(columns: list[str], rows: list[tuple]) -> list[tuple]:

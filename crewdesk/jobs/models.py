@@ -119,16 +119,24 @@ class JobStatusChange(TenantModel):
 
 
 class JobAssignment(TenantModel):
-    """A crew member on a job. Indexed by member first: "my jobs" starts here."""
+    """A crew member on a job. "My jobs" and the schedule's rows start here: with a copy of
+    the job's day, a member's jobs of a day or a week are one range of an index, whatever
+    the number of jobs they ever did. The services keep the copy in step with the job."""
 
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="assignments")
     membership = models.ForeignKey(
         "accounts.Membership", on_delete=models.CASCADE, related_name="job_assignments"
     )
+    scheduled_date = models.DateField(editable=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["membership", "job"], name="job_assignment_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["membership", "scheduled_date", "job"], name="assignment_by_member_day"
+            )
         ]
 
 

@@ -244,7 +244,12 @@ def _jobs_create(ps: PropertyService, days: list, zone, actor: Membership | None
     crew = _crew(ps)
     JobAssignment.objects.bulk_create(
         (
-            JobAssignment(company_id=ps.company_id, job=job, membership_id=member)
+            JobAssignment(
+                company_id=ps.company_id,
+                job=job,
+                membership_id=member,
+                scheduled_date=job.scheduled_date,
+            )
             for job in jobs
             for member in crew
         ),

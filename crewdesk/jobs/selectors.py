@@ -99,9 +99,13 @@ def job_list(actor: Membership, filters: JobFilters) -> QuerySet[Job]:
     if filters.employee == 0:
         jobs = jobs.filter(~Exists(JobAssignment.objects.filter(job=OuterRef("pk"))))
     elif filters.employee:
-        jobs = jobs.filter(
-            Exists(JobAssignment.objects.filter(job=OuterRef("pk"), membership_id=filters.employee))
-        )
+        # From the assignments' (member, day) index: one member's jobs, in the dates asked.
+        theirs = JobAssignment.objects.filter(membership_id=filters.employee)
+        if filters.date_from:
+            theirs = theirs.filter(scheduled_date__gte=filters.date_from)
+        if filters.date_to:
+            theirs = theirs.filter(scheduled_date__lte=filters.date_to)
+        jobs = jobs.filter(pk__in=theirs.values("job_id"))
     if filters.client:
         jobs = jobs.filter(client_id=filters.client)
     if filters.property:
@@ -155,37 +159,59 @@ def search_order(*, newest_first: bool) -> list:
     return [when.asc(), "id"]
 
 
-def jobs_between(
+def jobs_between(actor: Membership, first: datetime.date, last: datetime.date) -> QuerySet[Job]:
+    """Jobs of a period: not archived, not cancelled, in date and time order."""
+    return with_list_data(
+        job_queryset(actor)
+        .filter(scheduled_date__gte=first, scheduled_date__lte=last, archived_at__isnull=True)
+        .exclude(status=JobStatus.CANCELLED)
+        .order_by("scheduled_start", "id")
+    )
+
+
+def schedule_jobs(
     actor: Membership,
     first: datetime.date,
     last: datetime.date,
     *,
-    members: list[Membership] | None = None,
-) -> QuerySet[Job]:
-    """The schedule's jobs: not archived, not cancelled, in date and time order. With
-    `members`, only their jobs and the unassigned ones (a page of the schedule's rows)."""
-    jobs = (
+    members: list[Membership],
+    unassigned_per_day: int,
+) -> tuple[list[Job], dict[datetime.date, int]]:
+    """A page of the schedule: the jobs of `members` in the period, and the first
+    `unassigned_per_day` unassigned jobs of each day; with how many unassigned jobs each day
+    has in all. A big company's week stays a few hundred rows to read and draw."""
+    period = (
         job_queryset(actor)
         .filter(scheduled_date__gte=first, scheduled_date__lte=last, archived_at__isnull=True)
         .exclude(status=JobStatus.CANCELLED)
     )
-    if members is not None:
-        assigned = JobAssignment.objects.filter(job=OuterRef("pk"))
-        jobs = jobs.filter(Exists(assigned.filter(membership__in=members)) | ~Exists(assigned))
-    return with_list_data(jobs.order_by("scheduled_start", "id"))
+    # The people's jobs from the assignments' (member, day) index...
+    theirs = JobAssignment.objects.filter(
+        membership__in=members, scheduled_date__gte=first, scheduled_date__lte=last
+    ).values("job_id")
+    ids = list(period.filter(pk__in=theirs).values_list("pk", flat=True))
+    # ...and the jobs nobody is assigned to: light rows (id, day) first, then only those shown.
+    unassigned = period.filter(~Exists(JobAssignment.objects.filter(job=OuterRef("pk"))))
+    per_day: dict[datetime.date, int] = {}
+    for pk, day in unassigned.order_by("scheduled_start", "id").values_list("pk", "scheduled_date"):
+        per_day[day] = per_day.get(day, 0) + 1
+        if per_day[day] <= unassigned_per_day:
+            ids.append(pk)
+    jobs = with_list_data(Job.objects.filter(pk__in=ids).order_by("scheduled_start", "id"))
+    return list(jobs), per_day
 
 
 def crew_jobs(actor: Membership, today: datetime.date, *, days_ahead: int = 14):
     """The crew view: this member's own jobs, today's open and done ones, then upcoming."""
     require(actor, Action.VIEW_JOBS)
+    last = today + datetime.timedelta(days=days_ahead)
+    # One range of the assignments' (member, day) index, however many jobs they ever did.
+    assigned = JobAssignment.objects.filter(
+        membership=actor, scheduled_date__gte=today, scheduled_date__lte=last
+    ).values("job_id")
     mine = with_list_data(
         scope(Job.objects.all(), actor)
-        .filter(
-            assignments__membership=actor,
-            archived_at__isnull=True,
-            scheduled_date__gte=today,
-            scheduled_date__lte=today + datetime.timedelta(days=days_ahead),
-        )
+        .filter(pk__in=assigned, archived_at__isnull=True)
         .exclude(status=JobStatus.CANCELLED)
         .order_by("scheduled_start", "id")
     )

@@ -144,10 +144,19 @@ def _assignees_set(actor: Membership, job: Job, members: list[Membership]) -> bo
         return False
     JobAssignment.objects.filter(job=job).exclude(membership_id__in=wanted).delete()
     JobAssignment.objects.bulk_create(
-        JobAssignment(company_id=job.company_id, job=job, membership_id=pk)
+        JobAssignment(
+            company_id=job.company_id, job=job, membership_id=pk, scheduled_date=job.scheduled_date
+        )
         for pk in wanted - current
     )
     return True
+
+
+def _assignment_days_sync(job: Job) -> None:
+    """The crew's copies of the job's day follow the job (see JobAssignment)."""
+    JobAssignment.objects.filter(job=job).exclude(scheduled_date=job.scheduled_date).update(
+        scheduled_date=job.scheduled_date
+    )
 
 
 def _extra_clients_set(actor: Membership, job: Job, extra: list[tuple[int, str]]) -> None:
@@ -267,6 +276,7 @@ def job_update(actor: Membership, job: Job, data: JobInput) -> Job:
         _checklist_from_template(actor, job, data.checklist_template)
         changed.append("checklist")
     job.save()
+    _assignment_days_sync(job)
     if changed:
         events.job_event(
             actor=actor, job=job, verb=events.Verb.JOB_UPDATED, fields=", ".join(changed)
@@ -299,6 +309,7 @@ def job_move(actor: Membership, job: Job, *, day: datetime.date | None = None, a
             changed.append("crew")
     if changed:
         job.save()
+        _assignment_days_sync(job)
         events.job_event(
             actor=actor, job=job, verb=events.Verb.JOB_UPDATED, fields=", ".join(changed)
         )

@@ -210,14 +210,16 @@ def test_a_big_crew_comes_a_page_of_people_at_a_time(client_as, owner, office, p
             company=owner.company,
             role="employee",
         )
-        for i in range(schedule_view.PEOPLE_PER_PAGE + 3)
+        for i in range(schedule_view.PEOPLE_PER_PAGE + 3)  # more than a page of a day
     ]
     first_job = make_job(owner, prop, assignees=[crew[0]], title="First page")
     make_job(owner, prop, assignees=[crew[-1]], title="Last page")
     make_job(owner, prop, title="Nobody yet")
     web = client_as(office)
 
-    page_one = web.get(url("week", today))
+    week = web.get(url("week", today))
+    assert len(week.context["rows"]) == schedule_view.WEEK_PEOPLE_PER_PAGE + 1
+    page_one = web.get(url("day", today))
     rows = [row.label for row in page_one.context["rows"]]
     assert len(rows) == schedule_view.PEOPLE_PER_PAGE + 1  # and the Unassigned row
     assert page_one.context["people"]["next_url"]
@@ -240,8 +242,8 @@ def test_a_big_crew_comes_a_page_of_people_at_a_time(client_as, owner, office, p
     }
     assert "Nobody yet" in jobs_two
     assert jobs_one & {"First page", "Last page"} != jobs_two & {"First page", "Last page"}
-    assert web.get(url("week", today) + "&people=x").status_code == 200
-    assert web.get(url("week", today) + "&people=999").context["people"]["page"] == 2
+    assert web.get(url("day", today) + "&people=x").status_code == 200
+    assert web.get(url("day", today) + "&people=999").context["people"]["page"] == 2
 
 
 def test_a_busy_cell_shows_its_first_cards_and_links_to_the_rest(client_as, owner, office, prop):

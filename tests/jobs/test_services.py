@@ -257,3 +257,16 @@ def test_merging_clients_moves_their_properties_and_jobs_to_the_survivor(owner, 
     assert gone_prop.client == keep and job.client == keep
     assert [(e.client_id, e.role) for e in job.extra_clients.all()] == [(third.pk, "technical")]
     assert [e.client_id for e in other.extra_clients.all()] == [keep.pk]
+
+
+def test_the_crews_copy_of_the_day_follows_the_job(owner, employee, prop):
+    """JobAssignment keeps the job's day for the crew's index: moved, edited or new crew."""
+    from crewdesk.jobs.models import JobAssignment
+
+    job = make_job(owner, prop, day=datetime.date(2027, 3, 1), assignees=[employee])
+    job_move(owner, job, day=datetime.date(2027, 3, 4))
+    start = datetime.datetime(2027, 3, 9, 10)
+    job_update(owner, job, JobInput(fields={"scheduled_start": start, "scheduled_end": None}))
+    job_move(owner, job, assignee=owner.pk)
+    days = set(JobAssignment.objects.filter(job=job).values_list("scheduled_date", flat=True))
+    assert days == {datetime.date(2027, 3, 9)}

@@ -32,7 +32,8 @@ from crewdesk.jobs.models import Job
 VIEWS = ("day", "week")
 # A big company's schedule comes a page of people at a time, and a busy cell shows its first
 # cards with a link to the rest in the jobs list: the page stays quick to read and to render.
-PEOPLE_PER_PAGE = 25
+PEOPLE_PER_PAGE = 25  # a day; a week shows fewer (WEEK_PEOPLE_PER_PAGE)
+WEEK_PEOPLE_PER_PAGE = 10
 CARDS_PER_CELL = 12
 UNASSIGNED = ""  # the key of the "Unassigned" row, and the assignee value that means it
 # A job card's colour by status (Bootstrap's palette; the status is also written out).
@@ -101,6 +102,8 @@ def build_rows(
     jobs: list[Job],
     days: list[datetime.date],
     staff: list[Membership] | None = None,
+    *,
+    unassigned_totals: dict[datetime.date, int] | None = None,
 ) -> list[Row]:
     """The grid: the Unassigned row first, then each active staff member of `staff` (all by
     default; plus anyone no longer active who still has jobs in the period), each with one
@@ -129,6 +132,11 @@ def build_rows(
                 cell["jobs"].append(card)
             else:
                 cell["more"] = cell.get("more", 0) + 1
+    for cell in rows[UNASSIGNED].cells:
+        # Only the unassigned jobs shown were read: the others are counted.
+        total = (unassigned_totals or {}).get(cell["day"], 0)
+        if total > len(cell["jobs"]):
+            cell["more"] = total - len(cell["jobs"])
     for row in rows.values():
         for cell in row.cells:
             if cell.get("more"):
@@ -154,15 +162,21 @@ def schedule(request: HttpRequest) -> HttpResponse:
     first, last, length = _period(view, day)
     days = [first + datetime.timedelta(days=i) for i in range(length)]
     staff = _staff(actor)
-    pages = max(1, -(-len(staff) // PEOPLE_PER_PAGE))
+    per_page = WEEK_PEOPLE_PER_PAGE if view == "week" else PEOPLE_PER_PAGE
+    pages = max(1, -(-len(staff) // per_page))
     try:
         people_page = min(max(int(request.GET.get("people", 1)), 1), pages)
     except ValueError:
         people_page = 1
-    shown = staff[(people_page - 1) * PEOPLE_PER_PAGE : people_page * PEOPLE_PER_PAGE]
-    members = shown if pages > 1 else None  # one page: every job, inactive crews' too
-    jobs = list(selectors.jobs_between(actor, first, last, members=members))
-    rows = build_rows(actor, jobs, days, shown if pages > 1 else staff)
+    shown = staff[(people_page - 1) * per_page : people_page * per_page]
+    if pages > 1:
+        jobs, unassigned = selectors.schedule_jobs(
+            actor, first, last, members=shown, unassigned_per_day=CARDS_PER_CELL
+        )
+        rows = build_rows(actor, jobs, days, shown, unassigned_totals=unassigned)
+    else:  # one page: every job, the crews no longer active too
+        jobs = list(selectors.jobs_between(actor, first, last))
+        rows = build_rows(actor, jobs, days, staff)
     step = datetime.timedelta(days=length)
     today = timezone.localdate()
     context = {
@@ -182,20 +196,22 @@ def schedule(request: HttpRequest) -> HttpResponse:
         "here": schedule_url(view, day) + (f"&people={people_page}" if people_page > 1 else ""),
         "new_job_url": url_or_none("jobs:new"),
         "can_move": can(actor, Action.EDIT_RECORDS),
-        "people": _people_pager(view, day, people_page, pages, len(staff)),
+        "people": _people_pager(view, day, people_page, pages, len(staff), per_page),
     }
     return render(request, "jobs/schedule.html", context)
 
 
-def _people_pager(view: str, day: datetime.date, page: int, pages: int, total: int) -> dict:
+def _people_pager(
+    view: str, day: datetime.date, page: int, pages: int, total: int, per_page: int
+) -> dict:
     def url(n: int) -> str:
         return schedule_url(view, day) + f"&people={n}"
 
     return {
         "page": page,
         "pages": pages,
-        "first": (page - 1) * PEOPLE_PER_PAGE + 1,
-        "last": min(page * PEOPLE_PER_PAGE, total),
+        "first": (page - 1) * per_page + 1,
+        "last": min(page * per_page, total),
         "total": total,
         "prev_url": url(page - 1) if page > 1 else None,
         "next_url": url(page + 1) if page < pages else None,
