@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from crewdesk.clients.normalize import phone_display
 from crewdesk.core.decorators import member_required
+from crewdesk.core.forms import refusal_text
 from crewdesk.core.navigation import url_or_none
 from crewdesk.core.permissions import Action, can
 from crewdesk.jobs import selectors, services, transitions
@@ -140,8 +141,7 @@ def crew_transition(request: HttpRequest, job_id: int) -> HttpResponse:
     try:
         job = services.job_transition(request.membership, job, to_status)
     except (TransitionError, PermissionDenied, ValidationError) as error:
-        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        messages.error(request, text or _("Your role does not allow this."))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(
             request, _("The job is now %(status)s.") % {"status": job.get_status_display().lower()}
