@@ -26,6 +26,9 @@ STATUS_CHOICES = [("", _("Any status")), ("open", _("Open")), *JobStatus.choices
 ARCHIVED_CHOICES = [("", _("Active jobs")), ("1", _("Archived jobs"))]
 
 
+MAX_ID = 2**63 - 1
+
+
 class JobFilterForm(forms.Form):
     """The job list's search box and filters, read from the query string."""
 
@@ -34,8 +37,9 @@ class JobFilterForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False)
     date_to = forms.DateField(label=_("To"), required=False)
     employee = forms.TypedChoiceField(label=_("Crew"), required=False, coerce=int, empty_value=None)
-    client = forms.IntegerField(required=False, min_value=1)
-    property = forms.IntegerField(required=False, min_value=1)
+    # Ids: a number no database key can hold is "not a filter", not an overflow.
+    client = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    property = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     archived = forms.ChoiceField(label=_("Show"), required=False, choices=ARCHIVED_CHOICES)
     page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)
 
