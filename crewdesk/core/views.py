@@ -22,7 +22,7 @@ from crewdesk.core.navigation import url_or_none
 from crewdesk.core.permissions import Action, can
 from crewdesk.core.selectors import activity_list
 from crewdesk.core.services import company_update
-from crewdesk.jobs.models import JobStatus
+from crewdesk.jobs.models import STATUS_BADGES, JobStatus
 from crewdesk.jobs.selectors import day_summary
 from crewdesk.notifications.models import Message
 
@@ -65,6 +65,11 @@ def _week_at_a_glance(membership) -> dict:
     return {
         "week": week,
         "today_jobs": today,
+        "today_rows": [
+            {"label": label, "badge": STATUS_BADGES[status], "count": today.get(status, 0)}
+            for status, label in JobStatus.choices
+            if status != JobStatus.CANCELLED
+        ],
         "week_chart": chart,
         "schedule_url": url_or_none("jobs:schedule"),
         "jobs_url": url_or_none("jobs:list"),

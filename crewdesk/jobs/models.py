@@ -25,6 +25,16 @@ class JobStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# The Bootstrap badge of each status, wherever a job's status is shown in the office.
+STATUS_BADGES = {
+    JobStatus.PENDING: "text-bg-secondary",
+    JobStatus.ON_THE_WAY: "text-bg-info",
+    JobStatus.STARTED: "text-bg-primary",
+    JobStatus.FINISHED: "text-bg-success",
+    JobStatus.CANCELLED: "text-bg-light border",
+}
+
+
 class Job(TenantModel):
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="jobs"
@@ -99,6 +109,10 @@ class Job(TenantModel):
         return self.title or _("Job %(id)s") % {"id": self.pk}
 
     @builtins.property  # the `property` field shadows the builtin here
+    def status_badge(self) -> str:
+        return STATUS_BADGES.get(self.status, "text-bg-secondary")
+
+    @builtins.property
     def is_open(self) -> bool:
         return self.status not in (JobStatus.FINISHED, JobStatus.CANCELLED)
 

@@ -247,11 +247,12 @@ def job_update(actor: Membership, job: Job, data: JobInput) -> Job:
     if job.bad_debt:
         raise ValidationError(_("This job is marked bad debt; take that off to change it."))
     changed = []
-    if (
-        data.property not in (None, "")
-        and company_record(actor, Property, data.property, "property").pk != job.property_id
-    ):
-        prop = company_record(actor, Property, data.property, "property")
+    prop = (
+        company_record(actor, Property, data.property, "property")
+        if data.property not in (None, "")
+        else None
+    )
+    if prop is not None and prop.pk != job.property_id:
         if prop.client_id != job.client_id:
             raise ValidationError({"property": [_("Pick one of this client's properties.")]})
         job.property = prop

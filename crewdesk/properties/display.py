@@ -9,20 +9,12 @@ from django.utils.translation import gettext as _
 from crewdesk.accounts.models import Membership
 from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.core.selectors import activity_list
-from crewdesk.jobs.models import Job, JobAttachment, JobStatus
+from crewdesk.jobs.models import Job, JobAttachment
 from crewdesk.jobs.selectors import JobFilters, job_list, with_list_data
 from crewdesk.properties.models import Property, PropertyService
+from crewdesk.properties.services import jobs_following_a_move
 
 ATTACHMENTS_SHOWN = 24
-# The statuses whose jobs follow a property to its new client (properties.services.property_move).
-MOVING_STATUSES = (JobStatus.PENDING, JobStatus.ON_THE_WAY)
-STATUS_CLASSES = {
-    JobStatus.PENDING: "text-bg-secondary",
-    JobStatus.ON_THE_WAY: "text-bg-info",
-    JobStatus.STARTED: "text-bg-primary",
-    JobStatus.FINISHED: "text-bg-success",
-    JobStatus.CANCELLED: "text-bg-light border",
-}
 
 
 def jobs_at_property(actor: Membership, prop: Property) -> QuerySet[Job]:
@@ -50,9 +42,7 @@ def jobs_of_client(actor: Membership, client_id: int) -> QuerySet[Job]:
 
 def jobs_that_follow_a_move(prop: Property) -> int:
     """How many of the property's jobs (not yet started) would move with it to a new client."""
-    return Job.objects.filter(
-        company_id=prop.company_id, property=prop, status__in=MOVING_STATUSES
-    ).count()
+    return jobs_following_a_move(prop).count()
 
 
 def property_attachments(prop: Property, limit: int = ATTACHMENTS_SHOWN) -> list[JobAttachment]:

@@ -162,6 +162,17 @@ def property_restore(actor: Membership, prop: Property) -> Property:
     return prop
 
 
+def jobs_following_a_move(prop: Property):
+    """The property's jobs not yet started: they move with it to a new client."""
+    from crewdesk.jobs.models import Job, JobStatus
+
+    return Job.objects.filter(
+        company_id=prop.company_id,
+        property=prop,
+        status__in=[JobStatus.PENDING, JobStatus.ON_THE_WAY],
+    )
+
+
 @transaction.atomic
 def property_move(actor: Membership, prop: Property, new_client) -> Property:
     """The property now belongs to another client (a house sold, a manager changed).
@@ -175,11 +186,7 @@ def property_move(actor: Membership, prop: Property, new_client) -> Property:
     old_client = prop.client
     if new_client.pk == old_client.pk:
         return prop
-    from crewdesk.jobs.models import Job, JobStatus
-
-    moved_jobs = Job.objects.filter(
-        property=prop, status__in=[JobStatus.PENDING, JobStatus.ON_THE_WAY]
-    ).update(client=new_client)
+    moved_jobs = jobs_following_a_move(prop).update(client=new_client)
     prop.client = new_client
     prop.save(update_fields=["client"])
     client_index_refresh(old_client)

@@ -49,7 +49,7 @@ from crewdesk.core.navigation import next_url, url_or_none
 from crewdesk.core.permissions import Action, can
 from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.core.selectors import activity_list
-from crewdesk.properties.display import STATUS_CLASSES, jobs_of_client, properties_with_counts
+from crewdesk.properties.display import jobs_of_client, properties_with_counts
 from crewdesk.properties.selectors import properties_of_client
 
 TABS = ("contacts", "properties", "jobs", "notes", "activity")
@@ -279,7 +279,6 @@ def _jobs_context(request: HttpRequest, client: Client) -> dict:
     now = timezone.now()
     for job in page:
         job.url = url_or_none("jobs:detail", job.pk)
-        job.status_class = STATUS_CLASSES.get(job.status, "text-bg-secondary")
         job.upcoming = job.scheduled_start >= now
     new_job = url_or_none("jobs:new")
     return {

@@ -56,13 +56,6 @@ PAGE_SIZE = 50
 LOOKUP_SIZE = 8
 ACTIVITY_ROWS = 30
 NOTE_ROWS = 100
-STATUS_BADGES = {
-    JobStatus.PENDING: "text-bg-secondary",
-    JobStatus.ON_THE_WAY: "text-bg-info",
-    JobStatus.STARTED: "text-bg-primary",
-    JobStatus.FINISHED: "text-bg-success",
-    JobStatus.CANCELLED: "text-bg-dark",
-}
 STATUS_BUTTONS = {
     JobStatus.PENDING: "btn-outline-secondary",
     JobStatus.ON_THE_WAY: "btn-outline-primary",
@@ -152,7 +145,6 @@ def job_list(request: HttpRequest) -> HttpResponse:
     rows = rows[:PAGE_SIZE]
     for job in rows:
         job.crew_names = _crew_names(job)
-        job.badge = STATUS_BADGES.get(job.status, "text-bg-secondary")
     is_filtered = any(
         (
             filters.status,
@@ -535,7 +527,6 @@ def _detail_context(request: HttpRequest, job: Job, *, transition_error: str = "
     lines = list(job.lines.all())
     return {
         "job": job,
-        "badge": STATUS_BADGES.get(job.status, "text-bg-secondary"),
         "status_buttons": _status_buttons(actor, job),
         "transition_error": transition_error,
         "zone_start": job.scheduled_start,

@@ -36,14 +36,6 @@ PEOPLE_PER_PAGE = 25  # a day; a week shows fewer (WEEK_PEOPLE_PER_PAGE)
 WEEK_PEOPLE_PER_PAGE = 10
 CARDS_PER_CELL = 12
 UNASSIGNED = ""  # the key of the "Unassigned" row, and the assignee value that means it
-# A job card's colour by status (Bootstrap's palette; the status is also written out).
-STATUS_COLOURS = {
-    "pending": "secondary",
-    "on_the_way": "info",
-    "started": "warning",
-    "finished": "success",
-    "cancelled": "dark",
-}
 
 
 @dataclass
@@ -90,7 +82,6 @@ def _card(job: Job) -> dict:
         "job": job,
         "url": url_or_none("jobs:detail", job.pk),
         "move_url": reverse("jobs:schedule_move", args=[job.pk]),
-        "colour": STATUS_COLOURS.get(job.status, "secondary"),
         "movable": job.is_open,
         "assignee_keys": [str(a.membership_id) for a in job.assignments.all()],
         "crew": [a.membership.user.display_name for a in job.assignments.all()],

@@ -68,7 +68,6 @@ def detail(request: HttpRequest, property_id: int) -> HttpResponse:
     )
     for job in jobs_page:
         job.url = url_or_none("jobs:detail", job.pk)
-        job.status_class = display.STATUS_CLASSES.get(job.status, "text-bg-secondary")
     attachments = display.property_attachments(prop)
     for attachment in attachments:
         attachment.thumb_url = (

@@ -4,10 +4,11 @@ document.addEventListener("DOMContentLoaded", () => {
   const source = document.getElementById("week-chart-data");
   if (!canvas || !source || typeof Chart === "undefined") return;
   const data = JSON.parse(source.textContent);
+  // The status badges' colours (jobs.models.STATUS_BADGES).
   const colours = {
     pending: "#6c757d",
     on_the_way: "#0dcaf0",
-    started: "#fd7e14",
+    started: "#0d6efd",
     finished: "#198754",
   };
   new Chart(canvas, {
