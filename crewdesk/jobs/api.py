@@ -73,11 +73,12 @@ def _job(request: HttpRequest, job_id: int) -> Job:
     return selectors.job_get(request.membership, job_id)
 
 
-def _detail(request: HttpRequest, job: Job, *, reading: bool = False) -> Job:
-    """The job with its checklist, notes and the property's access notes. An employee's
-    reading of those is logged, so they come only with `reading` (GET /jobs/{id})."""
+def _detail(request: HttpRequest, job_id: int, *, reading: bool = False) -> Job:
+    """The job (read afresh, after a write too: the stored values) with its checklist, notes
+    and the property's access notes; DoesNotExist (404) for a job the member may not see.
+    An employee's reading of the notes is logged, so they come only with `reading`."""
     member = request.membership
-    job = _with_parts(selectors.job_queryset(member)).get(pk=job.pk)
+    job = _with_parts(selectors.job_queryset(member)).get(pk=job_id)
     job.checklist_items = list(selectors.job_checklist(job))
     job.note_list = list(
         job.notes.filter(archived_at__isnull=True).select_related("author").order_by("-id")
@@ -163,13 +164,13 @@ def job_list(request, filters: Query[JobListQuery]):
 def job_new(request, payload: JobCreateIn):
     """Create a job at a property (for the property's client). Office only."""
     job = services.job_create(request.membership, _job_input(payload))
-    return Status(201, _detail(request, job))
+    return Status(201, _detail(request, job.pk))
 
 
 @router.get("/jobs/{job_id}", response={200: JobDetailOut, **COMMON_ERRORS}, url_name="job_detail")
 def job_detail(request, job_id: int):
     """A job with its lines, crew, checklist, notes and the property's access notes."""
-    return _detail(request, _job(request, job_id), reading=True)
+    return _detail(request, job_id, reading=True)
 
 
 @router.patch("/jobs/{job_id}", response={200: JobDetailOut, **BODY_ERRORS})
@@ -179,7 +180,7 @@ def job_change(request, job_id: int, payload: JobIn):
     job = _job(request, job_id)
     with _refusal_is_conflict():
         job = services.job_update(request.membership, job, _job_input(payload))
-    return _detail(request, job)
+    return _detail(request, job.pk)
 
 
 @router.post("/jobs/{job_id}/transition", response={200: JobDetailOut, **BODY_ERRORS})
@@ -189,7 +190,7 @@ def job_transition(request, job_id: int, payload: TransitionIn):
     job = _job(request, job_id)
     with _refusal_is_conflict():
         job = services.job_transition(request.membership, job, payload.status)
-    return _detail(request, job)
+    return _detail(request, job.pk)
 
 
 @router.post("/jobs/{job_id}/bad-debt", response={200: JobDetailOut, **BODY_ERRORS})
@@ -198,7 +199,7 @@ def job_bad_debt(request, job_id: int, payload: BadDebtIn):
     job = _job(request, job_id)
     with _refusal_is_conflict():
         job = services.job_set_bad_debt(request.membership, job, payload.bad_debt)
-    return _detail(request, job)
+    return _detail(request, job.pk)
 
 
 @router.post("/jobs/{job_id}/archive", response={200: JobDetailOut, **CONFLICT_ERRORS})
@@ -207,14 +208,14 @@ def job_archive(request, job_id: int):
     job = _job(request, job_id)
     with _refusal_is_conflict():
         job = services.job_archive(request.membership, job)
-    return _detail(request, job)
+    return _detail(request, job.pk)
 
 
 @router.post("/jobs/{job_id}/restore", response={200: JobDetailOut, **CONFLICT_ERRORS})
 def job_restore(request, job_id: int):
     job = _job(request, job_id)
     job = services.job_restore(request.membership, job)
-    return _detail(request, job)
+    return _detail(request, job.pk)
 
 
 # --- checklist -------------------------------------------------------------------------------
