@@ -47,6 +47,8 @@ class InviteForm(forms.Form):
 
 
 class RoleForm(forms.Form):
+    """A staff member's role. Customers have no such form: their access belongs to their client."""
+
     role = forms.ChoiceField(
         label=_("Role"), choices=[(r.value, r.label) for r in Role if r != Role.CUSTOMER]
     )

@@ -31,6 +31,10 @@ ERROR_USERNAME_TAKEN = gettext_lazy("That username is taken. Choose another one.
 ERROR_LAST_OWNER = gettext_lazy("A company needs at least one active owner.")
 ERROR_SELF_DEACTIVATE = gettext_lazy("You cannot deactivate yourself.")
 ERROR_ALREADY_MEMBER = gettext_lazy("This person is already a member of the company.")
+ERROR_CUSTOMER_ROLE = gettext_lazy(
+    "A customer's access is given and taken from their client's page: "
+    "a customer cannot become staff, nor staff a customer."
+)
 
 # --- login codes -------------------------------------------------------------------------------
 
@@ -283,6 +287,10 @@ def member_change_role(*, actor: Membership, membership: Membership, role: str) 
     old_role = membership.role
     if old_role == role:
         return membership
+    # A customer is tied to their client; turning one into staff (or back) would hand the
+    # office app to a customer's login, or leave a staff login pointing at a client.
+    if Role.CUSTOMER in (old_role, role):
+        raise ValidationError({"role": ERROR_CUSTOMER_ROLE})
     # Lock the owners so two owners demoting each other at once cannot leave none.
     list(
         Membership.objects.select_for_update().filter(company_id=actor.company_id, role=Role.OWNER)

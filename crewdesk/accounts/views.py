@@ -16,7 +16,7 @@ from crewdesk.accounts.forms import CodeForm, InviteForm, RoleForm, UsernameForm
 from crewdesk.accounts.models import Membership, UserSession
 from crewdesk.accounts.selectors import member_get, member_list, user_session_list
 from crewdesk.core.decorators import member_required
-from crewdesk.core.forms import form_add_service_error
+from crewdesk.core.forms import form_add_service_error, refusal_text
 from crewdesk.core.permissions import Action, can
 from crewdesk.core.roles import Role
 
@@ -199,7 +199,12 @@ def team_member(request: HttpRequest, membership_id: int) -> HttpResponse:
         member = member_get(viewer=request.membership, membership_id=membership_id)
     except Membership.DoesNotExist as error:
         raise Http404 from error
-    form = RoleForm(request.POST or None, initial={"role": member.role})
+    # A customer's role is not the team page's to change (the service refuses it too).
+    form = (
+        None
+        if member.is_customer
+        else RoleForm(request.POST or None, initial={"role": member.role})
+    )
     if request.method == "POST":
         action = request.POST.get("action", "role")
         try:
@@ -216,12 +221,19 @@ def team_member(request: HttpRequest, membership_id: int) -> HttpResponse:
                     request, _("%(name)s is active again.") % {"name": member.user.display_name}
                 )
                 return redirect("accounts:team")
-            if form.is_valid():
+            if form is None:
+                raise ValidationError(services.ERROR_CUSTOMER_ROLE)
+            if form.is_valid() and form.has_changed():
                 services.member_change_role(
                     actor=request.membership, membership=member, role=form.cleaned_data["role"]
                 )
                 messages.success(request, _("Role saved."))
                 return redirect("accounts:team")
+            if form.is_valid():  # nothing changed: nothing to save
+                return redirect("accounts:team")
         except ValidationError as error:
-            form_add_service_error(form, error)
+            if form is None:
+                messages.error(request, refusal_text(error))
+            else:
+                form_add_service_error(form, error)
     return render(request, "accounts/team_member.html", {"member": member, "form": form})

@@ -184,3 +184,42 @@ def test_switch_to_a_company_you_are_not_in_is_404(client_as, owner, outsider):
     response = client.post(reverse("accounts:switch_company"), {"company": outsider.company_id})
     assert response.status_code == 404
     assert client.session["company_id"] == owner.company_id
+
+
+# --- a customer's role (issue 10 #1) ------------------------------------------------------------
+
+
+def test_member_page_of_a_customer_preselects_nothing_it_does_not_hold(client_as, owner, customer):
+    page = client_as(owner).get(reverse("accounts:team_member", args=[customer.pk]))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert 'value="owner" selected' not in content
+    assert "Save role" not in content  # a customer's access is managed from their client
+
+
+def test_saving_an_unchanged_form_does_not_promote_a_customer(client_as, owner, customer):
+    url = reverse("accounts:team_member", args=[customer.pk])
+    response = client_as(owner).post(url, {"action": "role", "role": "owner"})
+    assert response.status_code == 200
+    customer.refresh_from_db()
+    assert customer.role == Role.CUSTOMER
+
+
+@pytest.mark.parametrize("role", [Role.OWNER, Role.OFFICE, Role.EMPLOYEE])
+def test_a_customer_is_never_made_staff_by_a_role_change(owner, customer, role):
+    with pytest.raises(ValidationError):
+        services.member_change_role(actor=owner, membership=customer, role=role)
+    customer.refresh_from_db()
+    assert customer.role == Role.CUSTOMER
+
+
+def test_staff_is_never_made_a_customer_by_a_role_change(owner, office):
+    with pytest.raises(ValidationError):
+        services.member_change_role(actor=owner, membership=office, role=Role.CUSTOMER)
+    office.refresh_from_db()
+    assert office.role == Role.OFFICE
+
+
+def test_member_page_shows_the_members_own_role_selected(client_as, owner, employee):
+    content = client_as(owner).get(reverse("accounts:team_member", args=[employee.pk]))
+    assert 'value="employee" selected' in content.content.decode()
