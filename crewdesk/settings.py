@@ -171,6 +171,12 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 vars().update(
     env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 )
+# With DEBUG, the dev outbox page (/dev/outbox/) reads a copy of each email kept here, since
+# the message log redacts login codes once they are sent.
+DEV_OUTBOX_DIR = DATA_DIR / "dev-outbox"
+if DEBUG:
+    DEV_OUTBOX_INNER_BACKEND = EMAIL_BACKEND  # noqa: F821 - set by env.email_url above
+    EMAIL_BACKEND = "crewdesk.notifications.backends.DevOutboxBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Crewdesk <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

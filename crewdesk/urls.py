@@ -3,6 +3,7 @@ from django.views.generic import RedirectView
 
 from crewdesk.api.api import api
 from crewdesk.core import views as core_views
+from crewdesk.notifications import views as notifications_views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="core:home", permanent=False)),
@@ -13,6 +14,6 @@ urlpatterns = [
     path("app/", include("crewdesk.jobs.urls")),
     path("portal/", include("crewdesk.portal.urls")),
     path("api/v1/", api.urls),
-    path("dev/outbox/", core_views.dev_outbox, name="dev_outbox"),
+    path("dev/outbox/", notifications_views.dev_outbox, name="dev_outbox"),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -1,13 +1,12 @@
-"""Office app pages of the core: home, activity log, company settings, and the dev outbox."""
+"""Office app pages of the core: home, activity log and company settings."""
 
 import copy
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -24,7 +23,6 @@ from crewdesk.core.selectors import activity_list
 from crewdesk.core.services import company_update
 from crewdesk.jobs.models import STATUS_BADGES, JobStatus
 from crewdesk.jobs.selectors import day_summary
-from crewdesk.notifications.models import Message
 
 DUE_REMINDERS_SHOWN = 10
 
@@ -98,16 +96,6 @@ def company_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Company settings saved."))
             return redirect("core:company_settings")
     return render(request, "core/company_settings.html", {"form": form})
-
-
-def dev_outbox(request: HttpRequest) -> HttpResponse:
-    """The last emails sent, so a newcomer can read a login code without a mail server.
-
-    Only while DEBUG is on: in production this page does not exist.
-    """
-    if not settings.DEBUG:
-        raise Http404
-    return render(request, "core/dev_outbox.html", {"emails": Message.objects.all()[:25]})
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

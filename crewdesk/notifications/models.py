@@ -35,7 +35,7 @@ class Message(models.Model):
     )
     related_id = models.BigIntegerField(null=True, blank=True)
     related = GenericForeignKey("related_type", "related_id")
-    # Login codes are secrets: their messages are kept out of logs shown to other people.
+    # Holds a secret (a login code): its text is removed once sent (notifications/tasks.py).
     sensitive = models.BooleanField(default=False)
     status = models.CharField(
         max_length=8, choices=MessageStatus.choices, default=MessageStatus.QUEUED

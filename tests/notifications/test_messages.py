@@ -73,3 +73,27 @@ class BrokenBackend:
 def test_message_str(db, status):
     message = Message.objects.create(to="a@example.com", subject="S", body="B", status=status)
     assert "a@example.com" in str(message)
+
+
+# --- the dev outbox keeps its own copy (issue 10 #12) -------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dev_outbox_shows_a_login_code_the_log_no_longer_holds(client, settings, tmp_path):
+    from crewdesk.notifications.models import Message
+    from crewdesk.notifications.tasks import REDACTED_BODY
+
+    settings.DEBUG = True
+    settings.DEV_OUTBOX_DIR = tmp_path
+    settings.DEV_OUTBOX_INNER_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.EMAIL_BACKEND = "crewdesk.notifications.backends.DevOutboxBackend"
+    email_send(
+        to="sam@example.com",
+        subject="Your Crewdesk login code",
+        template="accounts/email/login_code",
+        context={"user": {"username": "sam"}, "code": "654321", "minutes": 10, "link": "L"},
+        sensitive=True,
+    )
+    assert Message.objects.get().body == REDACTED_BODY
+    page = client.get("/dev/outbox/").content.decode()
+    assert "654321" in page and "sam@example.com" in page
