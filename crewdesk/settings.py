@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -132,8 +133,22 @@ LOGIN_CODE_MAX_TRIES = 5
 LOGIN_THROTTLE_PER_USERNAME = env.int("LOGIN_THROTTLE_PER_USERNAME", default=5)
 LOGIN_THROTTLE_PER_ADDRESS = env.int("LOGIN_THROTTLE_PER_ADDRESS", default=20)
 LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
-# Set when a trusted proxy (nginx, a load balancer) puts the client address in X-Forwarded-For.
-TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
+# One account's codes are capped at LOGIN_THROTTLE_PER_USERNAME per address and this many times
+# that in all, so that strangers' requests cannot use up the account owner's own.
+LOGIN_THROTTLE_ADDRESSES_PER_USER = 3
+# Wrong codes for one account, counted across its codes: after 10, code login pauses for 15
+# minutes, and again every 5 more failures for twice as long (up to a day); a quiet week
+# forgives them, a successful login clears them (accounts/login.py).
+LOGIN_LOCKOUT_AFTER = 10
+LOGIN_LOCKOUT_STEP = 5
+LOGIN_LOCKOUT_FIRST_PAUSE = timedelta(minutes=15)
+LOGIN_LOCKOUT_FORGET = timedelta(days=7)
+# How many reverse proxies (nginx, a load balancer) stand in front and append to
+# X-Forwarded-For: the client is the entry the outermost one appended (accounts/addresses.py).
+# TRUST_X_FORWARDED_FOR=1 is the older spelling of one proxy.
+TRUSTED_PROXIES = env.int(
+    "TRUSTED_PROXIES", default=1 if env.bool("TRUST_X_FORWARDED_FOR", default=False) else 0
+)
 
 # --- time and language ---
 LANGUAGE_CODE = "en"
@@ -201,7 +216,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Believed only from a declared proxy: without one, any client could claim to be on HTTPS.
+if TRUSTED_PROXIES > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # HTTPS is on unless DEBUG; HTTPS=0 is for a production install reached over plain HTTP
 # on a private network (check --deploy then warns, rightly).
 HTTPS = env.bool("HTTPS", default=not DEBUG)

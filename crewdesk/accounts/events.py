@@ -1,8 +1,8 @@
 """Activity-log entries about people: one function per event (see core/events.py)."""
 
-from crewdesk.accounts.models import ApiToken, Membership
+from crewdesk.accounts.models import ApiToken, Invitation, Membership, User
 from crewdesk.core.events import activity_record
-from crewdesk.core.models import Activity
+from crewdesk.core.models import Activity, Company
 
 
 class Verb:
@@ -12,32 +12,62 @@ class Verb:
     ROLE_CHANGED = "member.role_changed"
     MEMBER_DEACTIVATED = "member.deactivated"
     MEMBER_REACTIVATED = "member.reactivated"
+    INVITATION_CANCELLED = "invitation.cancelled"
+    INVITATION_ACCEPTED = "invitation.accepted"
+    INVITATION_DECLINED = "invitation.declined"
     API_TOKEN_CREATED = "api_token.created"
+    API_TOKEN_CREATED_BY_COMMAND = "api_token.created_by_command"
+    API_TOKEN_REVOKED = "api_token.revoked"
 
 
-def login_event(*, membership: Membership, address: str | None) -> Activity:
+def login_event(*, user: User, company: Company | None, address: str | None) -> Activity:
     return activity_record(
-        company=membership.company,
-        actor=membership.user,
-        verb=Verb.LOGIN,
-        target=membership.user,
-        data={"address": address},
+        company=company, actor=user, verb=Verb.LOGIN, target=user, data={"address": address}
     )
 
 
-def logout_event(*, membership: Membership) -> Activity:
-    return activity_record(
-        company=membership.company, actor=membership.user, verb=Verb.LOGOUT, target=membership.user
-    )
+def logout_event(*, user: User, company: Company | None) -> Activity:
+    return activity_record(company=company, actor=user, verb=Verb.LOGOUT, target=user)
 
 
-def member_invited_event(*, actor: Membership, membership: Membership) -> Activity:
+def member_invited_event(*, actor: Membership, invitation: Invitation) -> Activity:
+    # What the Owner typed, never the invited user's own details.
     return activity_record(
         company=actor.company,
         actor=actor.user,
         verb=Verb.MEMBER_INVITED,
+        target=invitation,
+        data={"username": invitation.username, "role": invitation.role},
+    )
+
+
+def invitation_cancelled_event(*, actor: Membership, invitation: Invitation) -> Activity:
+    return activity_record(
+        company=actor.company,
+        actor=actor.user,
+        verb=Verb.INVITATION_CANCELLED,
+        target=invitation,
+        data={"username": invitation.username},
+    )
+
+
+def invitation_accepted_event(*, invitation: Invitation, membership: Membership) -> Activity:
+    return activity_record(
+        company=invitation.company,
+        actor=invitation.user,
+        verb=Verb.INVITATION_ACCEPTED,
         target=membership,
-        data={"username": membership.user.username, "role": membership.role},
+        data={"username": invitation.username, "role": invitation.role},
+    )
+
+
+def invitation_declined_event(*, invitation: Invitation) -> Activity:
+    return activity_record(
+        company=invitation.company,
+        actor=invitation.user,
+        verb=Verb.INVITATION_DECLINED,
+        target=invitation,
+        data={"username": invitation.username},
     )
 
 
@@ -71,11 +101,24 @@ def member_reactivated_event(*, actor: Membership, membership: Membership) -> Ac
     )
 
 
-def api_token_created_event(*, membership: Membership, token: ApiToken) -> Activity:
+def api_token_created_event(
+    *, membership: Membership, token: ApiToken, by_command: bool = False
+) -> Activity:
+    # From the command line the member did nothing: whoever runs the server did.
     return activity_record(
         company=membership.company,
-        actor=membership.user,
-        verb=Verb.API_TOKEN_CREATED,
+        actor=None if by_command else membership.user,
+        verb=Verb.API_TOKEN_CREATED_BY_COMMAND if by_command else Verb.API_TOKEN_CREATED,
         target=token,
-        data={"prefix": token.prefix, "name": token.name},
+        data={"prefix": token.prefix, "name": token.name, "username": membership.user.username},
+    )
+
+
+def api_token_revoked_event(*, actor: Membership | None, token: ApiToken, reason: str) -> Activity:
+    return activity_record(
+        company=token.company,
+        actor=actor.user if actor else None,
+        verb=Verb.API_TOKEN_REVOKED,
+        target=token,
+        data={"prefix": token.prefix, "username": token.user.username, "reason": reason},
     )

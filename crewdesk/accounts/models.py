@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -18,6 +19,17 @@ class CrewdeskUserManager(UserManager):
 
 class User(AbstractUser):
     """A person who logs in: with a username and a code emailed to `email`; never a password."""
+
+    # ASCII only, so that one typed name folds to one user (accounts/usernames.py): a look-alike
+    # letter such as the dotless ı cannot reach another account or dodge its throttle.
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        unique=True,
+        validators=[ASCIIUsernameValidator()],
+        help_text=_("Letters, digits and @ . + - _ only."),
+        error_messages={"unique": _("A user with that username already exists.")},
+    )
 
     email = models.EmailField(_("email"))
     language = models.CharField(
@@ -56,6 +68,8 @@ class Membership(models.Model):
         related_name="portal_memberships",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the user last logged in to or switched to this company: login lands in the latest.
+    last_used_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -74,23 +88,61 @@ class Membership(models.Model):
 
 
 class LoginCode(models.Model):
-    """A one-time 6-digit code emailed to a user. Only an HMAC of it is stored."""
+    """A one-time 6-digit code (and sign-in link) emailed to a user. Only hashes are stored.
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_codes")
+    A code belongs to the browser session that asked for it (`session_hash`): another session
+    cannot guess at it, and another session's request does not replace it. A request for an
+    unknown username makes a decoy row (no user, no email) so that both cases do the same work.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="login_codes"
+    )
+    # The folded username that was typed: what a decoy's failures are counted against.
+    username_key = models.CharField(max_length=150, default="")
+    session_hash = models.CharField(max_length=64, default="")
     code_hash = models.CharField(max_length=128)
+    link_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     tries = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
-    # Set when a newer code is sent: only the latest code can log in.
+    # Set when the same session asks again: only a session's latest code can log in.
     superseded_at = models.DateTimeField(null=True, blank=True)
     requested_from = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["user", "-created_at"], name="logincode_user_recent")]
+        indexes = [
+            models.Index(fields=["session_hash", "-created_at"], name="logincode_session_recent"),
+            models.Index(fields=["link_hash"], name="logincode_link"),
+            models.Index(fields=["expires_at"], name="logincode_expires"),
+        ]
 
     def __str__(self) -> str:
         return f"login code of {self.user_id} from {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def lockout_key(self) -> str:
+        return f"user:{self.user_id}" if self.user_id else f"name:{self.username_key}"
+
+
+class LoginLockout(models.Model):
+    """Wrong codes entered for one account ("user:12"), or for one unknown name ("name:bob",
+    so that an unknown name behaves exactly like a known one), across all its codes.
+
+    Past a threshold, code login for the account pauses for a time that doubles with every
+    few more failures; the user and their company's owners are told by email. The sign-in
+    link in the email, which cannot be guessed, still works during a pause.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures} failures"
 
 
 class LoginThrottle(models.Model):
@@ -111,6 +163,10 @@ class UserSession(models.Model):
     """A logged-in browser: lets a user see where they are logged in and end a session."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="browser_sessions")
+    # The company the session works in: leaving a company ends only the sessions in it.
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     session_key = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(auto_now_add=True)
@@ -133,8 +189,55 @@ class ApiToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=12)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["company", "user"], name="apitoken_company_user")]
+
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+    @property
+    def is_live(self) -> bool:
+        from django.utils import timezone
+
+        return self.revoked_at is None and (
+            self.expires_at is None or self.expires_at > timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """An Owner's invitation to join their company, waiting for the invited user to accept.
+
+    Nothing joins a user to a company without their consent: a membership is made only when
+    they accept (after logging in), whether the username was new or already in use elsewhere.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    # Only what the inviting Owner typed is shown to them; never the invited user's own details.
+    username = models.CharField(_("username"), max_length=150)
+    email = models.EmailField(_("email"))
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    accepted = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "user"],
+                condition=models.Q(answered_at=None),
+                name="invitation_one_open_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"invitation of {self.username} to {self.company_id}"

@@ -4,7 +4,7 @@ from django.contrib.sessions.models import Session
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from crewdesk.accounts.models import Membership, User, UserSession
+from crewdesk.accounts.models import Invitation, Membership, User, UserSession
 from crewdesk.core.permissions import Action, require, scope
 
 
@@ -25,3 +25,18 @@ def member_get(*, viewer: Membership, membership_id: int) -> Membership:
 def user_session_list(*, user: User) -> QuerySet[UserSession]:
     live_keys = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
     return UserSession.objects.filter(user=user, session_key__in=live_keys)
+
+
+def invitation_list(*, viewer: Membership) -> QuerySet[Invitation]:
+    """The company's invitations still waiting for an answer (Owner). Shows what the Owner
+    typed, never the invited user's own details."""
+    require(viewer, Action.MANAGE_TEAM)
+    return scope(Invitation.objects.filter(answered_at=None), viewer).order_by("-created_at")
+
+
+def invitations_open_for(*, user: User) -> list[Invitation]:
+    return list(
+        Invitation.objects.filter(user=user, answered_at=None)
+        .select_related("company", "invited_by")
+        .order_by("created_at")
+    )

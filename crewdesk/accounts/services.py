@@ -1,189 +1,98 @@
-"""Every write about users: login codes, sessions, team membership, API tokens."""
+"""Every write about users but the login code itself (accounts/login.py): sessions, team
+membership and invitations, API tokens."""
 
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
-from enum import Enum
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
 from django.contrib.sessions.models import Session
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crewdesk.accounts import events
-from crewdesk.accounts.models import ApiToken, LoginCode, Membership, User, UserSession
-from crewdesk.accounts.throttles import throttle_hit
+from crewdesk.accounts.addresses import client_address
+from crewdesk.accounts.login import BINDING_SESSION_KEY
+from crewdesk.accounts.models import ApiToken, Invitation, Membership, User, UserSession
+from crewdesk.accounts.usernames import user_by_username
 from crewdesk.core.models import Company
-from crewdesk.core.permissions import Action, require
+from crewdesk.core.permissions import Action, can, require
 from crewdesk.core.roles import Role
 from crewdesk.notifications.services import email_send
 
-ERROR_USERNAME_TAKEN = gettext_lazy("That username is taken. Choose another one.")
 ERROR_LAST_OWNER = gettext_lazy("A company needs at least one active owner.")
 ERROR_SELF_DEACTIVATE = gettext_lazy("You cannot deactivate yourself.")
 ERROR_ALREADY_MEMBER = gettext_lazy("This person is already a member of the company.")
+ERROR_ALREADY_INVITED = gettext_lazy(
+    "This username already has an invitation waiting. Cancel it on the Team page to send another."
+)
 ERROR_CUSTOMER_ROLE = gettext_lazy(
     "A customer's access is given and taken from their client's page: "
     "a customer cannot become staff, nor staff a customer."
 )
-
-# --- login codes -------------------------------------------------------------------------------
-
-
-class CodeRequestOutcome(Enum):
-    SENT = "sent"  # also the answer for an unknown username: nothing tells them apart
-    THROTTLED = "throttled"
-
-
-def _code_hash(user_id: int, code: str) -> str:
-    return salted_hmac("crewdesk.login-code", f"{user_id}:{code}", algorithm="sha256").hexdigest()
-
-
-def _user_for_login(username: str) -> User | None:
-    username = username.strip()
-    if not username:
-        return None
-    user = User.objects.filter(username__iexact=username, is_active=True).first()
-    if user is None or not user.email:
-        return None
-    if not user.memberships.filter(active=True).exists():
-        return None
-    return user
-
-
-@transaction.atomic
-def login_code_request(*, username: str, address: str | None) -> CodeRequestOutcome:
-    """Email a new 6-digit code to the user called `username`, if there is one.
-
-    The caller answers the same way whether or not the user exists; the work done here is the
-    same too, up to the email itself, which is sent after the response by a task.
-    """
-    allowed_user = throttle_hit(
-        f"code-request:username:{username.strip().lower()}",
-        limit=settings.LOGIN_THROTTLE_PER_USERNAME,
-        window_seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS,
-    )
-    allowed_address = throttle_hit(
-        f"code-request:address:{address}",
-        limit=settings.LOGIN_THROTTLE_PER_ADDRESS,
-        window_seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS,
-    )
-    if not (allowed_user and allowed_address):
-        return CodeRequestOutcome.THROTTLED
-
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    user = _user_for_login(username)
-    if user is None:
-        _code_hash(0, code)  # the same work as for a real user
-        return CodeRequestOutcome.SENT
-
-    now = timezone.now()
-    LoginCode.objects.filter(user=user, used_at=None, superseded_at=None).update(superseded_at=now)
-    login_code = LoginCode.objects.create(
-        user=user,
-        code_hash=_code_hash(user.pk, code),
-        expires_at=now + timedelta(seconds=settings.LOGIN_CODE_TTL_SECONDS),
-        requested_from=address,
-    )
-    email_send(
-        to=user.email,
-        subject=_("Your Crewdesk login code: %(code)s") % {"code": code},
-        template="accounts/email/login_code",
-        context={
-            "user": user,
-            "code": code,
-            "minutes": settings.LOGIN_CODE_TTL_SECONDS // 60,
-            "site_url": settings.SITE_URL,
-        },
-        related=login_code,
-        sensitive=True,
-    )
-    return CodeRequestOutcome.SENT
-
-
-def login_code_verify(*, username: str, code: str, address: str | None) -> User | None:
-    """The user if `code` is their latest live code; it is then used up. Else None.
-
-    Safe under parallel submissions: each try is counted by one atomic UPDATE that also checks
-    the code is still live, and using the code is a second UPDATE that only one request can win.
-    """
-    if not throttle_hit(
-        f"code-verify:address:{address}",
-        limit=settings.LOGIN_THROTTLE_PER_ADDRESS * settings.LOGIN_CODE_MAX_TRIES,
-        window_seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS,
-    ):
-        return None
-    user = _user_for_login(username)
-    code = code.strip().replace(" ", "")
-    if user is None or not (len(code) == 6 and code.isdigit()):
-        return None
-    now = timezone.now()
-    login_code = (
-        LoginCode.objects.filter(user=user, used_at=None, superseded_at=None, expires_at__gt=now)
-        .order_by("-created_at")
-        .first()
-    )
-    if login_code is None:
-        return None
-    live = LoginCode.objects.filter(
-        pk=login_code.pk,
-        used_at=None,
-        superseded_at=None,
-        expires_at__gt=now,
-        tries__lt=settings.LOGIN_CODE_MAX_TRIES,
-    )
-    if not live.update(tries=F("tries") + 1):
-        return None  # used up, replaced, expired, or out of tries
-    if not constant_time_compare(login_code.code_hash, _code_hash(user.pk, code)):
-        return None
-    if not LoginCode.objects.filter(pk=login_code.pk, used_at=None).update(used_at=now):
-        return None  # a parallel request used it first
-    return user
-
+ERROR_NO_COMPANY = gettext_lazy("Your account has no active company.")
+ERROR_TOKEN_STAFF_ONLY = gettext_lazy("Only active staff members can have API tokens.")
+ERROR_TOKEN_EXPIRY = gettext_lazy("Choose an expiry date in the future.")
 
 # --- sessions ----------------------------------------------------------------------------------
 
 
-def client_address(request: HttpRequest) -> str | None:
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR")
+def _memberships_latest_first(user: User):
+    return (
+        Membership.objects.filter(user=user, active=True)
+        .select_related("company")
+        .order_by(F("last_used_at").desc(nulls_last=True), "pk")
+    )
 
 
-def session_start(request: HttpRequest, *, user: User) -> Membership:
-    """Log `user` in (a new session key) and choose the company they work in."""
-    django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    membership = user.memberships.filter(active=True).select_related("company").first()
-    if membership is None:  # deactivated between the code and now
-        django_logout(request)
-        raise ValidationError(_("Your account has no active company."))
+def _company_use(request: HttpRequest, membership: Membership) -> None:
+    """Work in `membership`'s company from now on, and land in it at the next login."""
     request.session["company_id"] = membership.company_id
+    Membership.objects.filter(pk=membership.pk).update(last_used_at=timezone.now())
+    if request.session.session_key:
+        UserSession.objects.filter(session_key=request.session.session_key).update(
+            company_id=membership.company_id
+        )
+
+
+def session_start(request: HttpRequest, *, user: User) -> Membership | None:
+    """Log `user` in (a new session key) in the company they used last.
+
+    None when they are in no company yet but have an invitation to answer.
+    """
+    membership = _memberships_latest_first(user).first()
+    if membership is None and not user.invitations.filter(answered_at=None).exists():
+        raise ValidationError(ERROR_NO_COMPANY)  # deactivated between the code and now
+    django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session.pop(BINDING_SESSION_KEY, None)
+    address = client_address(request)
     UserSession.objects.create(
         user=user,
+        company=membership.company if membership else None,
         session_key=request.session.session_key,
-        ip_address=client_address(request),
+        ip_address=address,
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
     )
-    events.login_event(membership=membership, address=client_address(request))
+    if membership is not None:
+        _company_use(request, membership)
+    events.login_event(
+        user=user, company=membership.company if membership else None, address=address
+    )
     return membership
 
 
 def session_end(request: HttpRequest) -> None:
     """Log out: the session is deleted on the server, not only forgotten by the browser."""
-    membership = getattr(request, "membership", None)
-    if request.user.is_authenticated and membership is not None:
-        events.logout_event(membership=membership)
+    if request.user.is_authenticated:
+        events.logout_event(user=request.user, company=getattr(request, "company", None))
     if request.session.session_key:
         UserSession.objects.filter(session_key=request.session.session_key).delete()
     django_logout(request)
@@ -198,25 +107,25 @@ def user_session_end(*, user: User, session_id: int) -> None:
     user_session.delete()
 
 
+def _sessions_end(sessions) -> int:
+    keys = list(sessions.values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(session_key__in=keys).delete()
+    return len(keys)
+
+
 def user_sessions_end_all(*, user: User, keep_session_key: str | None = None) -> int:
     sessions = UserSession.objects.filter(user=user)
     if keep_session_key:
         sessions = sessions.exclude(session_key=keep_session_key)
-    keys = list(sessions.values_list("session_key", flat=True))
-    Session.objects.filter(session_key__in=keys).delete()
-    sessions.delete()
-    return len(keys)
+    return _sessions_end(sessions)
 
 
 def company_switch(request: HttpRequest, *, company_id: int) -> Membership:
-    membership = (
-        Membership.objects.filter(user=request.user, company_id=company_id, active=True)
-        .select_related("company")
-        .first()
-    )
+    membership = _memberships_latest_first(request.user).filter(company_id=company_id).first()
     if membership is None:
         raise Membership.DoesNotExist
-    request.session["company_id"] = membership.company_id
+    _company_use(request, membership)
     return membership
 
 
@@ -238,30 +147,36 @@ def member_invite(
     role: str,
     first_name: str = "",
     last_name: str = "",
-) -> Membership:
-    """Add a person to the actor's company and email them how to log in."""
+) -> Invitation:
+    """Invite a person to the actor's company; they join when they accept, after logging in.
+
+    The answer is the same whether the username is new (the user is made, with the email
+    typed) or already someone's elsewhere (the invitation goes to that user's own address,
+    and nothing of them is shown): an Owner learns nothing about other companies' people.
+    """
     require(actor, Action.MANAGE_TEAM)
-    if role not in Role.values:
+    if role not in Role.values or role == Role.CUSTOMER:
         raise ValidationError({"role": _("Choose a valid role.")})
-    username = username.strip()
-    email = email.strip()
-    user = User.objects.filter(username__iexact=username).first()
+    username, email = username.strip(), email.strip()
+    user = user_by_username(username)
     if user is None:
         user = User(username=username, email=email, first_name=first_name, last_name=last_name)
         user.set_unusable_password()
         user.full_clean()
         user.save()
-    elif user.email.lower() != email.lower():
-        raise ValidationError({"username": ERROR_USERNAME_TAKEN})
-    membership = Membership.objects.filter(user=user, company_id=actor.company_id).first()
-    if membership is not None and membership.active:
-        raise ValidationError({"username": ERROR_ALREADY_MEMBER})
-    if membership is None:
-        membership = Membership.objects.create(user=user, company_id=actor.company_id, role=role)
-    else:
-        membership.role, membership.active = role, True
-        membership.save(update_fields=["role", "active"])
-    events.member_invited_event(actor=actor, membership=membership)
+    elif Membership.objects.filter(user=user, company_id=actor.company_id, active=True).exists():
+        raise ValidationError({"username": ERROR_ALREADY_MEMBER})  # your own team: no secret
+    if Invitation.objects.filter(company_id=actor.company_id, user=user, answered_at=None).exists():
+        raise ValidationError({"username": ERROR_ALREADY_INVITED})
+    invitation = Invitation.objects.create(
+        company_id=actor.company_id,
+        user=user,
+        role=role,
+        username=username,
+        email=email,
+        invited_by=actor.user,
+    )
+    events.member_invited_event(actor=actor, invitation=invitation)
     email_send(
         to=user.email,
         subject=_("You are invited to %(company)s on Crewdesk") % {"company": actor.company.name},
@@ -270,12 +185,52 @@ def member_invite(
             "user": user,
             "company": actor.company,
             "inviter": actor.user,
-            "role": membership.get_role_display(),
+            "role": invitation.get_role_display(),
             "site_url": settings.SITE_URL,
         },
         company=actor.company,
-        related=membership,
+        related=invitation,
     )
+    return invitation
+
+
+@transaction.atomic
+def invitation_cancel(*, actor: Membership, invitation_id: int) -> Invitation:
+    require(actor, Action.MANAGE_TEAM)
+    invitation = Invitation.objects.select_for_update().get(
+        pk=invitation_id, company_id=actor.company_id, answered_at=None
+    )
+    invitation.answered_at, invitation.accepted = timezone.now(), False
+    invitation.save(update_fields=["answered_at", "accepted"])
+    events.invitation_cancelled_event(actor=actor, invitation=invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_answer(
+    request: HttpRequest, *, invitation_id: int, accept: bool
+) -> Membership | None:
+    """The invited user accepts (joining the company, and working in it now) or declines."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("company")
+        .get(pk=invitation_id, user=request.user, answered_at=None)
+    )
+    invitation.answered_at, invitation.accepted = timezone.now(), accept
+    invitation.save(update_fields=["answered_at", "accepted"])
+    if not accept:
+        events.invitation_declined_event(invitation=invitation)
+        return None
+    membership, created = Membership.objects.get_or_create(
+        user=invitation.user,
+        company=invitation.company,
+        defaults={"role": invitation.role},
+    )
+    if not created:  # a former member, deactivated: back with the role invited to
+        membership.role, membership.active = invitation.role, True
+        membership.save(update_fields=["role", "active"])
+    events.invitation_accepted_event(invitation=invitation, membership=membership)
+    _company_use(request, membership)
     return membership
 
 
@@ -309,7 +264,9 @@ def member_change_role(*, actor: Membership, membership: Membership, role: str) 
 
 @transaction.atomic
 def member_deactivate(*, actor: Membership, membership: Membership) -> Membership:
-    """Remove a member's access: their membership is kept for history, their sessions end."""
+    """Remove a member's access to this company: their membership is kept for history, their
+    sessions in this company end, and their API tokens for it are revoked. Their place in
+    other companies is not this company's to touch."""
     require(actor, Action.MANAGE_TEAM, membership)
     if membership.pk == actor.pk:
         raise ValidationError(ERROR_SELF_DEACTIVATE)
@@ -322,13 +279,19 @@ def member_deactivate(*, actor: Membership, membership: Membership) -> Membershi
         raise ValidationError(ERROR_LAST_OWNER)
     membership.active = False
     membership.save(update_fields=["active"])
-    user_sessions_end_all(user=membership.user)
+    _sessions_end(
+        UserSession.objects.filter(user_id=membership.user_id).filter(
+            Q(company_id=membership.company_id) | Q(company=None)
+        )
+    )
+    api_tokens_revoke_all(membership=membership, reason="deactivated")
     events.member_deactivated_event(actor=actor, membership=membership)
     return membership
 
 
 @transaction.atomic
 def member_reactivate(*, actor: Membership, membership: Membership) -> Membership:
+    """Give a member their access back. Their old API tokens stay revoked: new ones are made."""
     require(actor, Action.MANAGE_TEAM, membership)
     if not membership.active:
         membership.active = True
@@ -353,27 +316,76 @@ class IssuedToken:
 
 
 @transaction.atomic
-def api_token_create(*, membership: Membership, name: str = "") -> IssuedToken:
+def api_token_create(
+    *,
+    membership: Membership,
+    name: str = "",
+    expires_at: datetime | None = None,
+    by_command: bool = False,
+) -> IssuedToken:
+    """A token acting as `membership`. Made by the member themselves, or from the command line
+    by whoever runs the server (`by_command`: the activity log says so, not that they did)."""
     if not membership.active or membership.role == Role.CUSTOMER:
-        raise ValidationError(_("Only active staff members can have API tokens."))
+        raise ValidationError(ERROR_TOKEN_STAFF_ONLY)
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": ERROR_TOKEN_EXPIRY})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=membership.user,
         company=membership.company,
-        name=name,
+        name=name.strip()[:100],
         token_hash=_token_hash(raw),
         prefix=raw[: len(TOKEN_PREFIX) + 6],
+        expires_at=expires_at,
     )
-    events.api_token_created_event(membership=membership, token=token)
+    events.api_token_created_event(membership=membership, token=token, by_command=by_command)
     return IssuedToken(token=token, raw=raw)
 
 
+def api_tokens_visible(*, viewer: Membership):
+    """The tokens a member may see and revoke: their own; an Owner, all of the company's."""
+    tokens = ApiToken.objects.filter(company_id=viewer.company_id).select_related("user")
+    if can(viewer, Action.MANAGE_TEAM):
+        return tokens
+    return tokens.filter(user_id=viewer.user_id)
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Membership | None, token: ApiToken) -> ApiToken:
+    """Revoke a token at once. `actor` None is the command line (whoever runs the server)."""
+    if actor is not None and not api_tokens_visible(viewer=actor).filter(pk=token.pk).exists():
+        raise PermissionDenied
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        events.api_token_revoked_event(actor=actor, token=token, reason="revoked")
+    return token
+
+
+def api_tokens_revoke_all(*, membership: Membership, reason: str) -> int:
+    """Revoke every live token of a member in their company (they were deactivated)."""
+    tokens = list(
+        ApiToken.objects.filter(
+            user_id=membership.user_id, company_id=membership.company_id, revoked_at=None
+        )
+    )
+    now = timezone.now()
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        events.api_token_revoked_event(actor=None, token=token, reason=reason)
+    return len(tokens)
+
+
 def api_token_authenticate(raw: str) -> tuple[ApiToken, Membership] | None:
-    """The token and the membership it acts as, or None if it is unknown, revoked or orphaned."""
-    if not raw.startswith(TOKEN_PREFIX):
+    """The token and the membership it acts as, or None if it is unknown, revoked, expired or
+    orphaned."""
+    if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
+    now = timezone.now()
     token = (
         ApiToken.objects.filter(token_hash=_token_hash(raw), revoked_at=None)
+        .filter(Q(expires_at=None) | Q(expires_at__gt=now))
         .select_related("user", "company")
         .first()
     )
@@ -386,7 +398,6 @@ def api_token_authenticate(raw: str) -> tuple[ApiToken, Membership] | None:
     )
     if membership is None or membership.role == Role.CUSTOMER:
         return None
-    now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token, membership

@@ -1,6 +1,9 @@
 """Login with a username and an emailed code; the team page; the user's own sessions."""
 
+import secrets
+
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,10 +14,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from crewdesk.accounts import services
+from crewdesk.accounts import login, services
+from crewdesk.accounts.addresses import client_address
 from crewdesk.accounts.forms import CodeForm, InviteForm, RoleForm, UsernameForm
-from crewdesk.accounts.models import Membership, UserSession
-from crewdesk.accounts.selectors import member_get, member_list, user_session_list
+from crewdesk.accounts.models import Invitation, Membership, UserSession
+from crewdesk.accounts.selectors import (
+    invitation_list,
+    invitations_open_for,
+    member_get,
+    member_list,
+    user_session_list,
+)
 from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import form_add_service_error, refusal_text
 from crewdesk.core.permissions import Action, can
@@ -23,16 +33,28 @@ from crewdesk.core.roles import Role
 PENDING_USERNAME = "login_pending_username"
 NEXT_URL = "login_next"
 MSG_CODE_SENT = gettext_lazy(
-    "If %(username)s is a Crewdesk user, we have emailed them a 6-digit code."
+    "If %(username)s is a Crewdesk user, we have emailed them a 6-digit code and a link."
 )
 MSG_THROTTLED = gettext_lazy("Too many login attempts. Wait a few minutes and try again.")
 MSG_BAD_CODE = gettext_lazy(
     "That code is not valid. Check the latest email, or ask for a new code."
 )
+MSG_LOCKED = gettext_lazy(
+    "Too many wrong codes were entered for this account, so typed codes are paused for a "
+    "while. Open the link in your latest login email instead, or try again later."
+)
+MSG_BAD_LINK = gettext_lazy("This login link has expired or was already used. Ask for a new code.")
+REFUSALS = {
+    login.Refusal.BAD_CODE: MSG_BAD_CODE,
+    login.Refusal.LOCKED: MSG_LOCKED,
+    login.Refusal.THROTTLED: MSG_THROTTLED,
+}
 
 
 def home_url_for(membership: Membership | None) -> str:
-    if membership is not None and membership.role == Role.CUSTOMER:
+    if membership is None:
+        return reverse("accounts:invitations")
+    if membership.role == Role.CUSTOMER:
         return reverse("portal:home")
     return reverse("core:home")
 
@@ -45,19 +67,34 @@ def _safe_next(request: HttpRequest, url: str | None) -> str | None:
     return None
 
 
+def _session_binding(request: HttpRequest) -> str:
+    """This browser session's secret, which its login codes are bound to."""
+    nonce = request.session.get(login.BINDING_SESSION_KEY)
+    if not nonce:
+        nonce = request.session[login.BINDING_SESSION_KEY] = secrets.token_urlsafe(32)
+    return login.session_binding(nonce)
+
+
+def _logged_in(request: HttpRequest, user, next_url: str | None) -> HttpResponse:
+    membership = services.session_start(request, user=user)
+    if membership is None:
+        return redirect("accounts:invitations")
+    return redirect(_safe_next(request, next_url) or home_url_for(membership))
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
-def login(request: HttpRequest) -> HttpResponse:
+def login_view(request: HttpRequest) -> HttpResponse:
     """Step 1: the username. The answer is the same whether or not it exists."""
     if getattr(request, "membership", None) is not None:
         return redirect(home_url_for(request.membership))
     form = UsernameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip()
-        outcome = services.login_code_request(
-            username=username, address=services.client_address(request)
+        outcome = login.login_code_request(
+            username=username, address=client_address(request), binding=_session_binding(request)
         )
-        if outcome is services.CodeRequestOutcome.THROTTLED:
+        if outcome is login.CodeRequestOutcome.THROTTLED:
             form.add_error(None, MSG_THROTTLED)
         else:
             request.session[PENDING_USERNAME] = username
@@ -69,27 +106,24 @@ def login(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_code(request: HttpRequest) -> HttpResponse:
-    """Step 2: the code from the email."""
+    """Step 2: the code from the email, in the browser session that asked for it."""
     username = request.session.get(PENDING_USERNAME)
     if not username:
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.login_code_verify(
-            username=username,
+        attempt = login.login_code_verify(
             code=form.cleaned_data["code"],
-            address=services.client_address(request),
+            address=client_address(request),
+            binding=_session_binding(request),
         )
-        if user is None:
-            form.add_error("code", MSG_BAD_CODE)
+        if attempt.user is None:
+            form.add_error("code", REFUSALS[attempt.refusal])
         else:
-            next_url = request.session.get(NEXT_URL)
             try:
-                membership = services.session_start(request, user=user)
+                return _logged_in(request, attempt.user, request.session.get(NEXT_URL))
             except ValidationError as error:
                 form.add_error(None, error)
-            else:
-                return redirect(_safe_next(request, next_url) or home_url_for(membership))
     return render(
         request,
         "accounts/login_code.html",
@@ -99,6 +133,28 @@ def login_code(request: HttpRequest) -> HttpResponse:
             "sent_message": MSG_CODE_SENT % {"username": username},
         },
     )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the login email. Opening it only asks (mail scanners open links); the
+    button logs in, in whichever browser the link was opened."""
+    if request.method == "POST":
+        attempt = login.login_link_use(token=token, address=client_address(request))
+        if attempt.user is not None:
+            try:
+                return _logged_in(request, attempt.user, None)
+            except ValidationError as error:
+                messages.error(request, refusal_text(error))
+                return redirect("accounts:login")
+        messages.error(request, REFUSALS.get(attempt.refusal, MSG_BAD_LINK))
+        return redirect("accounts:login")
+    user = login.login_link_user(token=token)
+    if user is None:
+        messages.error(request, MSG_BAD_LINK)
+        return redirect("accounts:login")
+    return render(request, "accounts/login_link.html", {"link_user": user})
 
 
 @require_POST
@@ -124,8 +180,6 @@ def switch_company(request: HttpRequest) -> HttpResponse:
 def _login_required(view):
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if getattr(request, "membership", None) is None:
-            from django.contrib.auth.views import redirect_to_login
-
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
 
@@ -164,14 +218,32 @@ def sessions(request: HttpRequest) -> HttpResponse:
 
 @member_required(Action.VIEW_TEAM)
 def team(request: HttpRequest) -> HttpResponse:
+    can_manage = can(request.membership, Action.MANAGE_TEAM)
     return render(
         request,
         "accounts/team.html",
         {
             "members": member_list(viewer=request.membership),
-            "can_manage": can(request.membership, Action.MANAGE_TEAM),
+            "invitations": invitation_list(viewer=request.membership) if can_manage else [],
+            "can_manage": can_manage,
         },
     )
+
+
+@member_required(Action.MANAGE_TEAM)
+@require_POST
+def team_invitation_cancel(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    try:
+        invitation = services.invitation_cancel(
+            actor=request.membership, invitation_id=invitation_id
+        )
+    except Invitation.DoesNotExist as error:
+        raise Http404 from error
+    messages.success(
+        request,
+        _("The invitation of %(username)s is cancelled.") % {"username": invitation.username},
+    )
+    return redirect("accounts:team")
 
 
 @member_required(Action.MANAGE_TEAM)
@@ -180,13 +252,14 @@ def team_invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.member_invite(actor=request.membership, **form.cleaned_data)
+            invitation = services.member_invite(actor=request.membership, **form.cleaned_data)
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
             messages.success(
                 request,
-                _("Invitation sent to %(email)s.") % {"email": membership.user.email},
+                _("Invitation sent to %(username)s. They join when they accept it.")
+                % {"username": invitation.username},
             )
             return redirect("accounts:team")
     return render(request, "accounts/team_invite.html", {"form": form})
@@ -237,3 +310,37 @@ def team_member(request: HttpRequest, membership_id: int) -> HttpResponse:
             else:
                 form_add_service_error(form, error)
     return render(request, "accounts/team_member.html", {"member": member, "form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitations(request: HttpRequest) -> HttpResponse:
+    """The invitations waiting for the logged-in user: join a company, or decline."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.method == "POST":
+        try:
+            membership = services.invitation_answer(
+                request,
+                invitation_id=int(request.POST.get("invitation", "")),
+                accept=request.POST.get("answer") == "accept",
+            )
+        except (ValueError, Invitation.DoesNotExist) as error:
+            raise Http404 from error
+        if membership is not None:
+            messages.success(
+                request, _("Welcome to %(company)s.") % {"company": membership.company.name}
+            )
+            return redirect(home_url_for(membership))
+        messages.info(request, _("Invitation declined."))
+        if getattr(request, "membership", None) is None and not invitations_open_for(
+            user=request.user
+        ):
+            services.session_end(request)  # in no company and nothing left to answer
+            return redirect("accounts:login")
+        return redirect("accounts:invitations")
+    return render(
+        request,
+        "accounts/invitations.html",
+        {"invitations": invitations_open_for(user=request.user)},
+    )

@@ -11,7 +11,14 @@ SENTENCES = {
     "member.role_changed": _("changed the role of %(username)s from %(from)s to %(to)s"),
     "member.deactivated": _("deactivated %(username)s"),
     "member.reactivated": _("reactivated %(username)s"),
+    "invitation.cancelled": _("cancelled the invitation of %(username)s"),
+    "invitation.accepted": _("accepted the invitation and joined as %(role)s"),
+    "invitation.declined": _("declined the invitation to join"),
     "api_token.created": _("created an API token %(prefix)s…"),
+    "api_token.created_by_command": _(
+        "created an API token %(prefix)s… for %(username)s from the server's command line"
+    ),
+    "api_token.revoked": _("revoked the API token %(prefix)s… of %(username)s"),
     "company.created": _("created the company %(name)s"),
     "company.updated": _("changed company settings"),
     "client.created": _("added the client %(name)s"),

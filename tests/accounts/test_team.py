@@ -6,38 +6,137 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from crewdesk.accounts import services
-from crewdesk.accounts.models import Membership, User, UserSession
+from crewdesk.accounts.models import Invitation, Membership, User, UserSession
 from crewdesk.core.models import Activity
 from crewdesk.core.roles import Role
 from crewdesk.notifications.models import Message
 
 
 def test_owner_invites_a_new_member_who_gets_an_email(owner):
-    membership = services.member_invite(
+    invitation = services.member_invite(
         actor=owner, username="erin", email="erin@example.com", role=Role.EMPLOYEE
     )
-    assert membership.company == owner.company and membership.role == Role.EMPLOYEE
+    assert invitation.company == owner.company and invitation.role == Role.EMPLOYEE
     message = Message.objects.get(to="erin@example.com")
     assert "erin" in message.body and "/login/" in message.body
-    assert Activity.objects.filter(verb="member.invited", target_id=membership.pk).exists()
-    assert not membership.user.has_usable_password()
+    assert Activity.objects.filter(verb="member.invited", target_id=invitation.pk).exists()
+    assert not invitation.user.has_usable_password()
+    # they join when they accept, not before
+    assert not Membership.objects.filter(user=invitation.user).exists()
 
 
-def test_invite_refuses_a_taken_username_with_another_email(owner, outsider):
-    with pytest.raises(ValidationError) as error:
-        services.member_invite(
-            actor=owner, username="oscar", email="someone-else@example.com", role=Role.OFFICE
-        )
-    assert str(services.ERROR_USERNAME_TAKEN) in str(error.value)
-    assert not Membership.objects.filter(user=outsider.user, company=owner.company).exists()
-
-
-def test_invite_adds_an_existing_user_of_another_company(owner, outsider):
-    membership = services.member_invite(
-        actor=owner, username="oscar", email="oscar@example.com", role=Role.OFFICE
+def _accept(client, invitation):
+    client.force_login(invitation.user)
+    return client.post(
+        reverse("accounts:invitations"), {"invitation": invitation.pk, "answer": "accept"}
     )
-    assert membership.user == outsider.user
-    assert outsider.user.memberships.count() == 2
+
+
+def test_a_new_member_logs_in_accepts_and_lands_in_the_company(client, owner):
+    invitation = services.member_invite(
+        actor=owner, username="erin", email="erin@example.com", role=Role.OFFICE
+    )
+    client.force_login(invitation.user)
+    assert client.get(reverse("core:home")).url == reverse("accounts:invitations")
+    page = client.get(reverse("accounts:invitations")).content.decode()
+    assert "Acme Cleaning" in page
+    response = _accept(client, invitation)
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=invitation.user, company=owner.company)
+    assert membership.role == Role.OFFICE and membership.active
+    assert client.get(reverse("core:home")).status_code == 200
+    assert Activity.objects.filter(verb="invitation.accepted").exists()
+
+
+def test_inviting_someone_elses_username_answers_exactly_as_for_a_new_one(owner, outsider):
+    """An Owner learns nothing about the people of other companies: the same answer, and the
+    invitation goes to the user's own address, not the one typed."""
+    taken = services.member_invite(
+        actor=owner, username="oscar", email="probe@owner.example", role=Role.OFFICE
+    )
+    fresh = services.member_invite(
+        actor=owner, username="zed", email="zed@owner.example", role=Role.OFFICE
+    )
+    assert (taken.username, taken.email) == ("oscar", "probe@owner.example")
+    assert type(taken) is type(fresh)
+    assert not Membership.objects.filter(user=outsider.user, company=owner.company).exists()
+    assert not Message.objects.filter(to="probe@owner.example").exists()
+    assert Message.objects.filter(to="oscar@example.com").exists()
+
+
+def test_the_team_page_shows_what_the_owner_typed_not_the_users_details(client_as, owner, outsider):
+    services.member_invite(
+        actor=owner, username="OSCAR", email="probe@owner.example", role=Role.OFFICE
+    )
+    page = client_as(owner).get(reverse("accounts:team")).content.decode()
+    assert "OSCAR" in page and "probe@owner.example" in page
+    assert "oscar@example.com" not in page
+
+
+def test_an_existing_user_joins_only_if_they_accept(client, owner, outsider):
+    invitation = services.member_invite(
+        actor=owner, username="oscar", email="x@example.com", role=Role.OFFICE
+    )
+    client.force_login(outsider.user)
+    session = client.session
+    session["company_id"] = outsider.company_id
+    session.save()
+    # still working in their own company until they answer
+    assert client.get(reverse("core:home")).status_code == 200
+    client.post(reverse("accounts:invitations"), {"invitation": invitation.pk, "answer": "decline"})
+    assert not Membership.objects.filter(user=outsider.user, company=owner.company).exists()
+    assert Activity.objects.filter(verb="invitation.declined").exists()
+
+
+def test_an_invitation_cannot_be_answered_by_someone_else(client, owner, office, outsider):
+    invitation = services.member_invite(
+        actor=owner, username="oscar", email="x@example.com", role=Role.OWNER
+    )
+    client.force_login(office.user)
+    response = client.post(
+        reverse("accounts:invitations"), {"invitation": invitation.pk, "answer": "accept"}
+    )
+    assert response.status_code == 404
+    assert not Membership.objects.filter(user=office.user, role=Role.OWNER).exists()
+
+
+def test_owner_cancels_an_invitation_of_their_company_only(client_as, owner, outsider):
+    invitation = services.member_invite(
+        actor=outsider, username="zed", email="zed@example.com", role=Role.OFFICE
+    )
+    url = reverse("accounts:team_invitation_cancel", args=[invitation.pk])
+    assert client_as(owner).post(url).status_code == 404
+    assert client_as(outsider).post(url).status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.answered_at and invitation.accepted is False
+
+
+def test_a_cancelled_invitation_is_no_way_in(client, owner):
+    invitation = services.member_invite(
+        actor=owner, username="zed", email="zed@example.com", role=Role.OFFICE
+    )
+    services.invitation_cancel(actor=owner, invitation_id=invitation.pk)
+    client.post(reverse("accounts:login"), {"username": "zed"})
+    assert not Message.objects.filter(to="zed@example.com", sensitive=True).exists()
+
+
+def test_invitation_refuses_a_username_that_is_not_plain_ascii(owner):
+    with pytest.raises(ValidationError):
+        services.member_invite(actor=owner, username="offıce", email="o@example.com", role="office")
+
+
+def test_deactivating_ends_only_that_companys_sessions(owner, outsider, client):
+    """A member of two companies deactivated by one keeps working in the other."""
+    second = Membership.objects.create(user=outsider.user, company=owner.company, role=Role.OFFICE)
+    in_a = UserSession.objects.create(
+        user=outsider.user, company=owner.company, session_key="a" * 32
+    )
+    in_b = UserSession.objects.create(
+        user=outsider.user, company=outsider.company, session_key="b" * 32
+    )
+    services.member_deactivate(actor=owner, membership=second)
+    assert not UserSession.objects.filter(pk=in_a.pk).exists()
+    assert UserSession.objects.filter(pk=in_b.pk).exists()
 
 
 @pytest.mark.parametrize("role_fixture", ["office", "employee", "customer"])
@@ -135,7 +234,7 @@ def test_invite_page_creates_member(client_as, owner):
         {"username": "erin", "email": "erin@example.com", "role": "employee"},
     )
     assert response.status_code == 302
-    assert Membership.objects.filter(user__username="erin", company=owner.company).exists()
+    assert Invitation.objects.filter(username="erin", company=owner.company).exists()
 
 
 def test_member_page_of_another_company_is_404(client_as, owner, outsider):
@@ -169,9 +268,7 @@ def test_member_page_shows_last_owner_error(client_as, owner):
 
 
 def test_switch_company(client_as, owner, outsider):
-    services.member_invite(
-        actor=outsider, username="alice", email="alice@example.com", role=Role.OFFICE
-    )
+    Membership.objects.create(user=owner.user, company=outsider.company, role=Role.OFFICE)
     client = client_as(owner)
     response = client.post(reverse("accounts:switch_company"), {"company": outsider.company_id})
     assert response.status_code == 302

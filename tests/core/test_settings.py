@@ -53,6 +53,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": HOST,
         "HTTPS": "1",
+        "TRUSTED_PROXIES": "1",  # the README's TLS proxy in front
         **overrides,
     }
 
@@ -81,6 +82,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         ({"DEBUG": "1"}, "security.W018"),
         ({"SECRET_KEY": "short-and-guessable"}, "security.W009"),
         ({"SECURE_HSTS_SECONDS": "0"}, "security.W004"),
+        ({"TRUSTED_PROXIES": "0"}, "crewdesk.W001"),  # HTTPS behind an undeclared proxy
     ],
 )
 def test_check_deploy_catches_a_weakened_production_config(tmp_path, overrides, check_id):
@@ -203,6 +205,21 @@ def test_hsts_and_redirect_are_sent_when_https_is_on(tmp_path):
     assert answers["proxied"] == [200, hsts]  # TLS ended at the proxy (SECURE_PROXY_SSL_HEADER)
     assert answers["http"] == [200, None]  # /healthz is exempt from the redirect; no HSTS on HTTP
     assert answers["root"] == [301, f"https://{HOST}/"]
+
+
+def test_forwarded_proto_is_believed_only_from_a_declared_proxy(tmp_path):
+    """Issue 10 #15: without a proxy in front, any client could claim X-Forwarded-Proto."""
+    answers = shell(tmp_path, REQUESTS_AS_A_BROWSER, **production_env(TRUSTED_PROXIES="0"))
+    assert answers["proxied"] == [200, None]  # plain HTTP, whatever the header says
+    assert (
+        shell(
+            tmp_path,
+            "import json; from django.conf import settings;"
+            " print(json.dumps(settings.SECURE_PROXY_SSL_HEADER))",
+            **production_env(TRUSTED_PROXIES="0"),
+        )
+        is None
+    )
 
 
 def test_no_hsts_and_no_redirect_when_https_is_off(tmp_path):
