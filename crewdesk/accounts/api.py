@@ -1,8 +1,15 @@
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
-from crewdesk.accounts.schemas import MemberOut, MeOut
-from crewdesk.accounts.selectors import member_get, member_list
+from crewdesk.accounts import services
+from crewdesk.accounts.schemas import (
+    ApiTokenCreatedOut,
+    ApiTokenIn,
+    ApiTokenOut,
+    MemberOut,
+    MeOut,
+)
+from crewdesk.accounts.selectors import api_token_list, member_get, member_list
 from crewdesk.api.errors import COMMON_ERRORS, error_responses
 from crewdesk.api.pagination import PageNumberPagination
 
@@ -34,3 +41,30 @@ def members(request):
 @router.get("/members/{member_id}", response={200: MemberOut, **COMMON_ERRORS})
 def member(request, member_id: int):
     return member_get(viewer=request.membership, membership_id=member_id)
+
+
+@router.get("/tokens", response={200: list[ApiTokenOut], **COMMON_ERRORS}, tags=["tokens"])
+@paginate(PageNumberPagination)
+def tokens(request):
+    """API tokens: your own; an Owner sees all of the company's. Newest first."""
+    return api_token_list(viewer=request.membership)
+
+
+@router.post("/tokens", response={201: ApiTokenCreatedOut, **COMMON_ERRORS}, tags=["tokens"])
+def token_create(request, payload: ApiTokenIn):
+    """A new token acting as you, optionally expiring. `token` is shown only in this answer."""
+    issued = services.api_token_create(
+        membership=request.membership, name=payload.name, expires_at=payload.expires_at
+    )
+    issued.token.token = issued.raw  # for this answer only
+    return Status(201, issued.token)
+
+
+@router.post(
+    "/tokens/{token_id}/revoke", response={200: ApiTokenOut, **COMMON_ERRORS}, tags=["tokens"]
+)
+def token_revoke(request, token_id: int):
+    """Revoke a token at once (your own; an Owner, any of the company's). Revoking the token
+    this request uses is allowed: it is the last request it makes."""
+    token = api_token_list(viewer=request.membership).get(pk=token_id)
+    return services.api_token_revoke(actor=request.membership, token=token)

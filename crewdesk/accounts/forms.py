@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crewdesk.core.roles import Role
@@ -52,3 +55,30 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), choices=[(r.value, r.label) for r in Role if r != Role.CUSTOMER]
     )
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token: what it is for, and how long it lives."""
+
+    LIFETIMES = {"30": 30, "90": 90, "365": 365, "never": None}
+
+    name = forms.CharField(
+        label=_("What is it for?"),
+        max_length=100,
+        required=False,
+        help_text=_("For example: accounting export, Zapier."),
+    )
+    lifetime = forms.ChoiceField(
+        label=_("Expires"),
+        choices=[
+            ("30", _("In 30 days")),
+            ("90", _("In 90 days")),
+            ("365", _("In a year")),
+            ("never", _("Never")),
+        ],
+        initial="90",
+    )
+
+    def expires_at(self):
+        days = self.LIFETIMES[self.cleaned_data["lifetime"]]
+        return timezone.now() + timedelta(days=days) if days else None

@@ -4,8 +4,8 @@ from django.contrib.sessions.models import Session
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from crewdesk.accounts.models import Invitation, Membership, User, UserSession
-from crewdesk.core.permissions import Action, require, scope
+from crewdesk.accounts.models import ApiToken, Invitation, Membership, User, UserSession
+from crewdesk.core.permissions import Action, can, require, scope
 
 
 def member_list(*, viewer: Membership) -> QuerySet[Membership]:
@@ -40,3 +40,11 @@ def invitations_open_for(*, user: User) -> list[Invitation]:
         .select_related("company", "invited_by")
         .order_by("created_at")
     )
+
+
+def api_token_list(*, viewer: Membership) -> QuerySet[ApiToken]:
+    """The tokens a member may see and revoke: their own; an Owner, all of the company's."""
+    tokens = scope(ApiToken.objects.select_related("user"), viewer)
+    if can(viewer, Action.MANAGE_TEAM):
+        return tokens
+    return tokens.filter(user_id=viewer.user_id)

@@ -22,9 +22,10 @@ from crewdesk.accounts import events
 from crewdesk.accounts.addresses import client_address
 from crewdesk.accounts.login import BINDING_SESSION_KEY
 from crewdesk.accounts.models import ApiToken, Invitation, Membership, User, UserSession
+from crewdesk.accounts.selectors import api_token_list
 from crewdesk.accounts.usernames import user_by_username
 from crewdesk.core.models import Company
-from crewdesk.core.permissions import Action, can, require
+from crewdesk.core.permissions import Action, require
 from crewdesk.core.roles import Role
 from crewdesk.notifications.services import email_send
 
@@ -342,18 +343,10 @@ def api_token_create(
     return IssuedToken(token=token, raw=raw)
 
 
-def api_tokens_visible(*, viewer: Membership):
-    """The tokens a member may see and revoke: their own; an Owner, all of the company's."""
-    tokens = ApiToken.objects.filter(company_id=viewer.company_id).select_related("user")
-    if can(viewer, Action.MANAGE_TEAM):
-        return tokens
-    return tokens.filter(user_id=viewer.user_id)
-
-
 @transaction.atomic
 def api_token_revoke(*, actor: Membership | None, token: ApiToken) -> ApiToken:
     """Revoke a token at once. `actor` None is the command line (whoever runs the server)."""
-    if actor is not None and not api_tokens_visible(viewer=actor).filter(pk=token.pk).exists():
+    if actor is not None and not api_token_list(viewer=actor).filter(pk=token.pk).exists():
         raise PermissionDenied
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", views.logout, name="logout"),
     path("account/sessions/", views.sessions, name="sessions"),
     path("app/switch-company/", views.switch_company, name="switch_company"),
+    path("app/api-tokens/", views.api_tokens, name="api_tokens"),
     path("app/team/", views.team, name="team"),
     path("app/team/invite/", views.team_invite, name="team_invite"),
     path("app/team/<int:membership_id>/", views.team_member, name="team_member"),

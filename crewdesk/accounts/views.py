@@ -16,9 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from crewdesk.accounts import login, services
 from crewdesk.accounts.addresses import client_address
-from crewdesk.accounts.forms import CodeForm, InviteForm, RoleForm, UsernameForm
-from crewdesk.accounts.models import Invitation, Membership, UserSession
+from crewdesk.accounts.forms import ApiTokenForm, CodeForm, InviteForm, RoleForm, UsernameForm
+from crewdesk.accounts.models import ApiToken, Invitation, Membership, UserSession
 from crewdesk.accounts.selectors import (
+    api_token_list,
     invitation_list,
     invitations_open_for,
     member_get,
@@ -343,4 +344,43 @@ def invitations(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/invitations.html",
         {"invitations": invitations_open_for(user=request.user)},
+    )
+
+
+@member_required(Action.VIEW_OFFICE_APP)
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """API tokens: make one (shown once), see where they are used, revoke them."""
+    form = ApiTokenForm(request.POST if request.POST.get("action") == "create" else None)
+    issued = None
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        try:
+            token = api_token_list(viewer=request.membership).get(
+                pk=int(request.POST.get("token", ""))
+            )
+        except (ValueError, ApiToken.DoesNotExist) as error:
+            raise Http404 from error
+        services.api_token_revoke(actor=request.membership, token=token)
+        messages.success(request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix})
+        return redirect("accounts:api_tokens")
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.api_token_create(
+                membership=request.membership,
+                name=form.cleaned_data["name"],
+                expires_at=form.expires_at(),
+            )
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {
+            "form": form,
+            "issued": issued,
+            "tokens": api_token_list(viewer=request.membership)[:200],
+            "sees_all": can(request.membership, Action.MANAGE_TEAM),
+        },
     )

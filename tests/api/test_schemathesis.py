@@ -240,6 +240,7 @@ BODIES = {
     "PATCH /api/v1/reminders/{reminder_id}": {"done": True},
     "POST /api/v1/clients/{client_id}/notices": {"text": "Gate code 1234"},
     "POST /api/v1/clients/{client_id}/notes": {"text": "Prefers mornings"},
+    "POST /api/v1/tokens": {"name": "Nightly export"},
 }
 
 
@@ -252,6 +253,8 @@ def test_real_records_conform_to_the_schema(schema, world, company_a, owner, set
     ids = {
         "member_id": owner.pk,
         "activity_id": Activity.objects.filter(company=company_a).latest("id").pk,
+        # a spare token to revoke (not the one these requests use)
+        "token_id": api_token_create(membership=owner, name="spare").token.pk,
         **records["ids"],
         **job_records["ids"],
     }
