@@ -73,8 +73,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "crewdesk.accounts.middleware.CurrentMembershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "crewdesk.accounts.middleware.SessionExpiryMiddleware",
+    "crewdesk.accounts.middleware.CurrentMembershipMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -124,7 +125,10 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# A login lasts SESSION_COOKIE_AGE at most, and ends sooner when left unused for
+# SESSION_IDLE_TIMEOUT (accounts/middleware.py).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=60 * 60 * 24 * 3)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_CODE_TTL_SECONDS = 10 * 60
@@ -193,6 +197,9 @@ if DEBUG:
     DEV_OUTBOX_INNER_BACKEND = EMAIL_BACKEND  # noqa: F821 - set by env.email_url above
     EMAIL_BACKEND = "crewdesk.notifications.backends.DevOutboxBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Crewdesk <no-reply@localhost>")
+# Days the communication log keeps an email before `crewdesk cleanup` deletes it; 0 keeps it
+# (it is part of each client's history). Login-code emails go after 30 days regardless.
+MESSAGE_RETENTION_DAYS = env.int("MESSAGE_RETENTION_DAYS", default=0)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- background work: CREWDESK_TASKS=immediate runs in-process, db queues for db_worker ---

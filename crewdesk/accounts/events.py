@@ -26,8 +26,14 @@ def login_event(*, user: User, company: Company | None, address: str | None) -> 
     )
 
 
-def logout_event(*, user: User, company: Company | None) -> Activity:
-    return activity_record(company=company, actor=user, verb=Verb.LOGOUT, target=user)
+def logout_event(*, user: User, company: Company | None, reason: str = "") -> Activity:
+    return activity_record(
+        company=company,
+        actor=user,
+        verb=Verb.LOGOUT,
+        target=user,
+        data={"reason": reason} if reason else None,
+    )
 
 
 def member_invited_event(*, actor: Membership, invitation: Invitation) -> Activity:

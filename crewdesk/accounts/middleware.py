@@ -1,16 +1,51 @@
-"""Puts the member's current company on the request and in force for the time zone."""
+"""Ends sessions that are too old or left unused; puts the member's current company on the
+request and in force for the time zone."""
 
+import time
 import zoneinfo
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from crewdesk.accounts import services
 from crewdesk.accounts.models import Invitation, Membership, UserSession
+
+# How often a session's use is written down: every request would cost a database write.
+SEEN_EVERY_SECONDS = 60
+
+
+class SessionExpiryMiddleware:
+    """Ends a login left unused for SESSION_IDLE_TIMEOUT, or older than SESSION_COOKIE_AGE
+    (noting each use refreshes the cookie, so its own expiry alone would never come)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            started = request.session.get(services.SESSION_STARTED, now)
+            seen = request.session.get(services.SESSION_SEEN, started)
+            if now - seen > settings.SESSION_IDLE_TIMEOUT or now - started > (
+                settings.SESSION_COOKIE_AGE
+            ):
+                services.session_end(request, reason="expired")
+                messages.info(request, _("You were logged out after a while without activity."))
+            elif now - seen > SEEN_EVERY_SECONDS:
+                request.session[services.SESSION_SEEN] = now
+                request.session.setdefault(services.SESSION_STARTED, started)
+                UserSession.objects.filter(session_key=request.session.session_key).update(
+                    last_seen_at=timezone.now()
+                )
+        return self.get_response(request)
 
 
 class CurrentMembershipMiddleware:

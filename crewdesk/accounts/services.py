@@ -3,6 +3,7 @@ membership and invitations, API tokens."""
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -45,6 +46,10 @@ ERROR_TOKEN_EXPIRY = gettext_lazy("Choose an expiry date in the future.")
 
 # --- sessions ----------------------------------------------------------------------------------
 
+# When the session's login began and when it was last used, in epoch seconds (middleware.py).
+SESSION_STARTED = "login_started"
+SESSION_SEEN = "login_seen"
+
 
 def _memberships_latest_first(user: User):
     return (
@@ -74,6 +79,7 @@ def session_start(request: HttpRequest, *, user: User) -> Membership | None:
         raise ValidationError(ERROR_NO_COMPANY)  # deactivated between the code and now
     django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session.pop(BINDING_SESSION_KEY, None)
+    request.session[SESSION_STARTED] = request.session[SESSION_SEEN] = time.time()
     address = client_address(request)
     UserSession.objects.create(
         user=user,
@@ -90,10 +96,13 @@ def session_start(request: HttpRequest, *, user: User) -> Membership | None:
     return membership
 
 
-def session_end(request: HttpRequest) -> None:
+def session_end(request: HttpRequest, *, reason: str = "") -> None:
     """Log out: the session is deleted on the server, not only forgotten by the browser."""
     if request.user.is_authenticated:
-        events.logout_event(user=request.user, company=getattr(request, "company", None))
+        company = getattr(request, "company", None) or (
+            Company.objects.filter(pk=request.session.get("company_id")).first()
+        )
+        events.logout_event(user=request.user, company=company, reason=reason)
     if request.session.session_key:
         UserSession.objects.filter(session_key=request.session.session_key).delete()
     django_logout(request)
