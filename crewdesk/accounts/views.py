@@ -78,9 +78,10 @@ def _session_binding(request: HttpRequest) -> str:
 
 def _logged_in(request: HttpRequest, user, next_url: str | None) -> HttpResponse:
     membership = services.session_start(request, user=user)
-    if membership is None:
-        return redirect("accounts:invitations")
-    return redirect(_safe_next(request, next_url) or home_url_for(membership))
+    next_url = _safe_next(request, next_url)
+    if membership is None or (not next_url and invitations_open_for(user=user)):
+        return redirect("accounts:invitations")  # an invitation to answer first
+    return redirect(next_url or home_url_for(membership))
 
 
 @never_cache

@@ -18,7 +18,7 @@ def test_owner_invites_a_new_member_who_gets_an_email(owner):
     )
     assert invitation.company == owner.company and invitation.role == Role.EMPLOYEE
     message = Message.objects.get(to="erin@example.com")
-    assert "erin" in message.body and "/login/" in message.body
+    assert "erin" in message.body and "/invitations/" in message.body
     assert Activity.objects.filter(verb="member.invited", target_id=invitation.pk).exists()
     assert not invitation.user.has_usable_password()
     # they join when they accept, not before
@@ -320,3 +320,22 @@ def test_staff_is_never_made_a_customer_by_a_role_change(owner, office):
 def test_member_page_shows_the_members_own_role_selected(client_as, owner, employee):
     content = client_as(owner).get(reverse("accounts:team_member", args=[employee.pk]))
     assert 'value="employee" selected' in content.content.decode()
+
+
+def test_a_member_invited_elsewhere_is_shown_the_invitation_at_login(client, owner, outsider):
+    from tests.accounts.test_login import last_code_for
+
+    services.member_invite(actor=outsider, username="alice", email="x@example.com", role="office")
+    client.post(reverse("accounts:login"), {"username": "alice"})
+    response = client.post(
+        reverse("accounts:login_code"), {"code": last_code_for("alice@example.com")}
+    )
+    assert response.url == reverse("accounts:invitations")
+    page = client.get(response.url).content.decode()
+    assert "Bravo Pools" in page and "Not now: go to Acme Cleaning" in page
+    assert client.get(reverse("core:home")).status_code == 200  # not forced to answer
+
+
+def test_the_invitation_email_links_to_the_invitations_page(owner):
+    services.member_invite(actor=owner, username="erin", email="erin@example.com", role="office")
+    assert "/invitations/" in Message.objects.get(to="erin@example.com").body
