@@ -81,10 +81,17 @@ BATCH_SIZE = 1_000
 CANDIDATE_CHUNK = 250  # rows whose duplicate candidates are read together
 PROBLEM_ROWS_SHOWN = 50
 SAMPLE_ROWS = 20
+# A client list has a few dozen columns; a header row of thousands is a mistake or an attack
+# (each column becomes a field of the mapping page).
+MAX_COLUMNS = 200
 REPORT_ERROR_COLUMN = "error"
 
 MSG_TOO_BIG = gettext_lazy("The file is larger than 50 MB. Split it into smaller files.")
 MSG_EMPTY = gettext_lazy("The file is empty.")
+MSG_TOO_MANY_COLUMNS = gettext_lazy(
+    "The first row has %(count)d column names; a client list has at most %(most)d. Check that "
+    "the first row holds the column names, or remove the columns you do not need."
+)
 MSG_NO_ROWS = gettext_lazy("The file has column names but no rows of clients.")
 MSG_BINARY = gettext_lazy(
     "This is not a CSV file. Export your clients as CSV (comma-separated values) and upload that."
@@ -378,19 +385,37 @@ def _looks_binary(sample: str) -> bool:
 
 
 def _unique_headers(row: list[str]) -> list[str]:
-    """Headers as keys of the mapping: blank ones named by position, repeats numbered."""
-    headers, seen = [], set()
+    """Headers as keys of the mapping: blank ones named by position, repeats numbered. Linear:
+    each name remembers the next number to try, so 20,000 repeats are not 200 million tries."""
+    headers: list[str] = []
+    seen: set[str] = set()
+    next_copy: dict[str, int] = {}
     for position, raw in enumerate(row, start=1):
         header = (raw or "").replace("\ufeff", "").strip()[:100] or _("Column %(number)d") % {
             "number": position
         }
-        candidate, copy = header, 2
+        candidate, key = header, header.casefold()
+        copy = next_copy.get(key, 2)
         while candidate.casefold() in seen:
             candidate = f"{header} ({copy})"
             copy += 1
+        next_copy[key] = copy
         seen.add(candidate.casefold())
         headers.append(candidate)
     return headers
+
+
+def _header_cells(cells: list[str]) -> list[str]:
+    """The header row without the empty cells a spreadsheet leaves at its end; refused when
+    it has more columns than any client list needs."""
+    last = max((i for i, cell in enumerate(cells) if cell.strip()), default=-1)
+    cells = cells[: last + 1]
+    if len(cells) > MAX_COLUMNS:
+        raise ValidationError(
+            MSG_TOO_MANY_COLUMNS % {"count": len(cells), "most": MAX_COLUMNS},
+            code="too_many_columns",
+        )
+    return cells
 
 
 def _is_blank(cells: list[str]) -> bool:
@@ -451,7 +476,7 @@ def _normalise(reader, stored: IO[bytes]) -> tuple[list[str], int]:
         for cells in reader:
             if not headers:
                 if not _is_blank(cells):
-                    headers = _unique_headers(cells)
+                    headers = _unique_headers(_header_cells(cells))
                     writer.writerow(headers)
                 continue
             writer.writerow(cells)  # blank rows too: row numbers stay those of the file

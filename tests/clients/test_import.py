@@ -211,6 +211,38 @@ def test_unbalanced_quotes_do_not_crash(owner, checked):
     assert client_import.status == ImportStatus.PREVIEWED  # read as one long cell; checked
 
 
+def test_a_header_row_of_thousands_of_columns_is_refused_at_once(owner):
+    # 20,000 identical cells (80 KB) used to take minutes to number ("Name (2)"...).
+    content = ",".join(["Name"] * 20_000).encode() + b"\n" + b"Ann\n"
+    with pytest.raises(importing.ValidationError) as refused:
+        upload(owner, content)
+    assert refused.value.messages == [
+        str(importing.MSG_TOO_MANY_COLUMNS) % {"count": 20_000, "most": importing.MAX_COLUMNS}
+    ]
+    assert not ClientImport.objects.exists()
+
+
+def test_blank_columns_at_the_end_of_the_header_row_do_not_count(owner):
+    # A spreadsheet that once had a cell far to the right saves a long tail of empty columns.
+    content = b"First Name,Email" + b"," * 5_000 + b"\nAnn,ann@example.com\n"
+    assert upload(owner, content).headers == ["First Name", "Email"]
+
+
+@pytest.mark.timeout(60)  # linear: milliseconds; the quadratic numbering took minutes
+def test_repeated_headers_are_numbered_in_linear_time():
+    headers = importing._unique_headers(["Name"] * 50_000)
+    assert headers[:3] == ["Name", "Name (2)", "Name (3)"] and headers[-1] == "Name (50000)"
+    assert len(set(headers)) == 50_000
+    # A number already taken by a real column is skipped, whatever the case.
+    assert importing._unique_headers(["Tag", "tag (2)", "TAG", "Tag", ""]) == [
+        "Tag",
+        "tag (2)",
+        "TAG (3)",
+        "Tag (4)",
+        "Column 5",
+    ]
+
+
 # --- the mapping step ---
 
 
