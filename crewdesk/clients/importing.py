@@ -135,7 +135,11 @@ MSG_ORPHANED = gettext_lazy(
 IGNORE = ""
 FULL_NAME = "full_name"
 TAGS = "tags"
-PHONE = "phone:"  # + a PhoneKind value
+PHONE = "phone:"  # + a PhoneKind value, or MAIN
+# A "main" or "primary" phone says nothing of its kind: it takes the kind another column gives
+# the same number (Jobber repeats it as the mobile one), else it is a company's work phone or
+# a person's "other" phone. Never guessed to be a mobile.
+MAIN = "main"
 
 FIELD_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
     (
@@ -153,6 +157,7 @@ FIELD_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         gettext_lazy("Email and phones"),
         [
             ("email", gettext_lazy("Email")),
+            (f"{PHONE}{MAIN}", gettext_lazy("Main phone (kind not known)")),
             (f"{PHONE}{PhoneKind.MOBILE}", gettext_lazy("Mobile phone")),
             (f"{PHONE}{PhoneKind.HOME}", gettext_lazy("Home phone")),
             (f"{PHONE}{PhoneKind.WORK}", gettext_lazy("Work phone")),
@@ -188,7 +193,9 @@ FIELD_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
 ]
 FIELD_LABELS = {value: label for _group, fields in FIELD_GROUPS for value, label in fields}
 # Fields several columns may fill: phones add up, tags and notes are joined.
-MULTI_COLUMN_FIELDS = frozenset({TAGS, "notes", *(f"{PHONE}{k}" for k in PhoneKind.values)})
+MULTI_COLUMN_FIELDS = frozenset(
+    {TAGS, "notes", *(f"{PHONE}{k}" for k in [MAIN, *PhoneKind.values])}
+)
 NAME_FIELDS = frozenset({"first_name", "last_name", FULL_NAME, "company_name"})
 
 
@@ -197,8 +204,9 @@ def _key(text: str) -> str:
     return " ".join(n.words(text or ""))
 
 
-# Headers of common exports (Jobber's client export, QuickBooks' customer list), other tools'
-# usual names, and the plain field names. Compared by `_key`.
+# Headers of common exports (Jobber's client export: "E-mails", "Main Phone #s"...; Housecall
+# Pro's customers: "Mobile Number", "Customer Tags"...; QuickBooks' customer list), other tools'
+# usual names, and the plain field names. Compared by `_key`; a trailing "#s" is dropped.
 # fmt: off
 _ALIASES: dict[str, str] = {
     "first_name": "first name|firstname|first|given name|contact first name|nombre",
@@ -215,19 +223,24 @@ _ALIASES: dict[str, str] = {
         "organization name|empresa"
     ),
     "billing_name": "billing name|bill to name|invoice name|name on invoice",
-    "kind": "kind|client kind|person or company",
+    "kind": "kind|client kind|person or company|is company|is business",
     "email": (
-        "email|e mail|email address|e mail address|main email|primary email|emails|"
-        "correo|correo electronico"
+        "email|e mail|email address|e mail address|main email|primary email|emails|e mails|"
+        "email addresses|e mail addresses|correo|correo electronico"
+    ),
+    f"{PHONE}{MAIN}": (
+        "main phone|main phone number|main number|primary phone|primary phone number"
     ),
     f"{PHONE}mobile": (
-        "main phone|main phone s|phone|phones|phone number|phone numbers|"
-        "primary phone|telephone|mobile|mobile phone|mobile number|cell|"
-        "cell phone|cellphone|telefono|movil|celular"
+        "phone|phones|phone number|phone numbers|telephone|mobile|mobile phone|"
+        "mobile number|cell|cell phone|cellphone|text message enabled phone|sms phone|"
+        "telefono|movil|celular"
     ),
     f"{PHONE}home": "home phone|home|home number|telefono casa",
     f"{PHONE}work": "work phone|work|business phone|office phone|work number",
-    f"{PHONE}other": "other phone|alternate phone|alt phone|alt phone number|secondary phone",
+    f"{PHONE}other": (
+        "other phone|other number|alternate phone|alt phone|alt phone number|secondary phone"
+    ),
     "street": (
         "street|street 1|street1|address|address 1|address1|address line 1|"
         "street address|billing street|billing street 1|billing address|"
@@ -237,7 +250,7 @@ _ALIASES: dict[str, str] = {
     "street2": (
         "street 2|street2|address 2|address2|address line 2|billing street 2|"
         "billing address 2|billing address line 2|bill address line 2|bill to 2|apt|"
-        "suite|unit"
+        "suite|unit|street line 2|billing street line 2"
     ),
     "city": "city|town|billing city|billing address city|bill address city|ciudad",
     "region": (
@@ -254,8 +267,10 @@ _ALIASES: dict[str, str] = {
     "country": "country|billing country|billing address country|bill address country|pais",
     "lead_source": "lead source|source|referral source|how did you hear about us|origen",
     "client_type": "client type|customer type|type",
-    TAGS: "tags|tag|labels|etiquetas",
-    "notes": "notes|note|comments|internal notes|notas",
+    TAGS: "tags|tag|labels|customer tags|client tags|etiquetas",
+    "notes": (
+        "notes|note|comments|internal notes|client notes|customer notes|private notes|notas"
+    ),
     "rating": "rating|stars",
     "tax_exempt": "tax exempt|taxexempt",
     "tax_id": (
@@ -275,6 +290,8 @@ HEADER_ALIASES: dict[str, str] = {
 def guess_field(header: str) -> str:
     """The client field a column probably holds, or IGNORE."""
     key = _key(header)
+    if key.endswith(" s"):  # "Mobile Phone #s": the column may hold several
+        key = key.removesuffix(" s")
     if key in HEADER_ALIASES:
         return HEADER_ALIASES[key]
     # The field's label in the user's language ("Código postal"), and its plain name.
@@ -555,7 +572,14 @@ _COMPANY_WORDS = frozenset((
 _TRUE = frozenset(("yes", "y", "true", "t", "1", "x", "si", "on"))
 _FALSE = frozenset(("no", "n", "false", "f", "0", "off"))
 # fmt: on
-_KIND_ALIASES = {"individual": ClientKind.PERSON, "business": ClientKind.COMPANY}
+_KIND_ALIASES = {
+    "individual": ClientKind.PERSON,
+    "business": ClientKind.COMPANY,
+    # an "Is Company?" column (Jobber's) says yes or no
+    **dict.fromkeys(_TRUE, ClientKind.COMPANY),
+    **dict.fromkeys(_FALSE, ClientKind.PERSON),
+}
+_EMAIL_SPLIT = re.compile(r"[\s,;]+")
 _COUNTRY_ALIASES = {
     "usa": "US", "us": "US", "u s": "US", "u s a": "US", "america": "US",
     "united states of america": "US", "uk": "GB", "u k": "GB", "great britain": "GB",
@@ -633,6 +657,19 @@ def _phone_pieces(value: str, kind: str) -> list[tuple[str, str]]:
     return pieces
 
 
+def _phone_kinds(phones: list[tuple[str, str]], *, company: bool) -> list[tuple[str, str]]:
+    """Each number once, where it first appears (the first is the primary), with the kind a
+    column names for it: Jobber repeats the main phone as the mobile one. A main phone that no
+    column names is a company's work phone, else a phone of kind "other"."""
+    named: dict[str, str] = {}
+    for kind, e164 in phones:
+        if kind != MAIN:
+            named.setdefault(e164, kind)
+    unknown = PhoneKind.WORK if company else PhoneKind.OTHER
+    numbers = dict.fromkeys(e164 for _kind, e164 in phones)
+    return [(named.get(e164, unknown), e164) for e164 in numbers]
+
+
 @dataclass
 class RowOutcome:
     """What the check says about one row; `client` is built (unsaved) when it has no errors."""
@@ -690,6 +727,7 @@ class RowChecker:
         values: dict[str, str] = {}
         phones: list[tuple[str, str]] = []
         tags: list[str] = []
+        other_emails: list[str] = []
         for index, target in self.columns:
             value = unescape_cell(cells[index].strip()) if index < len(cells) else ""
             if not value:
@@ -700,8 +738,17 @@ class RowChecker:
                 tags += [t.strip()[:50] for t in _LIST_SPLIT.split(value) if t.strip()]
             elif target == "notes" and values.get("notes"):
                 values["notes"] += "\n" + value
+            elif target == "email":
+                # Jobber's "E-mails" holds every address of the client; a client has one, so
+                # the others are kept in the notes rather than dropped.
+                first, *others = _EMAIL_SPLIT.split(value.strip(" ,;"))
+                values["email"] = first
+                other_emails += [e for e in others if e.casefold() != first.casefold()]
             else:
                 values[target] = value
+        if other_emails:
+            line = _("Other emails: %(emails)s") % {"emails": ", ".join(other_emails)}
+            values["notes"] = f"{values['notes']}\n{line}" if values.get("notes") else line
         return values, phones, tags
 
     def _convert(self, values: dict) -> tuple[dict, list[tuple[str, str]]]:
@@ -801,10 +848,7 @@ class RowChecker:
         fields = _clean_fields(values)
         phones, phone_errors = clean_phones(raw_phones, self.region)
         problems += [("phones", message) for message in phone_errors]
-        kinds: dict[str, str] = {}
-        for kind, e164 in phones:  # Jobber repeats the main phone as the mobile one
-            kinds.setdefault(e164, kind)
-        phones = [(kind, e164) for e164, kind in kinds.items()]
+        phones = _phone_kinds(phones, company=fields.get("kind") == ClientKind.COMPANY)
         client = Client(company_id=self.actor.company_id, created_by=self.actor.user, **fields)
         outcome.summary = (
             " · ".join(part for part in (client.display_name, fields.get("email", "")) if part)

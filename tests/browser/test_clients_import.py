@@ -65,9 +65,10 @@ def test_office_imports_a_jobber_export_and_watches_it_finish(visit, office, hel
     upload_and_check(tab, FIXTURES / "jobber_clients.csv")
     no_sideways_scroll(page)
     # The columns of a Jobber export are recognised; property columns are ignored.
-    expect(page.get_by_label("Email", exact=True)).to_have_value("email")
+    expect(page.get_by_label("E-mails")).to_have_value("email")
     expect(page.get_by_label("Billing Zip code")).to_have_value("postal_code")
-    expect(page.get_by_label("Mobile Phone")).to_have_value("phone:mobile")
+    expect(page.get_by_label("Mobile Phone #s")).to_have_value("phone:mobile")
+    expect(page.get_by_label("Main Phone #s")).to_have_value("phone:main")
     expect(page.get_by_label("Service Street 1")).to_have_value("")
     page.get_by_label("Lead Source").select_option("")
     tab.check("2-mapping")

@@ -34,6 +34,7 @@ from crewdesk.core.models import Activity
 FIXTURES = Path(__file__).parent / "fixtures"
 JOBBER = FIXTURES / "jobber_clients.csv"
 QUICKBOOKS = FIXTURES / "quickbooks_customers.csv"
+HOUSECALL_PRO = FIXTURES / "housecall_pro_customers.csv"
 
 
 def csv_bytes(rows: list[list[str]], *, encoding: str = "utf-8", delimiter: str = ",") -> bytes:
@@ -91,12 +92,15 @@ def test_a_jobber_client_export_maps_itself(owner):
     assert mapping["First Name"] == "first_name"
     assert mapping["Last Name"] == "last_name"
     assert mapping["Company Name"] == "company_name"
+    assert mapping["Is Company?"] == "kind"
     assert mapping["Display Name"] == "full_name"
-    assert mapping["Email"] == "email"
-    assert mapping["Main Phone"] == "phone:mobile"
-    assert mapping["Mobile Phone"] == "phone:mobile"
-    assert mapping["Work Phone"] == "phone:work"
-    assert mapping["Home Phone"] == "phone:home"
+    assert mapping["E-mails"] == "email"  # was not recognised: every email was dropped
+    # Jobber's "Main" phone says nothing of the kind: it is not taken as a mobile.
+    assert mapping["Main Phone #s"] == "phone:main"
+    assert mapping["Mobile Phone #s"] == "phone:mobile"
+    assert mapping["Work Phone #s"] == "phone:work"
+    assert mapping["Home Phone #s"] == "phone:home"
+    assert mapping["Other Phone #s"] == "phone:other"
     assert mapping["Billing Street 1"] == "street"
     assert mapping["Billing Street 2"] == "street2"
     assert mapping["Billing City"] == "city"
@@ -105,9 +109,58 @@ def test_a_jobber_client_export_maps_itself(owner):
     assert mapping["Billing Country"] == "country"
     assert mapping["Tags"] == "tags"
     assert mapping["Lead Source"] == "lead_source"
-    # The property's address and Jobber's own bookkeeping are not client fields.
-    for ignored in ("J-ID", "Title", "Service Street 1", "Service City", "Created Date"):
-        assert mapping[ignored] == ""
+    # The property's address, faxes and Jobber's own bookkeeping are not client fields.
+    for ignored in (
+        "J-ID",
+        "Title",
+        "Fax Phone #s",
+        "Service Property Name",
+        "Service Street 1",
+        "Service City",
+        "Created Date",
+        "Archived",
+        "CFT[Gate code]",
+    ):
+        assert mapping[ignored] == "", ignored
+
+
+def test_a_housecall_pro_customer_export_maps_itself_and_imports(imported, owner):
+    client_import = imported(HOUSECALL_PRO)
+    assert client_import.mapping == {
+        "First Name": "first_name",
+        "Last Name": "last_name",
+        "Display Name": "full_name",
+        "Company": "company_name",
+        "Role": "",
+        "Email": "email",
+        "Mobile Number": "phone:mobile",
+        "Home Number": "phone:home",
+        "Work Number": "phone:work",
+        "Customer Tags": "tags",
+        "Lead Source": "lead_source",
+        "Address": "street",
+        "Street Line 2": "street2",
+        "City": "city",
+        "State": "region",
+        "Zip": "postal_code",
+        "Notes": "notes",
+    }
+    assert client_import.imported_count == 3
+    priya = Client.objects.get(email="priya.rahman@example.com")
+    assert priya.notes == "Gate code 4411; two dogs"
+    assert [(p.kind, p.number) for p in priya.phones.all()] == [
+        ("mobile", "+15125550181"),
+        ("home", "+15125550182"),
+    ]
+    assert sorted(ct.tag.name for ct in priya.client_tags.all()) == ["Pool", "Recurring"]
+    luis = Client.objects.get(last_name="Ortega")
+    assert (luis.company_name, luis.street2) == ("Ortega Landscaping", "Suite 300")
+    assert [(p.kind, p.number) for p in luis.phones.all()] == [
+        ("mobile", "+15125550190"),
+        ("work", "+15125550191"),
+    ]
+    grace = Client.objects.get(last_name="Kim")
+    assert [(p.kind, p.number) for p in grace.phones.all()] == [("home", "+17375550155")]
 
 
 def test_a_quickbooks_customer_list_maps_itself_despite_its_bom(owner):
@@ -251,19 +304,19 @@ def test_the_mapping_page_shows_the_guess_and_saves_an_edit(client_as, office):
     web = client_as(office)
     url = reverse("clients:import_mapping", args=[client_import.pk])
     page = web.get(url).content.decode()
-    email_column = client_import.headers.index("Email")
+    email_column = client_import.headers.index("E-mails")
     assert f'name="column_{email_column}"' in page
     assert '<option value="email" selected>' in page
     assert "maria.gonzalez@example.com" in page  # sample values beside each column
 
     data = {f"column_{i}": client_import.mapping[h] for i, h in enumerate(client_import.headers)}
-    data[f"column_{client_import.headers.index('Work Phone')}"] = "phone:other"
+    data[f"column_{client_import.headers.index('Work Phone #s')}"] = "phone:other"
     data[f"column_{client_import.headers.index('Lead Source')}"] = ""
     response = web.post(url, data)
     assert response.status_code == 302
     assert response.url == reverse("clients:import_preview", args=[client_import.pk])
     client_import.refresh_from_db()
-    assert client_import.mapping["Work Phone"] == "phone:other"
+    assert client_import.mapping["Work Phone #s"] == "phone:other"
     assert client_import.mapping["Lead Source"] == ""
     assert client_import.status == ImportStatus.PREVIEWED  # a small file is checked at once
 
@@ -296,18 +349,57 @@ def test_one_field_from_two_columns_is_refused_on_the_second(client_as, office):
 def test_tags_split_on_commas_and_semicolons_and_phone_columns_keep_their_kind(imported, owner):
     imported(JOBBER)
     sunrise = Client.objects.get(company_name="Sunrise Rentals LLC")
-    assert sunrise.kind == "company"
+    assert (sunrise.kind, sunrise.first_name) == ("company", "Dana")  # "Is Company?" = true
     assert sorted(ct.tag.name for ct in sunrise.client_tags.all()) == ["Airbnb", "Net 30"]
+    # A company's main number is its work number; the fax column is not a phone to call.
     assert [(p.kind, p.number) for p in sunrise.phones.all()] == [
-        ("mobile", "+14155550102"),
+        ("work", "+14155550102"),
         ("work", "+14155550199"),
     ]
     maria = Client.objects.get(email="maria.gonzalez@example.com")
-    # Jobber repeats the main phone as the mobile one: stored once.
+    assert maria.kind == "person"
+    # Jobber repeats the main phone as the mobile one: stored once, as the mobile it is.
     assert [(p.kind, p.number) for p in maria.phones.all()] == [("mobile", "+14155550101")]
     assert sorted(ct.tag.name for ct in maria.client_tags.all()) == ["Airbnb", "VIP"]
+    tom = Client.objects.get(last_name="O'Brien")
+    assert [(p.kind, p.number) for p in tom.phones.all()] == [
+        ("mobile", "+15105550103"),
+        ("home", "+15105550104"),
+    ]
     # Tags are company-wide: "Airbnb" exists once although two rows name it.
     assert Tag.objects.filter(company=owner.company, name="Airbnb").count() == 1
+
+
+def test_an_emails_cell_with_several_addresses_keeps_the_first_and_notes_the_others(imported):
+    imported(JOBBER)
+    sunrise = Client.objects.get(company_name="Sunrise Rentals LLC")
+    assert sunrise.email == "office@sunrise-rentals.example"
+    assert sunrise.notes == "Other emails: billing@sunrise-rentals.example"
+    rows = [
+        ["Name", "Emails", "Notes"],
+        ["Ann Lee", "ann@example.com; ann.lee@work.example ann@old.example", "Gate 12"],
+    ]
+    imported(csv_bytes(rows))
+    ann = Client.objects.get(last_name="Lee")
+    assert ann.email == "ann@example.com"
+    assert ann.notes == "Gate 12\nOther emails: ann.lee@work.example, ann@old.example"
+
+
+def test_a_main_phone_of_unknown_kind_is_kept_as_other_unless_another_column_says(imported):
+    rows = [
+        ["First Name", "Last Name", "Primary Phone", "Home Phone", "Mobile"],
+        ["Ann", "Lee", "415 555 0101", "", ""],  # a person's main number: kind unknown
+        ["Bo", "Li", "415 555 0111", "415 555 0112", "415 555 0111"],  # it is the mobile
+    ]
+    imported(csv_bytes(rows))
+    ann = Client.objects.get(last_name="Lee")
+    assert [(p.kind, p.number) for p in ann.phones.all()] == [("other", "+14155550101")]
+    bo = Client.objects.get(last_name="Li")
+    # The main number stays first (the primary phone), with the kind the other column gives.
+    assert [(p.kind, p.number, p.position) for p in bo.phones.all()] == [
+        ("mobile", "+14155550111", 0),
+        ("home", "+14155550112", 1),
+    ]
 
 
 # --- the preview ---
@@ -526,7 +618,7 @@ def test_the_report_lists_rejected_rows_with_their_original_columns_and_error(
     rows = list(csv.reader(io.StringIO(content)))
     header = client_import.headers + ["error"]
     assert rows[0] == header
-    assert [row[0] for row in rows[1:]] == ["1004", "1005", "1006"]  # J-ID of each rejected row
+    assert [row[0] for row in rows[1:]] == ["1004_2004", "1005_2005", "1006_2006"]  # J-ID
     assert rows[1][-1] == "Email: Enter a valid email address."
     assert rows[3][-1].startswith("Skipped as a likely duplicate")
 

@@ -29,8 +29,8 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("CSV file"),
         help_text=gettext_lazy(
-            "A client list exported as CSV from Jobber, QuickBooks, a spreadsheet or another "
-            "tool; up to 50 MB. The first row must hold the column names."
+            "A client list exported as CSV from Jobber, Housecall Pro, QuickBooks, a spreadsheet "
+            "or another tool; up to 50 MB. The first row must hold the column names."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv"}),
     )
