@@ -5,7 +5,6 @@ import csv
 import zoneinfo
 from collections.abc import Iterator
 
-import phonenumbers
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from crewdesk.accounts.models import Membership
 from crewdesk.clients.importing import csv_safe
 from crewdesk.clients.models import Client, ClientPhone, ClientTag, PhoneKind
+from crewdesk.clients.normalize import phone_local
 from crewdesk.clients.selectors import ClientFilters, client_matches
 
 CHUNK_SIZE = 1_000
@@ -50,18 +50,6 @@ def _headers() -> list[str]:
     ]
 
 
-def _phone_text(e164: str, country: str) -> str:
-    """A number as the office writes it: national for the company's own country ("(415)
-    555-0101", read back with that country), international for the others."""
-    try:
-        parsed = phonenumbers.parse(e164)
-    except phonenumbers.NumberParseException:
-        return e164
-    if phonenumbers.region_code_for_number(parsed) == country:
-        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
 def _yes_no(value: bool) -> str:
     return "yes" if value else "no"
 
@@ -70,9 +58,9 @@ def _row(client: Client, tz: zoneinfo.ZoneInfo, country: str) -> list:
     phones = list(client.phones.all())
     # The primary phone is repeated in its kind's column: on the way back in, it comes first
     # and takes that kind (a main phone of the import).
-    primary = _phone_text(phones[0].number, country) if phones else ""
+    primary = phone_local(phones[0].number, country) if phones else ""
     by_kind = {
-        kind: "; ".join(_phone_text(p.number, country) for p in phones if p.kind == kind)
+        kind: "; ".join(phone_local(p.number, country) for p in phones if p.kind == kind)
         for kind in PhoneKind.values
     }
     tags = ", ".join(link.tag.name for link in client.client_tags.all())

@@ -210,7 +210,7 @@ def test_the_export_reads_back_in_through_the_import_with_every_field(
     client_import.refresh_from_db()
     assert importing.import_preview(client_import).good == 2
     with django_capture_on_commit_callbacks(execute=True):
-        importing.import_start(outsider, client_import, skip_duplicates=True)
+        importing.import_start(outsider, client_import)
 
     copy = Client.objects.get(company=outsider.company, company_name="Quintero Holiday Homes")
     for name, value in EVERY_FIELD.items():
