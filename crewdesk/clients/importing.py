@@ -763,10 +763,13 @@ class RowChecker:
                 values["notes"] += "\n" + value
             elif target == "email":
                 # Jobber's "E-mails" holds every address of the client; a client has one, so
-                # the others are kept in the notes rather than dropped.
-                first, *others = _EMAIL_SPLIT.split(value.strip(" ,;"))
-                values["email"] = first
-                other_emails += [e for e in others if e.casefold() != first.casefold()]
+                # the others are kept in the notes rather than dropped. A cell that is not a
+                # list of addresses stays whole, for its error to quote it.
+                parts = _EMAIL_SPLIT.split(value.strip(" ,;"))
+                if len(parts) == 1 or not all("@" in part for part in parts):
+                    parts = [value]
+                values["email"] = parts[0]
+                other_emails += [e for e in parts[1:] if e.casefold() != parts[0].casefold()]
             else:
                 values[target] = value
         if other_emails:

@@ -393,6 +393,13 @@ def test_an_emails_cell_with_several_addresses_keeps_the_first_and_notes_the_oth
     assert ann.notes == "Gate 12\nOther emails: ann.lee@work.example, ann@old.example"
 
 
+def test_an_email_cell_that_is_not_a_list_of_addresses_is_quoted_whole(checked):
+    rows = [["Name", "Email"], ["Ann Lee", "ann at example, dot com"]]
+    (problem,) = checked(csv_bytes(rows)).problem_rows.all()
+    assert problem.summary == "Ann Lee · ann at example, dot com"
+    assert problem.messages == ["Email: Enter a valid email address."]
+
+
 def test_a_main_phone_of_unknown_kind_is_kept_as_other_unless_another_column_says(imported):
     rows = [
         ["First Name", "Last Name", "Primary Phone", "Home Phone", "Mobile"],
