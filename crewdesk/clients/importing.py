@@ -910,33 +910,35 @@ class RowChecker:
     def _file_keys(
         self, client: Client, phones: list[tuple[str, str]]
     ) -> list[tuple[str, str, str]]:
-        """(key, what it is, the value as shown) of what two rows of a file may share."""
+        """(key, what it is, its value) of what two rows of a file may share."""
         keys = []
         if client.email:
-            keys.append((f"e:{n.email_normal(client.email)}", _("email"), client.email))
+            keys.append((f"e:{n.email_normal(client.email)}", "email", client.email))
         for _kind, number in phones:
-            shown = n.phone_local(number, self.region)
-            keys.append((f"p:{n.phone_national_digits(number)}", _("phone"), shown))
+            keys.append((f"p:{n.phone_national_digits(number)}", "phone", number))
         postal = n.fold(client.postal_code).replace(" ", "")
         name = " ".join(n.words(client.person_name)) or " ".join(
             n.company_words(client.company_name)
         )
         if postal and name:
             shown = f"{client.display_name}, {client.postal_code}"
-            keys.append((f"n:{name}|{postal}", _("name and postal code"), shown))
+            keys.append((f"n:{name}|{postal}", "name", shown))
         return keys
 
     def _file_duplicate(self, outcome: RowOutcome, phones: list[tuple[str, str]]) -> None:
         """Mark the row as repeating an earlier row of the file, saying what they share."""
-        for key, what, shown in self._file_keys(outcome.client, phones):
+        for key, what, value in self._file_keys(outcome.client, phones):
             earlier = self.seen.setdefault(key, outcome.number)
             if earlier != outcome.number and outcome.repeat_of is None:
                 outcome.repeat_of = earlier
-                outcome.duplicate = _("Same %(what)s as row %(row)d of this file: %(value)s.") % {
-                    "what": what,
-                    "row": earlier,
-                    "value": shown,
-                }
+                text = {
+                    "email": _("Same email as row %(row)d of this file: %(value)s."),
+                    "phone": _("Same phone as row %(row)d of this file: %(value)s."),
+                    "name": _("Same name and postal code as row %(row)d of this file: %(value)s."),
+                }[what]
+                if what == "phone":  # formatted only here: it costs more than the check
+                    value = n.phone_local(value, self.region)
+                outcome.duplicate = text % {"row": earlier, "value": value}
 
     def check_batch(self, rows: list[tuple[int, list[str]]]) -> list[RowOutcome]:
         """Check rows in file order: each against the rules, the earlier rows of the file and
