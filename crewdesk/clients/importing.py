@@ -4,8 +4,10 @@ in batches while the page shows progress.
 
 The upload is stored privately re-encoded as UTF-8 with commas, so every later step reads one
 format. Rows are checked with `validation` (the same rules as `services.client_create`) and the
-duplicate check of `duplicates`; a row is saved exactly as `client_create` would save it (client
-with its history row, phones, tags, search tokens, match keys), but a thousand at a time.
+duplicate check of `duplicates`; the rows with errors and the likely duplicates are kept
+(ClientImportRow) for the preview, where the office imports or skips each likely duplicate (or
+a whole kind of them). A row is saved exactly as `client_create` would save it (client with its
+history row, phones, tags, search tokens, match keys), but a thousand at a time.
 """
 
 import codecs
