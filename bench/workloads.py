@@ -617,8 +617,8 @@ def w6_import(owner: Membership, rows: int) -> dict:
     importing.import_check(owner, client_import)
     checked = time.perf_counter()
     client_import.refresh_from_db()
-    importing.import_start(owner, client_import, skip_duplicates=True)
-    importing.import_run(owner, client_import, skip_duplicates=True)
+    importing.import_start(owner, client_import)
+    importing.import_run(owner, client_import)
     done = time.perf_counter()
     client_import = ClientImport.objects.get(pk=client_import.pk)
     return {

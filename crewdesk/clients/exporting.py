@@ -11,13 +11,15 @@ from django.utils.translation import gettext as _
 
 from crewdesk.accounts.models import Membership
 from crewdesk.clients.importing import csv_safe
-from crewdesk.clients.models import Client, ClientPhone, ClientTag
+from crewdesk.clients.models import Client, ClientPhone, ClientTag, PhoneKind
+from crewdesk.clients.normalize import phone_local
 from crewdesk.clients.selectors import ClientFilters, client_matches
 
 CHUNK_SIZE = 1_000
 
 
 def _headers() -> list[str]:
+    # Each name is one the import recognises, so an export reads back in as it is.
     return [
         _("ID"),
         _("Kind"),
@@ -26,7 +28,8 @@ def _headers() -> list[str]:
         _("Company name"),
         _("Billing name"),
         _("Email"),
-        _("Phones"),
+        _("Primary phone"),
+        *(_("%(kind)s phone") % {"kind": label} for _kind, label in PhoneKind.choices),
         _("Street"),
         _("Street 2"),
         _("City"),
@@ -37,13 +40,29 @@ def _headers() -> list[str]:
         _("Lead source"),
         _("Tags"),
         _("Rating"),
+        _("Tax exempt"),
+        _("Tax id"),
+        _("Newsletter"),
+        _("Preferred contact"),
+        _("Language"),
+        _("Notes"),
         _("Created"),
     ]
 
 
-def _row(client: Client, tz: zoneinfo.ZoneInfo) -> list:
-    # "mobile: +14155550199; work: ..." reads back in through the import.
-    phones = "; ".join(f"{p.kind}: {p.number}" for p in client.phones.all())
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _row(client: Client, tz: zoneinfo.ZoneInfo, country: str) -> list:
+    phones = list(client.phones.all())
+    # The primary phone is repeated in its kind's column: on the way back in, it comes first
+    # and takes that kind (a main phone of the import).
+    primary = phone_local(phones[0].number, country) if phones else ""
+    by_kind = {
+        kind: "; ".join(phone_local(p.number, country) for p in phones if p.kind == kind)
+        for kind in PhoneKind.values
+    }
     tags = ", ".join(link.tag.name for link in client.client_tags.all())
     created = timezone.localtime(client.created_at, tz).strftime("%Y-%m-%d %H:%M")
     return [
@@ -54,7 +73,8 @@ def _row(client: Client, tz: zoneinfo.ZoneInfo) -> list:
         client.company_name,
         client.billing_name,
         client.email,
-        phones,
+        primary,
+        *(by_kind[kind] for kind in PhoneKind.values),
         client.street,
         client.street2,
         client.city,
@@ -65,6 +85,12 @@ def _row(client: Client, tz: zoneinfo.ZoneInfo) -> list:
         client.lead_source,
         tags,
         client.rating,
+        _yes_no(client.tax_exempt),
+        client.tax_id,
+        _yes_no(client.newsletter),
+        client.preferred_contact,
+        client.language,
+        client.notes,
         created,
     ]
 
@@ -88,6 +114,7 @@ def export_csv(actor: Membership, filters: ClientFilters) -> Iterator[str]:
         tz = zoneinfo.ZoneInfo(actor.company.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         tz = zoneinfo.ZoneInfo("UTC")
+    country = actor.company.country
     writer = csv.writer(_Line())
     # The byte-order mark makes spreadsheet programs read the file as UTF-8.
     yield "\ufeff" + writer.writerow(_headers())
@@ -96,5 +123,5 @@ def export_csv(actor: Membership, filters: ClientFilters) -> Iterator[str]:
         chunk = list(clients.filter(id__gt=last_id).order_by("id")[:CHUNK_SIZE])
         if not chunk:
             return
-        yield "".join(writer.writerow([csv_safe(v) for v in _row(c, tz)]) for c in chunk)
+        yield "".join(writer.writerow([csv_safe(v) for v in _row(c, tz, country)]) for c in chunk)
         last_id = chunk[-1].pk

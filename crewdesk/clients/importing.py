@@ -4,14 +4,15 @@ in batches while the page shows progress.
 
 The upload is stored privately re-encoded as UTF-8 with commas, so every later step reads one
 format. Rows are checked with `validation` (the same rules as `services.client_create`) and the
-duplicate check of `duplicates`; a row is saved exactly as `client_create` would save it (client
-with its history row, phones, tags, search tokens, match keys), but a thousand at a time.
+duplicate check of `duplicates`; the rows with errors and the likely duplicates are kept
+(ClientImportRow) for the preview, where the office imports or skips each likely duplicate (or
+a whole kind of them). A row is saved exactly as `client_create` would save it (client with its
+history row, phones, tags, search tokens, match keys), but a thousand at a time.
 """
 
 import codecs
 import csv
 import io
-import json
 import logging
 import os
 import re
@@ -27,9 +28,8 @@ from typing import IO
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -40,12 +40,14 @@ from crewdesk.accounts.models import Membership
 from crewdesk.clients import normalize as n
 from crewdesk.clients.duplicates import (
     BLOCK_SCORE,
+    Candidate,
     ClientDraft,
     draft_keys,
     find_duplicates_many,
 )
 from crewdesk.clients.events import Verb
 from crewdesk.clients.indexing import (
+    address_keys,
     client_match_keys,
     sort_key_for,
     tokens_for,
@@ -53,6 +55,7 @@ from crewdesk.clients.indexing import (
 from crewdesk.clients.models import (
     Client,
     ClientImport,
+    ClientImportRow,
     ClientKind,
     ClientMatchKey,
     ClientPhone,
@@ -60,6 +63,7 @@ from crewdesk.clients.models import (
     ClientToken,
     ClientType,
     ContactMethod,
+    ImportRowKind,
     ImportStatus,
     PhoneKind,
     Tag,
@@ -79,12 +83,19 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 SYNC_CHECK_ROWS = 2_000
 BATCH_SIZE = 1_000
 CANDIDATE_CHUNK = 250  # rows whose duplicate candidates are read together
-PROBLEM_ROWS_SHOWN = 50
+PROBLEM_ROWS_SHOWN = 50  # a page of the preview's problem rows
 SAMPLE_ROWS = 20
+# A client list has a few dozen columns; a header row of thousands is a mistake or an attack
+# (each column becomes a field of the mapping page).
+MAX_COLUMNS = 200
 REPORT_ERROR_COLUMN = "error"
 
 MSG_TOO_BIG = gettext_lazy("The file is larger than 50 MB. Split it into smaller files.")
 MSG_EMPTY = gettext_lazy("The file is empty.")
+MSG_TOO_MANY_COLUMNS = gettext_lazy(
+    "The first row has %(count)d column names; a client list has at most %(most)d. Check that "
+    "the first row holds the column names, or remove the columns you do not need."
+)
 MSG_NO_ROWS = gettext_lazy("The file has column names but no rows of clients.")
 MSG_BINARY = gettext_lazy(
     "This is not a CSV file. Export your clients as CSV (comma-separated values) and upload that."
@@ -121,6 +132,15 @@ MSG_CHECK_STOPPED = gettext_lazy("Checking the file stopped unexpectedly. Upload
 MSG_ORPHANED = gettext_lazy(
     "The person who started this import can no longer import clients. Upload the file again."
 )
+MSG_CHOICE_TOO_LATE = gettext_lazy("The import has started: what it imports can no longer change.")
+MSG_NOT_A_DUPLICATE = gettext_lazy(
+    "Row %(row)d is not a likely duplicate; only those can be imported or skipped."
+)
+# The choice the office makes for each kind of likely duplicate: the import's field.
+CHOICE_FIELDS = {
+    ImportRowKind.DUPLICATE: "import_duplicates",
+    ImportRowKind.REPEAT: "import_repeats",
+}
 
 
 # --- the fields a column can fill ---
@@ -128,7 +148,11 @@ MSG_ORPHANED = gettext_lazy(
 IGNORE = ""
 FULL_NAME = "full_name"
 TAGS = "tags"
-PHONE = "phone:"  # + a PhoneKind value
+PHONE = "phone:"  # + a PhoneKind value, or MAIN
+# A "main" or "primary" phone says nothing of its kind: it takes the kind another column gives
+# the same number (Jobber repeats it as the mobile one), else it is a company's work phone or
+# a person's "other" phone. Never guessed to be a mobile.
+MAIN = "main"
 
 FIELD_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
     (
@@ -146,6 +170,7 @@ FIELD_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         gettext_lazy("Email and phones"),
         [
             ("email", gettext_lazy("Email")),
+            (f"{PHONE}{MAIN}", gettext_lazy("Main phone (kind not known)")),
             (f"{PHONE}{PhoneKind.MOBILE}", gettext_lazy("Mobile phone")),
             (f"{PHONE}{PhoneKind.HOME}", gettext_lazy("Home phone")),
             (f"{PHONE}{PhoneKind.WORK}", gettext_lazy("Work phone")),
@@ -181,7 +206,9 @@ FIELD_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
 ]
 FIELD_LABELS = {value: label for _group, fields in FIELD_GROUPS for value, label in fields}
 # Fields several columns may fill: phones add up, tags and notes are joined.
-MULTI_COLUMN_FIELDS = frozenset({TAGS, "notes", *(f"{PHONE}{k}" for k in PhoneKind.values)})
+MULTI_COLUMN_FIELDS = frozenset(
+    {TAGS, "notes", *(f"{PHONE}{k}" for k in [MAIN, *PhoneKind.values])}
+)
 NAME_FIELDS = frozenset({"first_name", "last_name", FULL_NAME, "company_name"})
 
 
@@ -190,8 +217,9 @@ def _key(text: str) -> str:
     return " ".join(n.words(text or ""))
 
 
-# Headers of common exports (Jobber's client export, QuickBooks' customer list), other tools'
-# usual names, and the plain field names. Compared by `_key`.
+# Headers of common exports (Jobber's client export: "E-mails", "Main Phone #s"...; Housecall
+# Pro's customers: "Mobile Number", "Customer Tags"...; QuickBooks' customer list), other tools'
+# usual names, and the plain field names. Compared by `_key`; a trailing "#s" is dropped.
 # fmt: off
 _ALIASES: dict[str, str] = {
     "first_name": "first name|firstname|first|given name|contact first name|nombre",
@@ -208,19 +236,24 @@ _ALIASES: dict[str, str] = {
         "organization name|empresa"
     ),
     "billing_name": "billing name|bill to name|invoice name|name on invoice",
-    "kind": "kind|client kind|person or company",
+    "kind": "kind|client kind|person or company|is company|is business",
     "email": (
-        "email|e mail|email address|e mail address|main email|primary email|emails|"
-        "correo|correo electronico"
+        "email|e mail|email address|e mail address|main email|primary email|emails|e mails|"
+        "email addresses|e mail addresses|correo|correo electronico"
+    ),
+    f"{PHONE}{MAIN}": (
+        "main phone|main phone number|main number|primary phone|primary phone number"
     ),
     f"{PHONE}mobile": (
-        "main phone|main phone s|phone|phones|phone number|phone numbers|"
-        "primary phone|telephone|mobile|mobile phone|mobile number|cell|"
-        "cell phone|cellphone|telefono|movil|celular"
+        "phone|phones|phone number|phone numbers|telephone|mobile|mobile phone|"
+        "mobile number|cell|cell phone|cellphone|text message enabled phone|sms phone|"
+        "telefono|movil|celular"
     ),
     f"{PHONE}home": "home phone|home|home number|telefono casa",
     f"{PHONE}work": "work phone|work|business phone|office phone|work number",
-    f"{PHONE}other": "other phone|alternate phone|alt phone|alt phone number|secondary phone",
+    f"{PHONE}other": (
+        "other phone|other number|alternate phone|alt phone|alt phone number|secondary phone"
+    ),
     "street": (
         "street|street 1|street1|address|address 1|address1|address line 1|"
         "street address|billing street|billing street 1|billing address|"
@@ -230,7 +263,7 @@ _ALIASES: dict[str, str] = {
     "street2": (
         "street 2|street2|address 2|address2|address line 2|billing street 2|"
         "billing address 2|billing address line 2|bill address line 2|bill to 2|apt|"
-        "suite|unit"
+        "suite|unit|street line 2|billing street line 2"
     ),
     "city": "city|town|billing city|billing address city|bill address city|ciudad",
     "region": (
@@ -247,8 +280,10 @@ _ALIASES: dict[str, str] = {
     "country": "country|billing country|billing address country|bill address country|pais",
     "lead_source": "lead source|source|referral source|how did you hear about us|origen",
     "client_type": "client type|customer type|type",
-    TAGS: "tags|tag|labels|etiquetas",
-    "notes": "notes|note|comments|internal notes|notas",
+    TAGS: "tags|tag|labels|customer tags|client tags|etiquetas",
+    "notes": (
+        "notes|note|comments|internal notes|client notes|customer notes|private notes|notas"
+    ),
     "rating": "rating|stars",
     "tax_exempt": "tax exempt|taxexempt",
     "tax_id": (
@@ -268,6 +303,8 @@ HEADER_ALIASES: dict[str, str] = {
 def guess_field(header: str) -> str:
     """The client field a column probably holds, or IGNORE."""
     key = _key(header)
+    if key.endswith(" s"):  # "Mobile Phone #s": the column may hold several
+        key = key.removesuffix(" s")
     if key in HEADER_ALIASES:
         return HEADER_ALIASES[key]
     # The field's label in the user's language ("Código postal"), and its plain name.
@@ -378,19 +415,37 @@ def _looks_binary(sample: str) -> bool:
 
 
 def _unique_headers(row: list[str]) -> list[str]:
-    """Headers as keys of the mapping: blank ones named by position, repeats numbered."""
-    headers, seen = [], set()
+    """Headers as keys of the mapping: blank ones named by position, repeats numbered. Linear:
+    each name remembers the next number to try, so 20,000 repeats are not 200 million tries."""
+    headers: list[str] = []
+    seen: set[str] = set()
+    next_copy: dict[str, int] = {}
     for position, raw in enumerate(row, start=1):
         header = (raw or "").replace("\ufeff", "").strip()[:100] or _("Column %(number)d") % {
             "number": position
         }
-        candidate, copy = header, 2
+        candidate, key = header, header.casefold()
+        copy = next_copy.get(key, 2)
         while candidate.casefold() in seen:
             candidate = f"{header} ({copy})"
             copy += 1
+        next_copy[key] = copy
         seen.add(candidate.casefold())
         headers.append(candidate)
     return headers
+
+
+def _header_cells(cells: list[str]) -> list[str]:
+    """The header row without the empty cells a spreadsheet leaves at its end; refused when
+    it has more columns than any client list needs."""
+    last = max((i for i, cell in enumerate(cells) if cell.strip()), default=-1)
+    cells = cells[: last + 1]
+    if len(cells) > MAX_COLUMNS:
+        raise ValidationError(
+            MSG_TOO_MANY_COLUMNS % {"count": len(cells), "most": MAX_COLUMNS},
+            code="too_many_columns",
+        )
+    return cells
 
 
 def _is_blank(cells: list[str]) -> bool:
@@ -451,7 +506,7 @@ def _normalise(reader, stored: IO[bytes]) -> tuple[list[str], int]:
         for cells in reader:
             if not headers:
                 if not _is_blank(cells):
-                    headers = _unique_headers(cells)
+                    headers = _unique_headers(_header_cells(cells))
                     writer.writerow(headers)
                 continue
             writer.writerow(cells)  # blank rows too: row numbers stay those of the file
@@ -530,7 +585,14 @@ _COMPANY_WORDS = frozenset((
 _TRUE = frozenset(("yes", "y", "true", "t", "1", "x", "si", "on"))
 _FALSE = frozenset(("no", "n", "false", "f", "0", "off"))
 # fmt: on
-_KIND_ALIASES = {"individual": ClientKind.PERSON, "business": ClientKind.COMPANY}
+_KIND_ALIASES = {
+    "individual": ClientKind.PERSON,
+    "business": ClientKind.COMPANY,
+    # an "Is Company?" column (Jobber's) says yes or no
+    **dict.fromkeys(_TRUE, ClientKind.COMPANY),
+    **dict.fromkeys(_FALSE, ClientKind.PERSON),
+}
+_EMAIL_SPLIT = re.compile(r"[\s,;]+")
 _COUNTRY_ALIASES = {
     "usa": "US", "us": "US", "u s": "US", "u s a": "US", "america": "US",
     "united states of america": "US", "uk": "GB", "u k": "GB", "great britain": "GB",
@@ -608,6 +670,19 @@ def _phone_pieces(value: str, kind: str) -> list[tuple[str, str]]:
     return pieces
 
 
+def _phone_kinds(phones: list[tuple[str, str]], *, company: bool) -> list[tuple[str, str]]:
+    """Each number once, where it first appears (the first is the primary), with the kind a
+    column names for it: Jobber repeats the main phone as the mobile one. A main phone that no
+    column names is a company's work phone, else a phone of kind "other"."""
+    named: dict[str, str] = {}
+    for kind, e164 in phones:
+        if kind != MAIN:
+            named.setdefault(e164, kind)
+    unknown = PhoneKind.WORK if company else PhoneKind.OTHER
+    numbers = dict.fromkeys(e164 for _kind, e164 in phones)
+    return [(named.get(e164, unknown), e164) for e164 in numbers]
+
+
 @dataclass
 class RowOutcome:
     """What the check says about one row; `client` is built (unsaved) when it has no errors."""
@@ -618,6 +693,7 @@ class RowOutcome:
     errors: list[str] = field(default_factory=list)
     duplicate: str = ""
     duplicate_of: int | None = None  # the saved client this row looks like
+    repeat_of: int | None = None  # the earlier row of the file this one repeats
     client: Client | None = None
     phones: list[tuple[str, str]] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
@@ -625,6 +701,17 @@ class RowOutcome:
     @property
     def problem(self) -> str:
         return "; ".join(self.errors) or self.duplicate
+
+    @property
+    def kind(self) -> str:
+        """The ImportRowKind of a row that needs a look; "" for a good row."""
+        if self.errors:
+            return ImportRowKind.ERROR
+        if self.duplicate_of is not None:
+            return ImportRowKind.DUPLICATE
+        if self.repeat_of is not None:
+            return ImportRowKind.REPEAT
+        return ""
 
 
 def _label(field_name: str) -> str:
@@ -665,6 +752,7 @@ class RowChecker:
         values: dict[str, str] = {}
         phones: list[tuple[str, str]] = []
         tags: list[str] = []
+        other_emails: list[str] = []
         for index, target in self.columns:
             value = unescape_cell(cells[index].strip()) if index < len(cells) else ""
             if not value:
@@ -675,8 +763,20 @@ class RowChecker:
                 tags += [t.strip()[:50] for t in _LIST_SPLIT.split(value) if t.strip()]
             elif target == "notes" and values.get("notes"):
                 values["notes"] += "\n" + value
+            elif target == "email":
+                # Jobber's "E-mails" holds every address of the client; a client has one, so
+                # the others are kept in the notes rather than dropped. A cell that is not a
+                # list of addresses stays whole, for its error to quote it.
+                parts = _EMAIL_SPLIT.split(value.strip(" ,;"))
+                if len(parts) == 1 or not all("@" in part for part in parts):
+                    parts = [value]
+                values["email"] = parts[0]
+                other_emails += [e for e in parts[1:] if e.casefold() != parts[0].casefold()]
             else:
                 values[target] = value
+        if other_emails:
+            line = _("Other emails: %(emails)s") % {"emails": ", ".join(other_emails)}
+            values["notes"] = f"{values['notes']}\n{line}" if values.get("notes") else line
         return values, phones, tags
 
     def _convert(self, values: dict) -> tuple[dict, list[tuple[str, str]]]:
@@ -776,10 +876,7 @@ class RowChecker:
         fields = _clean_fields(values)
         phones, phone_errors = clean_phones(raw_phones, self.region)
         problems += [("phones", message) for message in phone_errors]
-        kinds: dict[str, str] = {}
-        for kind, e164 in phones:  # Jobber repeats the main phone as the mobile one
-            kinds.setdefault(e164, kind)
-        phones = [(kind, e164) for e164, kind in kinds.items()]
+        phones = _phone_kinds(phones, company=fields.get("kind") == ClientKind.COMPANY)
         client = Client(company_id=self.actor.company_id, created_by=self.actor.user, **fields)
         outcome.summary = (
             " · ".join(part for part in (client.display_name, fields.get("email", "")) if part)
@@ -809,34 +906,41 @@ class RowChecker:
         for tag in tags:
             unique_tags.setdefault(tag.casefold(), tag)
         outcome.tags = list(unique_tags.values())
-        outcome.duplicate = self._file_duplicate(client, phones, number)
+        self._file_duplicate(outcome, phones)
         return outcome
 
-    def _file_keys(self, client: Client, phones: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    def _file_keys(
+        self, client: Client, phones: list[tuple[str, str]]
+    ) -> list[tuple[str, str, str]]:
+        """(key, what it is, its value) of what two rows of a file may share."""
         keys = []
         if client.email:
-            keys.append((f"e:{n.email_normal(client.email)}", _("email")))
+            keys.append((f"e:{n.email_normal(client.email)}", "email", client.email))
         for _kind, number in phones:
-            keys.append((f"p:{n.phone_national_digits(number)}", _("phone")))
+            keys.append((f"p:{n.phone_national_digits(number)}", "phone", number))
         postal = n.fold(client.postal_code).replace(" ", "")
         name = " ".join(n.words(client.person_name)) or " ".join(
             n.company_words(client.company_name)
         )
         if postal and name:
-            keys.append((f"n:{name}|{postal}", _("name and postal code")))
+            shown = f"{client.display_name}, {client.postal_code}"
+            keys.append((f"n:{name}|{postal}", "name", shown))
         return keys
 
-    def _file_duplicate(self, client: Client, phones: list[tuple[str, str]], number: int) -> str:
-        """Why this row repeats an earlier row of the file; "" when it does not."""
-        reason = ""
-        for key, what in self._file_keys(client, phones):
-            earlier = self.seen.setdefault(key, number)
-            if earlier != number and not reason:
-                reason = _("Same %(what)s as row %(row)d of this file.") % {
-                    "what": what,
-                    "row": earlier,
-                }
-        return reason
+    def _file_duplicate(self, outcome: RowOutcome, phones: list[tuple[str, str]]) -> None:
+        """Mark the row as repeating an earlier row of the file, saying what they share."""
+        for key, what, value in self._file_keys(outcome.client, phones):
+            earlier = self.seen.setdefault(key, outcome.number)
+            if earlier != outcome.number and outcome.repeat_of is None:
+                outcome.repeat_of = earlier
+                text = {
+                    "email": _("Same email as row %(row)d of this file: %(value)s."),
+                    "phone": _("Same phone as row %(row)d of this file: %(value)s."),
+                    "name": _("Same name and postal code as row %(row)d of this file: %(value)s."),
+                }[what]
+                if what == "phone":  # formatted only here: it costs more than the check
+                    value = n.phone_local(value, self.region)
+                outcome.duplicate = text % {"row": earlier, "value": value}
 
     def check_batch(self, rows: list[tuple[int, list[str]]]) -> list[RowOutcome]:
         """Check rows in file order: each against the rules, the earlier rows of the file and
@@ -865,12 +969,40 @@ class RowChecker:
             if candidates:
                 best = candidates[0]
                 outcome.duplicate_of = best.client.pk
-                outcome.duplicate = _("Looks like %(name)s, client #%(id)d (%(reasons)s).") % {
-                    "name": best.client.display_name,
-                    "id": best.client.pk,
-                    "reasons": ", ".join(best.reasons),
-                }
+                outcome.duplicate = _like_client_text(drafts[id(outcome)], best, self.region)
         return outcomes
+
+
+def _like_client_text(draft: ClientDraft, best: Candidate, region: str) -> str:
+    """Which client a row looks like and why, with what matched: the email, the phone, the
+    address, so the office sees at a glance whether it is the same client."""
+    client = best.client
+    matched = []
+    emails = {n.email_local(e) for e in draft.emails}
+    if client.email and n.email_local(client.email) in emails:
+        matched.append(client.email)
+    endings = {n.phone_national_digits(p)[-7:] for p in draft.phones}
+    matched += [
+        n.phone_local(p.number, region)
+        for p in client.phones.all()
+        if n.phone_national_digits(p.number)[-7:] in endings
+    ]
+    if client.street and draft.street and _same_address(draft, client):
+        matched.append(", ".join(part for part in (client.street, client.postal_code) if part))
+    values = {"name": client.display_name, "id": client.pk, "reasons": ", ".join(best.reasons)}
+    if not matched:
+        return _("Looks like %(name)s, client #%(id)d (%(reasons)s).") % values
+    return _("Looks like %(name)s, client #%(id)d (%(reasons)s): %(matched)s.") % {
+        **values,
+        "matched": ", ".join(matched),
+    }
+
+
+def _same_address(draft: ClientDraft, client: Client) -> bool:
+    return bool(
+        address_keys(draft.street, draft.postal_code)
+        & address_keys(client.street, client.postal_code)
+    )
 
 
 def _draft(client: Client, phones: list[tuple[str, str]]) -> ClientDraft:
@@ -938,10 +1070,18 @@ def import_set_mapping(actor: Membership, client_import: ClientImport, mapping: 
         locked = ClientImport.objects.select_for_update().get(pk=client_import.pk)
         if locked.status not in (ImportStatus.UPLOADED, ImportStatus.PREVIEWED):
             raise ValidationError(_("This file is already imported."))
-        changes = {"mapping": mapping, "status": ImportStatus.UPLOADED, **_reset_counts()}
+        changes = {
+            "mapping": mapping,
+            "status": ImportStatus.UPLOADED,
+            "check_round": locked.check_round + 1,
+            **_reset_counts(),
+        }
         for name, value in changes.items():
             setattr(client_import, name, value)
         client_import.save(update_fields=list(changes))
+        # The rows of the last check, and the choices made on them, belong to that mapping;
+        # the choice for each kind of duplicate stays.
+        client_import.problem_rows.all().delete()
     import_check_begin(actor, client_import)
 
 
@@ -953,10 +1093,6 @@ def import_check_begin(actor: Membership, client_import: ClientImport) -> None:
 
     import_id, member_id = client_import.pk, actor.pk
     transaction.on_commit(lambda: client_import_check.enqueue(import_id, member_id))
-
-
-def _preview_name(client_import: ClientImport) -> str:
-    return f"{os.path.splitext(client_import.file.name)[0]}-preview.json"
 
 
 class _Report:
@@ -1005,49 +1141,61 @@ def _batches(rows: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
+def _problem_row(client_import: ClientImport, outcome: RowOutcome) -> ClientImportRow:
+    return ClientImportRow(
+        company_id=client_import.company_id,
+        client_import=client_import,
+        row=outcome.number,
+        kind=outcome.kind,
+        summary=outcome.summary[:300],
+        messages=outcome.errors or [outcome.duplicate],
+        like_client_id=outcome.duplicate_of,
+        like_row=outcome.repeat_of,
+    )
+
+
 def import_check(actor: Membership, client_import: ClientImport) -> None:
     """The preview: check every row with the current mapping, count the good rows, the rows
-    with errors and the likely duplicates; keep the first problem rows to show and a report of
-    them all. Progress is saved per batch."""
+    with errors and the likely duplicates; keep every problem row to show (a page at a time)
+    and a report of them all. Progress and problem rows are saved per batch, so a file of any
+    size is never held in memory."""
     require(actor, Action.EDIT_RECORDS, client_import)
     mapping = dict(client_import.mapping)
+    check_round = client_import.check_round
     checker = RowChecker(actor, client_import)
     report = _Report(client_import.headers)
-    problems: list[dict] = []
     processed = errors = duplicates = 0
     for batch in _batches(import_rows(client_import), BATCH_SIZE):
+        problems = []
         for outcome in checker.check_batch(batch):
-            number = outcome.number
             processed += 1
+            if not outcome.kind:
+                continue
             if outcome.errors:
                 errors += 1
-            elif outcome.duplicate:
-                duplicates += 1
             else:
-                continue
+                duplicates += 1
             report.add(outcome)
-            if len(problems) < PROBLEM_ROWS_SHOWN:
-                problems.append(
-                    {
-                        "row": number,
-                        "summary": outcome.summary,
-                        "errors": outcome.errors,
-                        "duplicate": outcome.duplicate,
-                        "client_id": outcome.duplicate_of,
-                    }
-                )
-        ClientImport.objects.filter(pk=client_import.pk, status=ImportStatus.UPLOADED).update(
-            processed_rows=processed
-        )
+            problems.append(_problem_row(client_import, outcome))
+        with transaction.atomic():
+            current = ClientImport.objects.filter(
+                pk=client_import.pk, status=ImportStatus.UPLOADED, check_round=check_round
+            ).update(processed_rows=processed)
+            if not current:  # a newer mapping is being checked: this check is stale
+                report.discard()
+                return
+            # Two checks of one mapping (two preview pages at once) find the same rows.
+            ClientImportRow.objects.bulk_create(problems, ignore_conflicts=True)
     with transaction.atomic():
         current = ClientImport.objects.select_for_update().get(pk=client_import.pk)
-        if current.status != ImportStatus.UPLOADED or current.mapping != mapping:
+        if (
+            current.status != ImportStatus.UPLOADED
+            or current.check_round != check_round
+            or current.mapping != mapping
+        ):
             report.discard()
             return  # the mapping changed meanwhile: a newer check is on its way
         report.save_to(current)
-        storage = current.file.storage
-        storage.delete(_preview_name(current))
-        storage.save(_preview_name(current), ContentFile(json.dumps(problems).encode()))
         current.status = ImportStatus.PREVIEWED
         current.processed_rows = processed
         current.total_rows = processed
@@ -1066,34 +1214,144 @@ def import_check(actor: Membership, client_import: ClientImport) -> None:
     client_import.refresh_from_db()
 
 
+# The preview lists errors first (they are what the office must fix), then likely duplicates.
+_KIND_ORDER = Case(
+    When(kind=ImportRowKind.ERROR, then=Value(0)),
+    When(kind=ImportRowKind.DUPLICATE, then=Value(1)),
+    default=Value(2),
+)
+
+
+def _chosen(kind: str, by_default: bool) -> Q:
+    """The rows of a kind of duplicate that will be imported."""
+    row_says = Q(import_it=True)
+    if by_default:
+        row_says |= Q(import_it__isnull=True)
+    return Q(kind=kind) & row_says
+
+
 @dataclass
 class Preview:
+    """The result of the last check: counts per kind of problem, what the office chose for the
+    likely duplicates, and one page of the problem rows (all kinds, or one)."""
+
     rows: int
-    good: int
     with_errors: int
-    duplicates: int
-    problems: list[dict]
+    like_clients: int  # rows like a saved client
+    repeats: int  # rows like an earlier row of the file
+    like_clients_imported: int
+    repeats_imported: int
+    show: str  # "" for every kind, or an ImportRowKind
+    page: int
+    pages: int
+    problems: list[ClientImportRow]
 
     @property
-    def more_problems(self) -> int:
-        return self.with_errors + self.duplicates - len(self.problems)
+    def duplicates(self) -> int:
+        return self.like_clients + self.repeats
+
+    @property
+    def duplicates_imported(self) -> int:
+        return self.like_clients_imported + self.repeats_imported
+
+    @property
+    def good(self) -> int:
+        return self.rows - self.with_errors - self.duplicates
+
+    @property
+    def to_import(self) -> int:
+        return self.good + self.duplicates_imported
+
+    @property
+    def shown_count(self) -> int:
+        return {
+            ImportRowKind.ERROR: self.with_errors,
+            ImportRowKind.DUPLICATE: self.like_clients,
+            ImportRowKind.REPEAT: self.repeats,
+        }.get(self.show, self.with_errors + self.duplicates)
 
 
-def import_preview(client_import: ClientImport) -> Preview:
-    """The result of the last check (status "previewed")."""
-    try:
-        with client_import.file.storage.open(_preview_name(client_import), "rb") as stored:
-            problems = json.loads(stored.read())
-    except (OSError, ValueError):
-        problems = []
-    rows = client_import.total_rows
-    return Preview(
-        rows=rows,
-        good=rows - client_import.rejected_count - client_import.duplicate_count,
-        with_errors=client_import.rejected_count,
-        duplicates=client_import.duplicate_count,
-        problems=problems,
+def import_preview(
+    client_import: ClientImport, *, show: str = "", page: int = 1, with_rows: bool = True
+) -> Preview:
+    """The result of the last check (status "previewed"), with the page `page` of the problem
+    rows of kind `show` ("" for all, errors first). Two queries whatever the file's size (one
+    without the rows)."""
+    rows = client_import.problem_rows.all()
+    counts = rows.aggregate(
+        errors=Count("pk", filter=Q(kind=ImportRowKind.ERROR)),
+        like_clients=Count("pk", filter=Q(kind=ImportRowKind.DUPLICATE)),
+        repeats=Count("pk", filter=Q(kind=ImportRowKind.REPEAT)),
+        like_clients_imported=Count(
+            "pk", filter=_chosen(ImportRowKind.DUPLICATE, client_import.import_duplicates)
+        ),
+        repeats_imported=Count(
+            "pk", filter=_chosen(ImportRowKind.REPEAT, client_import.import_repeats)
+        ),
     )
+    show = show if show in ImportRowKind.values else ""
+    preview = Preview(
+        rows=client_import.total_rows,
+        with_errors=counts["errors"],
+        like_clients=counts["like_clients"],
+        repeats=counts["repeats"],
+        like_clients_imported=counts["like_clients_imported"],
+        repeats_imported=counts["repeats_imported"],
+        show=show,
+        page=1,
+        pages=1,
+        problems=[],
+    )
+    preview.pages = max(1, -(-preview.shown_count // PROBLEM_ROWS_SHOWN))
+    preview.page = min(max(page, 1), preview.pages)
+    if not with_rows:
+        return preview
+    shown = rows.filter(kind=show) if show else rows.order_by(_KIND_ORDER, "row")
+    start = (preview.page - 1) * PROBLEM_ROWS_SHOWN
+    preview.problems = list(shown[start : start + PROBLEM_ROWS_SHOWN])
+    for problem in preview.problems:
+        problem.importing = import_row_chosen(client_import, problem)
+    return preview
+
+
+def import_row_chosen(client_import: ClientImport, problem: ClientImportRow) -> bool:
+    """Whether a problem row will be imported: a likely duplicate the office chose (the row's
+    own choice, else its kind's). A row with errors never is."""
+    if problem.kind not in CHOICE_FIELDS:
+        return False
+    if problem.import_it is not None:
+        return problem.import_it
+    return getattr(client_import, CHOICE_FIELDS[problem.kind])
+
+
+def import_choose(
+    actor: Membership,
+    client_import: ClientImport,
+    *,
+    import_it: bool,
+    row: int | None = None,
+    kind: str | None = None,
+) -> None:
+    """Import or skip one likely duplicate (`row`), or every row of a kind of them (`kind`:
+    the kind's choice, which starts it afresh: earlier choices of its rows are forgotten).
+    Only before the import starts."""
+    require(actor, Action.EDIT_RECORDS, client_import)
+    with transaction.atomic():
+        locked = ClientImport.objects.select_for_update().get(pk=client_import.pk)
+        if locked.status != ImportStatus.PREVIEWED:
+            raise ValidationError(MSG_CHOICE_TOO_LATE, code="too_late")
+        rows = locked.problem_rows.all()
+        if row is not None:
+            chosen = rows.filter(row=row, kind__in=CHOICE_FIELDS).update(import_it=import_it)
+            if not chosen:
+                raise ValidationError(MSG_NOT_A_DUPLICATE % {"row": row}, code="not_duplicate")
+        elif kind in CHOICE_FIELDS:
+            setattr(locked, CHOICE_FIELDS[kind], import_it)
+            locked.save(update_fields=[CHOICE_FIELDS[kind]])
+            rows.filter(kind=kind).exclude(import_it=None).update(import_it=None)
+        else:
+            raise ValidationError(_("Choose a row or a kind of likely duplicate."), code="invalid")
+    client_import.refresh_from_db()
 
 
 def import_fail(client_import: ClientImport, message: str) -> None:
@@ -1105,7 +1363,7 @@ def import_fail(client_import: ClientImport, message: str) -> None:
 # --- the import itself ---
 
 
-def import_start(actor: Membership, client_import: ClientImport, *, skip_duplicates: bool) -> None:
+def import_start(actor: Membership, client_import: ClientImport) -> None:
     """Queue the import of a checked file. A second click does nothing."""
     require(actor, Action.EDIT_RECORDS, client_import)
     with transaction.atomic():
@@ -1119,9 +1377,7 @@ def import_start(actor: Membership, client_import: ClientImport, *, skip_duplica
         from crewdesk.clients.tasks import client_import_run
 
         import_id, member_id = client_import.pk, actor.pk
-        transaction.on_commit(
-            lambda: client_import_run.enqueue(import_id, member_id, skip_duplicates)
-        )
+        transaction.on_commit(lambda: client_import_run.enqueue(import_id, member_id))
     client_import.refresh_from_db()
 
 
@@ -1189,15 +1445,20 @@ def client_imported_event(*, actor: Membership, client_import: ClientImport) -> 
     )
 
 
-def import_run(actor: Membership, client_import: ClientImport, *, skip_duplicates: bool) -> None:
+def import_run(actor: Membership, client_import: ClientImport) -> None:
     """Import the good rows of a file in batches of BATCH_SIZE, one transaction each, with
     progress saved per batch. Rows with errors are never saved; likely duplicates are skipped
-    unless asked for. Rejected rows go to the report. A re-run after a crash resumes after the
-    last saved batch."""
+    unless the office chose them (row by row, or a whole kind). Rejected rows go to the report.
+    A re-run after a crash resumes after the last saved batch."""
     require(actor, Action.EDIT_RECORDS, client_import)
     client_import.refresh_from_db()
     if client_import.status != ImportStatus.IMPORTING:
         return
+    # The rows the office chose one by one: read once (the others follow their kind).
+    row_choices = dict(
+        client_import.problem_rows.filter(import_it__isnull=False).values_list("row", "import_it")
+    )
+    kind_choices = {kind: getattr(client_import, name) for kind, name in CHOICE_FIELDS.items()}
     checker = RowChecker(actor, client_import)
     tag_ids = _TagIds(actor.company_id)
     report = _Report(client_import.headers)
@@ -1211,7 +1472,9 @@ def import_run(actor: Membership, client_import: ClientImport, *, skip_duplicate
                 if outcome.errors:
                     errors += 1
                     report.add(outcome)
-                elif outcome.duplicate and skip_duplicates:
+                elif outcome.kind and not row_choices.get(
+                    outcome.number, kind_choices[outcome.kind]
+                ):
                     duplicates += 1
                     outcome.errors = [_("Skipped as a likely duplicate: %s") % outcome.duplicate]
                     report.add(outcome)

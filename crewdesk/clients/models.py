@@ -471,6 +471,11 @@ class ClientImport(TenantModel):
     # When the import last moved: started, or a batch saved. Long still means the worker died.
     progress_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The office's choice for each kind of likely duplicate, unless a row says otherwise.
+    import_duplicates = models.BooleanField(default=False)  # rows like a saved client
+    import_repeats = models.BooleanField(default=False)  # rows like an earlier row
+    # Counts the checks asked for: a check that a newer mapping made stale stops writing.
+    check_round = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -481,6 +486,43 @@ class ClientImport(TenantModel):
     @property
     def percent_done(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class ImportRowKind(models.TextChoices):
+    ERROR = "error", _("Error")
+    DUPLICATE = "duplicate", _("Like a client")
+    REPEAT = "repeat", _("Repeats a row")
+
+
+class ClientImportRow(TenantModel):
+    """A row of an import that needs a look: it has errors (never imported), or it looks like
+    a saved client or an earlier row of the file (skipped unless the office chooses it)."""
+
+    client_import = models.ForeignKey(
+        ClientImport, on_delete=models.CASCADE, related_name="problem_rows"
+    )
+    row = models.PositiveIntegerField()  # as a spreadsheet numbers it
+    kind = models.CharField(max_length=16, choices=ImportRowKind.choices)
+    summary = models.CharField(max_length=300, blank=True)
+    messages = models.JSONField(default=list, blank=True)  # the errors, or what matched
+    like_client = models.ForeignKey(
+        Client, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    like_row = models.PositiveIntegerField(null=True, blank=True)
+    # The office's choice for this likely duplicate; None: the choice for its kind.
+    import_it = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["row"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client_import", "row"], name="clients_importrow_one_per_row"
+            )
+        ]
+        indexes = [models.Index(fields=["client_import", "kind", "row"])]
+
+    def __str__(self) -> str:
+        return f"Row {self.row}"
 
 
 class QualityCount(TenantModel):

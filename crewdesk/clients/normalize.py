@@ -125,6 +125,19 @@ def phone_display(e164: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+@lru_cache(maxsize=16384)
+def phone_local(e164: str, country: str) -> str:
+    """A number as the office writes it: national in its own country ("(415) 555-0101", read
+    back in that country), international otherwise ("+44 20 7946 0958")."""
+    try:
+        parsed = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    if phonenumbers.region_code_for_number(parsed) == (country or "").upper():
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 # A compact phonetic code, close to Soundex but for whole words of any length: similar-sounding
 # consonants share a digit, vowels and h/w/y vanish after the first letter, repeats collapse.
 _SOUND = {

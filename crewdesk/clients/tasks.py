@@ -28,14 +28,14 @@ def client_import_check(import_id: int, membership_id: int) -> str:
 
 
 @task()
-def client_import_run(import_id: int, membership_id: int, skip_duplicates: bool) -> str:
+def client_import_run(import_id: int, membership_id: int) -> str:
     found = importing.import_actor(membership_id, import_id)
     if found is None:
         importing.import_orphaned(import_id)
         return "skipped"
     actor, client_import = found
     try:
-        importing.import_run(actor, client_import, skip_duplicates=skip_duplicates)
+        importing.import_run(actor, client_import)
     except Exception:
         # import_run saved the report and the message; the batches before stay imported.
         logger.exception("Import %s failed", import_id)

@@ -1,6 +1,7 @@
 """CSV import in a real browser: the office uploads a Jobber export, checks the column mapping,
-sees the preview with its problem rows, starts the import and watches the progress bar (polled
-by htmx) reach done; on a desktop and on a phone."""
+sees the preview with its problem rows (errors first), imports a likely duplicate it chooses row
+by row, starts the import and watches the progress bar (polled by htmx) reach done; on a
+desktop and on a phone."""
 
 import re
 from pathlib import Path
@@ -65,9 +66,10 @@ def test_office_imports_a_jobber_export_and_watches_it_finish(visit, office, hel
     upload_and_check(tab, FIXTURES / "jobber_clients.csv")
     no_sideways_scroll(page)
     # The columns of a Jobber export are recognised; property columns are ignored.
-    expect(page.get_by_label("Email", exact=True)).to_have_value("email")
+    expect(page.get_by_label("E-mails")).to_have_value("email")
     expect(page.get_by_label("Billing Zip code")).to_have_value("postal_code")
-    expect(page.get_by_label("Mobile Phone")).to_have_value("phone:mobile")
+    expect(page.get_by_label("Mobile Phone #s")).to_have_value("phone:mobile")
+    expect(page.get_by_label("Main Phone #s")).to_have_value("phone:main")
     expect(page.get_by_label("Service Street 1")).to_have_value("")
     page.get_by_label("Lead Source").select_option("")
     tab.check("2-mapping")
@@ -77,10 +79,38 @@ def test_office_imports_a_jobber_export_and_watches_it_finish(visit, office, hel
     expect(page.locator("#count-good")).to_have_text("3")
     expect(page.locator("#count-errors")).to_have_text("2")
     expect(page.locator("#count-duplicates")).to_have_text("1")
-    expect(page.get_by_text("Enter a valid email address.")).to_be_visible()
-    expect(page.get_by_text("Same email as row 2 of this file.")).to_be_visible()
-    expect(page.get_by_label("Skip them (recommended)")).to_be_checked()
+    # Errors first, then the likely duplicate, which says what matched.
+    rows = page.locator(".import-problem")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(0)).to_contain_text("Enter a valid email address.")
+    expect(rows.nth(2)).to_contain_text(
+        "Same email as row 2 of this file: maria.gonzalez@example.com."
+    )
+    summary = page.locator("#import-summary")
+    expect(summary).to_contain_text("3 rows will be imported.")
+    expect(summary).to_contain_text("0 of 1 likely duplicate will be imported.")
+    repeat = page.locator("#import-row-7")
+    expect(repeat.get_by_role("button", name="Skip row 7")).to_have_attribute(
+        "aria-pressed", "true"
+    )
     tab.check("3-preview")
+
+    # The office imports this one duplicate: the row and the counts change in place (htmx).
+    repeat.get_by_role("button", name="Import row 7").click()
+    expect(
+        page.locator("#import-row-7").get_by_role("button", name="Import row 7")
+    ).to_have_attribute("aria-pressed", "true")
+    expect(summary).to_contain_text("4 rows will be imported.")
+    expect(summary).to_contain_text("1 of 1 likely duplicate will be imported.")
+    expect(page.locator("#import-start")).to_contain_text("Repeated in the file: 1 of 1 row")
+    expect(page.locator("#choose-7-import")).to_have_class(re.compile(r"\bbtn-primary\b"))
+    page.wait_for_timeout(300)  # the buttons' colour transition, for the screenshot
+    tab.check("3-preview-chosen")
+    # The filter lists the errors alone, and the choice is still there on reload.
+    page.get_by_role("link", name=re.compile(r"^Errors")).click()
+    expect(page.locator(".import-problem")).to_have_count(2)
+    page.reload()
+    expect(summary).to_contain_text("4 rows will be imported.")
 
     page.get_by_role("button", name="Start the import").click()
     page.wait_for_url(re.compile(r"/import/\d+/$"))
@@ -92,9 +122,9 @@ def test_office_imports_a_jobber_export_and_watches_it_finish(visit, office, hel
     held_import.run_all()  # the worker imports while the page polls
     expect(progress).to_have_attribute("data-status", "done", timeout=10_000)
     expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
-    expect(page.locator("#result-imported")).to_have_text("3")
+    expect(page.locator("#result-imported")).to_have_text("4")
     expect(page.locator("#result-rejected")).to_have_text("2")
-    expect(page.locator("#result-duplicates")).to_have_text("1")
+    expect(page.locator("#result-duplicates")).to_have_text("0")
     expect(progress).not_to_have_attribute("hx-trigger", "every 1s")  # polling stopped
     expect(page.get_by_role("link", name="Download the rows not imported (CSV)")).to_be_visible()
     tab.check("5-done")
@@ -103,7 +133,7 @@ def test_office_imports_a_jobber_export_and_watches_it_finish(visit, office, hel
         page.get_by_role("link", name="Download the rows not imported (CSV)").click()
     report = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert report.splitlines()[0].endswith(",error") and "not-an-email" in report
-    assert Client.objects.filter(company=office.company).count() == 3
+    assert Client.objects.filter(company=office.company).count() == 4
     assert ClientImport.objects.get().mapping["Lead Source"] == ""
 
 
@@ -126,9 +156,18 @@ def test_importing_on_a_phone(visit, office, held_import):
     page.get_by_role("button", name="Check the rows").click()
     page.wait_for_url(re.compile(r"/preview/$"))
     expect(page.locator("#count-good")).to_have_text("3")
-    expect(page.get_by_text("same email")).to_be_visible()
+    expect(page.get_by_text("(same email, same name): wei.chen@example.com")).to_be_visible()
     no_sideways_scroll(page)
     tab.check("3-preview")
+    # On a phone too, a likely duplicate is imported or skipped row by row.
+    page.get_by_role("button", name="Import row 3").click()
+    expect(page.locator("#import-summary")).to_contain_text("4 rows will be imported.")
+    page.get_by_role("button", name="Skip row 3").click()
+    expect(page.locator("#import-summary")).to_contain_text("3 rows will be imported.")
+    expect(page.locator("#choose-3-skip")).to_have_attribute("aria-pressed", "true")
+    page.wait_for_timeout(300)  # the buttons' colour transition, for the screenshot
+    no_sideways_scroll(page)
+    tab.check("3-preview-chosen")
     page.get_by_role("button", name="Start the import").click()
     page.wait_for_url(re.compile(r"/import/\d+/$"))
     no_sideways_scroll(page)

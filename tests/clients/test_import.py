@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,10 +22,12 @@ from crewdesk.clients.indexing import client_match_keys, tokens_for
 from crewdesk.clients.models import (
     Client,
     ClientImport,
+    ClientImportRow,
     ClientMatchKey,
     ClientPhone,
     ClientTag,
     ClientToken,
+    ImportRowKind,
     ImportStatus,
     Tag,
 )
@@ -34,6 +38,7 @@ from crewdesk.core.models import Activity
 FIXTURES = Path(__file__).parent / "fixtures"
 JOBBER = FIXTURES / "jobber_clients.csv"
 QUICKBOOKS = FIXTURES / "quickbooks_customers.csv"
+HOUSECALL_PRO = FIXTURES / "housecall_pro_customers.csv"
 
 
 def csv_bytes(rows: list[list[str]], *, encoding: str = "utf-8", delimiter: str = ",") -> bytes:
@@ -66,10 +71,14 @@ def checked(owner):
 def imported(owner, checked, django_capture_on_commit_callbacks):
     """upload + check + import (the background task runs in-process)."""
 
-    def make(content, name="clients.csv", actor=None, skip_duplicates=True):
+    def make(content, name="clients.csv", actor=None, import_duplicates=False):
         client_import = checked(content, name, actor)
+        for kind in (ImportRowKind.DUPLICATE, ImportRowKind.REPEAT):
+            importing.import_choose(
+                actor or owner, client_import, kind=kind, import_it=import_duplicates
+            )
         with django_capture_on_commit_callbacks(execute=True):
-            importing.import_start(actor or owner, client_import, skip_duplicates=skip_duplicates)
+            importing.import_start(actor or owner, client_import)
         client_import.refresh_from_db()
         return client_import
 
@@ -91,12 +100,15 @@ def test_a_jobber_client_export_maps_itself(owner):
     assert mapping["First Name"] == "first_name"
     assert mapping["Last Name"] == "last_name"
     assert mapping["Company Name"] == "company_name"
+    assert mapping["Is Company?"] == "kind"
     assert mapping["Display Name"] == "full_name"
-    assert mapping["Email"] == "email"
-    assert mapping["Main Phone"] == "phone:mobile"
-    assert mapping["Mobile Phone"] == "phone:mobile"
-    assert mapping["Work Phone"] == "phone:work"
-    assert mapping["Home Phone"] == "phone:home"
+    assert mapping["E-mails"] == "email"  # was not recognised: every email was dropped
+    # Jobber's "Main" phone says nothing of the kind: it is not taken as a mobile.
+    assert mapping["Main Phone #s"] == "phone:main"
+    assert mapping["Mobile Phone #s"] == "phone:mobile"
+    assert mapping["Work Phone #s"] == "phone:work"
+    assert mapping["Home Phone #s"] == "phone:home"
+    assert mapping["Other Phone #s"] == "phone:other"
     assert mapping["Billing Street 1"] == "street"
     assert mapping["Billing Street 2"] == "street2"
     assert mapping["Billing City"] == "city"
@@ -105,9 +117,58 @@ def test_a_jobber_client_export_maps_itself(owner):
     assert mapping["Billing Country"] == "country"
     assert mapping["Tags"] == "tags"
     assert mapping["Lead Source"] == "lead_source"
-    # The property's address and Jobber's own bookkeeping are not client fields.
-    for ignored in ("J-ID", "Title", "Service Street 1", "Service City", "Created Date"):
-        assert mapping[ignored] == ""
+    # The property's address, faxes and Jobber's own bookkeeping are not client fields.
+    for ignored in (
+        "J-ID",
+        "Title",
+        "Fax Phone #s",
+        "Service Property Name",
+        "Service Street 1",
+        "Service City",
+        "Created Date",
+        "Archived",
+        "CFT[Gate code]",
+    ):
+        assert mapping[ignored] == "", ignored
+
+
+def test_a_housecall_pro_customer_export_maps_itself_and_imports(imported, owner):
+    client_import = imported(HOUSECALL_PRO)
+    assert client_import.mapping == {
+        "First Name": "first_name",
+        "Last Name": "last_name",
+        "Display Name": "full_name",
+        "Company": "company_name",
+        "Role": "",
+        "Email": "email",
+        "Mobile Number": "phone:mobile",
+        "Home Number": "phone:home",
+        "Work Number": "phone:work",
+        "Customer Tags": "tags",
+        "Lead Source": "lead_source",
+        "Address": "street",
+        "Street Line 2": "street2",
+        "City": "city",
+        "State": "region",
+        "Zip": "postal_code",
+        "Notes": "notes",
+    }
+    assert client_import.imported_count == 3
+    priya = Client.objects.get(email="priya.rahman@example.com")
+    assert priya.notes == "Gate code 4411; two dogs"
+    assert [(p.kind, p.number) for p in priya.phones.all()] == [
+        ("mobile", "+15125550181"),
+        ("home", "+15125550182"),
+    ]
+    assert sorted(ct.tag.name for ct in priya.client_tags.all()) == ["Pool", "Recurring"]
+    luis = Client.objects.get(last_name="Ortega")
+    assert (luis.company_name, luis.street2) == ("Ortega Landscaping", "Suite 300")
+    assert [(p.kind, p.number) for p in luis.phones.all()] == [
+        ("mobile", "+15125550190"),
+        ("work", "+15125550191"),
+    ]
+    grace = Client.objects.get(last_name="Kim")
+    assert [(p.kind, p.number) for p in grace.phones.all()] == [("home", "+17375550155")]
 
 
 def test_a_quickbooks_customer_list_maps_itself_despite_its_bom(owner):
@@ -211,6 +272,38 @@ def test_unbalanced_quotes_do_not_crash(owner, checked):
     assert client_import.status == ImportStatus.PREVIEWED  # read as one long cell; checked
 
 
+def test_a_header_row_of_thousands_of_columns_is_refused_at_once(owner):
+    # 20,000 identical cells (80 KB) used to take minutes to number ("Name (2)"...).
+    content = ",".join(["Name"] * 20_000).encode() + b"\n" + b"Ann\n"
+    with pytest.raises(importing.ValidationError) as refused:
+        upload(owner, content)
+    assert refused.value.messages == [
+        str(importing.MSG_TOO_MANY_COLUMNS) % {"count": 20_000, "most": importing.MAX_COLUMNS}
+    ]
+    assert not ClientImport.objects.exists()
+
+
+def test_blank_columns_at_the_end_of_the_header_row_do_not_count(owner):
+    # A spreadsheet that once had a cell far to the right saves a long tail of empty columns.
+    content = b"First Name,Email" + b"," * 5_000 + b"\nAnn,ann@example.com\n"
+    assert upload(owner, content).headers == ["First Name", "Email"]
+
+
+@pytest.mark.timeout(60)  # linear: milliseconds; the quadratic numbering took minutes
+def test_repeated_headers_are_numbered_in_linear_time():
+    headers = importing._unique_headers(["Name"] * 50_000)
+    assert headers[:3] == ["Name", "Name (2)", "Name (3)"] and headers[-1] == "Name (50000)"
+    assert len(set(headers)) == 50_000
+    # A number already taken by a real column is skipped, whatever the case.
+    assert importing._unique_headers(["Tag", "tag (2)", "TAG", "Tag", ""]) == [
+        "Tag",
+        "tag (2)",
+        "TAG (3)",
+        "Tag (4)",
+        "Column 5",
+    ]
+
+
 # --- the mapping step ---
 
 
@@ -219,19 +312,19 @@ def test_the_mapping_page_shows_the_guess_and_saves_an_edit(client_as, office):
     web = client_as(office)
     url = reverse("clients:import_mapping", args=[client_import.pk])
     page = web.get(url).content.decode()
-    email_column = client_import.headers.index("Email")
+    email_column = client_import.headers.index("E-mails")
     assert f'name="column_{email_column}"' in page
     assert '<option value="email" selected>' in page
     assert "maria.gonzalez@example.com" in page  # sample values beside each column
 
     data = {f"column_{i}": client_import.mapping[h] for i, h in enumerate(client_import.headers)}
-    data[f"column_{client_import.headers.index('Work Phone')}"] = "phone:other"
+    data[f"column_{client_import.headers.index('Work Phone #s')}"] = "phone:other"
     data[f"column_{client_import.headers.index('Lead Source')}"] = ""
     response = web.post(url, data)
     assert response.status_code == 302
     assert response.url == reverse("clients:import_preview", args=[client_import.pk])
     client_import.refresh_from_db()
-    assert client_import.mapping["Work Phone"] == "phone:other"
+    assert client_import.mapping["Work Phone #s"] == "phone:other"
     assert client_import.mapping["Lead Source"] == ""
     assert client_import.status == ImportStatus.PREVIEWED  # a small file is checked at once
 
@@ -264,34 +357,91 @@ def test_one_field_from_two_columns_is_refused_on_the_second(client_as, office):
 def test_tags_split_on_commas_and_semicolons_and_phone_columns_keep_their_kind(imported, owner):
     imported(JOBBER)
     sunrise = Client.objects.get(company_name="Sunrise Rentals LLC")
-    assert sunrise.kind == "company"
+    assert (sunrise.kind, sunrise.first_name) == ("company", "Dana")  # "Is Company?" = true
     assert sorted(ct.tag.name for ct in sunrise.client_tags.all()) == ["Airbnb", "Net 30"]
+    # A company's main number is its work number; the fax column is not a phone to call.
     assert [(p.kind, p.number) for p in sunrise.phones.all()] == [
-        ("mobile", "+14155550102"),
+        ("work", "+14155550102"),
         ("work", "+14155550199"),
     ]
     maria = Client.objects.get(email="maria.gonzalez@example.com")
-    # Jobber repeats the main phone as the mobile one: stored once.
+    assert maria.kind == "person"
+    # Jobber repeats the main phone as the mobile one: stored once, as the mobile it is.
     assert [(p.kind, p.number) for p in maria.phones.all()] == [("mobile", "+14155550101")]
     assert sorted(ct.tag.name for ct in maria.client_tags.all()) == ["Airbnb", "VIP"]
+    tom = Client.objects.get(last_name="O'Brien")
+    assert [(p.kind, p.number) for p in tom.phones.all()] == [
+        ("mobile", "+15105550103"),
+        ("home", "+15105550104"),
+    ]
     # Tags are company-wide: "Airbnb" exists once although two rows name it.
     assert Tag.objects.filter(company=owner.company, name="Airbnb").count() == 1
 
 
+def test_an_emails_cell_with_several_addresses_keeps_the_first_and_notes_the_others(imported):
+    imported(JOBBER)
+    sunrise = Client.objects.get(company_name="Sunrise Rentals LLC")
+    assert sunrise.email == "office@sunrise-rentals.example"
+    assert sunrise.notes == "Other emails: billing@sunrise-rentals.example"
+    rows = [
+        ["Name", "Emails", "Notes"],
+        ["Ann Lee", "ann@example.com; ann.lee@work.example ann@old.example", "Gate 12"],
+    ]
+    imported(csv_bytes(rows))
+    ann = Client.objects.get(last_name="Lee")
+    assert ann.email == "ann@example.com"
+    assert ann.notes == "Gate 12\nOther emails: ann.lee@work.example, ann@old.example"
+
+
+def test_an_email_cell_that_is_not_a_list_of_addresses_is_quoted_whole(checked):
+    rows = [["Name", "Email"], ["Ann Lee", "ann at example, dot com"]]
+    (problem,) = checked(csv_bytes(rows)).problem_rows.all()
+    assert problem.summary == "Ann Lee · ann at example, dot com"
+    assert problem.messages == ["Email: Enter a valid email address."]
+
+
+def test_a_main_phone_of_unknown_kind_is_kept_as_other_unless_another_column_says(imported):
+    rows = [
+        ["First Name", "Last Name", "Primary Phone", "Home Phone", "Mobile"],
+        ["Ann", "Lee", "415 555 0101", "", ""],  # a person's main number: kind unknown
+        ["Bo", "Li", "415 555 0111", "415 555 0112", "415 555 0111"],  # it is the mobile
+    ]
+    imported(csv_bytes(rows))
+    ann = Client.objects.get(last_name="Lee")
+    assert [(p.kind, p.number) for p in ann.phones.all()] == [("other", "+14155550101")]
+    bo = Client.objects.get(last_name="Li")
+    # The main number stays first (the primary phone), with the kind the other column gives.
+    assert [(p.kind, p.number, p.position) for p in bo.phones.all()] == [
+        ("mobile", "+14155550111", 0),
+        ("home", "+14155550112", 1),
+    ]
+
+
 # --- the preview ---
+
+
+def problem_rows(client_import) -> dict[int, ClientImportRow]:
+    return {p.row: p for p in client_import.problem_rows.all()}
+
+
+def preview_page(web, client_import, **query) -> str:
+    url = reverse("clients:import_preview", args=[client_import.pk])
+    response = web.get(url, query)
+    assert response.status_code == 200
+    return response.content.decode()
 
 
 def test_the_preview_counts_good_bad_and_duplicate_rows_with_reasons(client_as, office, checked):
     client_import = checked(JOBBER, actor=office)
     preview = importing.import_preview(client_import)
     assert (preview.rows, preview.good, preview.with_errors, preview.duplicates) == (6, 3, 2, 1)
-    by_row = {p["row"]: p for p in preview.problems}
-    assert by_row[5]["errors"] == ["Email: Enter a valid email address."]
-    assert "at least one way to reach" in by_row[6]["errors"][0]
-    assert by_row[7]["duplicate"] == "Same email as row 2 of this file."
+    by_row = problem_rows(client_import)
+    assert by_row[5].messages == ["Email: Enter a valid email address."]
+    assert "at least one way to reach" in by_row[6].messages[0]
+    assert by_row[7].kind == ImportRowKind.REPEAT and by_row[7].like_row == 2
+    assert by_row[7].messages == ["Same email as row 2 of this file: maria.gonzalez@example.com."]
 
-    page = client_as(office).get(reverse("clients:import_preview", args=[client_import.pk]))
-    html = page.content.decode()
+    html = preview_page(client_as(office), client_import)
     assert 'id="count-good">3<' in html and 'id="count-errors">2<' in html
     assert 'id="count-duplicates">1<' in html
     assert "Enter a valid email address." in html and "Same email as row 2" in html
@@ -311,8 +461,7 @@ def test_rows_are_checked_with_the_services_rules(checked):
         ["Ida", "x" * 120, "ida@example.com", "", "", "", "", ""],  # longer than the field
     ]
     client_import = checked(csv_bytes(rows))
-    preview = importing.import_preview(client_import)
-    reasons = {p["row"]: " ".join(p["errors"]) for p in preview.problems}
+    reasons = {row: " ".join(p.messages) for row, p in problem_rows(client_import).items()}
     assert "is not a phone number" in reasons[3]
     assert "postal code of US" in reasons[4]
     assert "rating" in reasons[5].lower()
@@ -321,17 +470,38 @@ def test_rows_are_checked_with_the_services_rules(checked):
     assert "first or last name" in reasons[8]
     assert "at most 100 characters" in reasons[10]
     assert 9 not in reasons and 2 not in reasons
-    assert preview.good == 2
+    assert importing.import_preview(client_import).good == 2
 
 
 def test_a_row_like_an_existing_client_is_a_likely_duplicate(checked, make_client):
     wei = make_client(first_name="Wei", last_name="Chen", email="wei.chen@example.com")
     client_import = checked(QUICKBOOKS)
     preview = importing.import_preview(client_import)
-    assert (preview.good, preview.duplicates) == (3, 1)
-    reason = preview.problems[0]["duplicate"]
-    assert f"client #{wei.pk}" in reason and "same email" in reason
-    assert preview.problems[0]["client_id"] == wei.pk
+    assert (preview.good, preview.duplicates, preview.like_clients) == (3, 1, 1)
+    (row,) = preview.problems
+    assert (row.kind, row.like_client_id) == (ImportRowKind.DUPLICATE, wei.pk)
+    assert row.messages == [
+        f"Looks like Wei Chen, client #{wei.pk} (same email, same name): wei.chen@example.com."
+    ]
+
+
+def test_a_duplicate_row_shows_the_phone_and_email_that_matched(
+    client_as, office, checked, make_client
+):
+    make_client(first_name="Maria", last_name="Gonzalez", phones=[("mobile", "415 555 0101")])
+    make_client(company_name="Sunrise Rentals LLC", kind="company", email="office@sunrise.example")
+    rows = [
+        ["Name", "Phone", "Email"],
+        ["M. Gonzalez", "+1 (415) 555-0101", ""],  # the same phone, written otherwise
+        ["Sunrise Rentals", "", "OFFICE@sunrise.example"],  # the same email
+    ]
+    client_import = checked(csv_bytes(rows), actor=office)
+    by_row = problem_rows(client_import)
+    assert "same phone" in by_row[2].messages[0] and "(415) 555-0101" in by_row[2].messages[0]
+    assert "same email" in by_row[3].messages[0]
+    assert "office@sunrise.example" in by_row[3].messages[0]
+    html = preview_page(client_as(office), client_import)
+    assert "(415) 555-0101" in html and "office@sunrise.example" in html
 
 
 def test_a_row_like_another_companys_client_is_not_a_duplicate(checked, make_client, outsider):
@@ -349,12 +519,118 @@ def test_repeats_within_a_file_by_email_phone_or_name_and_postal_code(checked):
         ["Cy", "Ng", "cy1@example.com", "", "94110"],
         ["Cy", "Ng", "cy2@example.com", "", "94110"],  # same name and postal code
     ]
-    preview = importing.import_preview(checked(csv_bytes(rows)))
-    assert {p["row"]: p["duplicate"] for p in preview.problems} == {
-        3: "Same email as row 2 of this file.",
-        5: "Same phone as row 4 of this file.",
-        7: "Same name and postal code as row 6 of this file.",
+    client_import = checked(csv_bytes(rows))
+    assert {row: p.messages for row, p in problem_rows(client_import).items()} == {
+        3: ["Same email as row 2 of this file: ann@example.com."],
+        5: ["Same phone as row 4 of this file: (415) 555-0111."],
+        7: ["Same name and postal code as row 6 of this file: Cy Ng, 94110."],
     }
+
+
+def reimport_rows(count: int, errors_at: tuple[int, ...] = ()) -> list[list[str]]:
+    """A file whose first rows repeat each other (as a re-import's all look like clients), with
+    rows with errors at the end."""
+    rows = [["First Name", "Last Name", "Email"], ["Ann", "Lee", "ann@example.com"]]
+    rows += [[f"Ann{i}", "Lee", "ann@example.com"] for i in range(count)]
+    rows += [[f"Bad{i}", "Row", "not-an-email"] for i in errors_at]
+    return rows
+
+
+def test_errors_come_first_however_many_duplicates_are_before_them(client_as, office, checked):
+    client_import = checked(csv_bytes(reimport_rows(120, errors_at=(1, 2))), actor=office)
+    web = client_as(office)
+    html = preview_page(web, client_import)
+    # Both errors, at rows 123 and 124, are on the first page, above the 120 duplicates.
+    assert html.count("Enter a valid email address.") == 2
+    assert html.index("Bad1") < html.index("Ann0")
+    # Counts per kind of problem, each a filter.
+    assert "Errors <span" in html and ">2</span>" in html
+    assert ">120</span>" in html
+    errors_only = preview_page(web, client_import, show="error")
+    assert errors_only.count("Enter a valid email address.") == 2 and "Ann0" not in errors_only
+    repeats = preview_page(web, client_import, show="repeat")
+    assert "Bad1" not in repeats and "Ann0" in repeats and "Ann50" not in repeats
+    second = preview_page(web, client_import, show="repeat", page=2)
+    assert "Ann50" in second and "Ann0" not in second
+    # Nonsense in the query string is no filter and no 500.
+    for query in ({"show": "<x>"}, {"page": "-3"}, {"page": "99999999999999999999"}):
+        assert "Bad1" in preview_page(web, client_import, **query)
+
+
+def test_duplicates_are_skipped_unless_chosen_row_by_row(
+    owner, checked, django_capture_on_commit_callbacks
+):
+    client_import = checked(csv_bytes(reimport_rows(5)))
+    preview = importing.import_preview(client_import)
+    assert (preview.repeats, preview.repeats_imported, preview.to_import) == (5, 0, 1)
+    importing.import_choose(owner, client_import, row=4, import_it=True)
+    importing.import_choose(owner, client_import, row=6, import_it=True)
+    preview = importing.import_preview(client_import)
+    assert (preview.repeats_imported, preview.to_import) == (2, 3)
+    with django_capture_on_commit_callbacks(execute=True):
+        importing.import_start(owner, client_import)
+    client_import.refresh_from_db()
+    assert (client_import.imported_count, client_import.duplicate_count) == (3, 3)
+    assert sorted(Client.objects.values_list("first_name", flat=True)) == ["Ann", "Ann1", "Ann3"]
+    skipped = [row[0] for row in report_rows(client_import)[1:]]
+    assert skipped == ["Ann0", "Ann2", "Ann4"]
+
+
+def test_a_kind_of_duplicate_can_be_imported_whole_and_rows_still_skipped(
+    owner, checked, make_client, django_capture_on_commit_callbacks
+):
+    make_client(first_name="Zed", last_name="Old", email="zed@example.com")
+    rows = reimport_rows(3) + [["Zed", "Old", "zed@example.com"]]
+    client_import = checked(csv_bytes(rows))
+    importing.import_choose(owner, client_import, row=3, import_it=False)
+    importing.import_choose(owner, client_import, kind=ImportRowKind.REPEAT, import_it=True)
+    preview = importing.import_preview(client_import)
+    # "Import all" of a kind starts the kind afresh: the row skipped before is imported too.
+    assert (preview.repeats_imported, preview.like_clients_imported) == (3, 0)
+    importing.import_choose(owner, client_import, row=4, import_it=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        importing.import_start(owner, client_import)
+    client_import.refresh_from_db()
+    assert (client_import.imported_count, client_import.duplicate_count) == (3, 2)
+    assert Client.objects.filter(first_name="Zed").count() == 1  # the saved one only
+
+
+def test_only_likely_duplicates_are_chosen_and_only_before_the_import(
+    owner, checked, django_capture_on_commit_callbacks
+):
+    client_import = checked(csv_bytes(reimport_rows(1, errors_at=(1,))))
+    for row in (2, 4, 999):  # a good row, a row with errors, no row
+        with pytest.raises(importing.ValidationError):
+            importing.import_choose(owner, client_import, row=row, import_it=True)
+    with pytest.raises(importing.ValidationError):
+        importing.import_choose(owner, client_import, kind=ImportRowKind.ERROR, import_it=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        importing.import_start(owner, client_import)
+    with pytest.raises(importing.ValidationError) as late:
+        importing.import_choose(owner, client_import, row=3, import_it=True)
+    assert late.value.messages == [str(importing.MSG_CHOICE_TOO_LATE)]
+
+
+def test_the_choice_of_a_row_is_made_on_the_page_with_or_without_htmx(client_as, office, checked):
+    client_import = checked(csv_bytes(reimport_rows(60)), actor=office)
+    web = client_as(office)
+    url = reverse("clients:import_choose", args=[client_import.pk])
+    page_two = reverse("clients:import_preview", args=[client_import.pk]) + "?show=repeat&page=2"
+    response = web.post(url, {"row": 55, "choice": "import", "show": "repeat", "page": 2})
+    assert response.status_code == 302 and response.url == page_two
+    assert problem_rows(client_import)[55].import_it is True
+    fragment = web.post(
+        url, {"row": 56, "choice": "import"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert 'id="import-row-56"' in fragment and "<html" not in fragment
+    assert 'hx-swap-oob="true"' in fragment  # the counts and the start button follow
+    assert "2 of 60 likely duplicates will be imported" in fragment.replace("\n", " ")
+    response = web.post(url, {"kind": "repeat", "choice": "skip"})
+    assert importing.import_preview(client_import).repeats_imported == 0
+    # A row that cannot be chosen is a message, not a 500.
+    response = web.post(url, {"row": 2, "choice": "import"}, follow=True)
+    assert "not a likely duplicate" in response.content.decode()
+    assert web.post(url, {"row": "x", "choice": "maybe"}).status_code == 302
 
 
 def test_the_batch_prefilter_asks_for_the_keys_the_duplicate_check_uses(owner, monkeypatch):
@@ -468,7 +744,7 @@ def test_likely_duplicates_are_skipped_unless_asked_for(imported, owner):
     assert (skipped.imported_count, skipped.rejected_count, skipped.duplicate_count) == (3, 2, 1)
     assert Client.objects.filter(email="maria.gonzalez@example.com").count() == 1
 
-    again = imported(JOBBER, skip_duplicates=False)
+    again = imported(JOBBER, import_duplicates=True)
     # Now every valid row is a duplicate of what the first import saved, and all are imported.
     assert (again.imported_count, again.rejected_count, again.duplicate_count) == (4, 2, 0)
     assert Client.objects.filter(email="maria.gonzalez@example.com").count() == 3
@@ -494,7 +770,7 @@ def test_the_report_lists_rejected_rows_with_their_original_columns_and_error(
     rows = list(csv.reader(io.StringIO(content)))
     header = client_import.headers + ["error"]
     assert rows[0] == header
-    assert [row[0] for row in rows[1:]] == ["1004", "1005", "1006"]  # J-ID of each rejected row
+    assert [row[0] for row in rows[1:]] == ["1004_2004", "1005_2005", "1006_2006"]  # J-ID
     assert rows[1][-1] == "Email: Enter a valid email address."
     assert rows[3][-1].startswith("Skipped as a likely duplicate")
 
@@ -535,7 +811,7 @@ def test_ten_thousand_bad_rows_are_all_reported_and_nothing_is_saved(
     preview = importing.import_preview(client_import)
     assert (preview.good, preview.with_errors, len(preview.problems)) == (0, 10_000, 50)
     with django_capture_on_commit_callbacks(execute=True):
-        importing.import_start(owner, client_import, skip_duplicates=True)
+        importing.import_start(owner, client_import)
     client_import.refresh_from_db()
     assert client_import.status == ImportStatus.DONE
     assert (client_import.imported_count, client_import.rejected_count) == (0, 10_000)
@@ -544,6 +820,37 @@ def test_ten_thousand_bad_rows_are_all_reported_and_nothing_is_saved(
     assert report[1][:3] == ["Ann0", "Lee", "not-an-email-0"]
     for model in (Client, ClientPhone, ClientTag, ClientToken, ClientMatchKey, Tag):
         assert not model.objects.exists(), model
+
+
+def test_ten_thousand_likely_duplicates_are_paged_and_chosen_row_by_row(
+    client_as, office, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    # A re-import: every row looks like another. Row n + 3 holds "Ann{n}".
+    content = csv_bytes(reimport_rows(10_000, errors_at=(1,)))
+    client_import = upload(office, content, "again.csv")
+    with django_capture_on_commit_callbacks(execute=True):  # big: checked in the background
+        importing.import_check_begin(office, client_import)
+    client_import.refresh_from_db()
+    web = client_as(office)
+    with django_assert_max_num_queries(12):  # a page of 50 rows, whatever the file's size
+        html = preview_page(web, client_import, show="repeat", page=150)
+    assert "Ann7450" in html and "Ann7500" not in html and "Page 150 of 200" in html
+    assert "Bad1" in preview_page(web, client_import)  # the error is first
+    choose = reverse("clients:import_choose", args=[client_import.pk])
+    web.post(choose, {"row": 7453, "choice": "import"}, headers={"HX-Request": "true"})
+    web.post(choose, {"row": 10_002, "choice": "import"})
+    start = reverse("clients:import_start", args=[client_import.pk])
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        web.post(start)
+    assert len(queries) < 400  # per batch of 1,000 rows, never per row
+    client_import.refresh_from_db()
+    assert (client_import.imported_count, client_import.duplicate_count) == (3, 9_998)
+    assert client_import.rejected_count == 1
+    names = Client.objects.values_list("first_name", flat=True)
+    assert sorted(names) == ["Ann", "Ann7450", "Ann9999"]
 
 
 # fmt: off
@@ -595,7 +902,7 @@ def test_two_thousand_good_rows_are_imported_in_batches_with_progress(
     client_import.refresh_from_db()
     assert importing.import_preview(client_import).good == 2_000
     with django_capture_on_commit_callbacks(execute=True):
-        importing.import_start(owner, client_import, skip_duplicates=True)
+        importing.import_start(owner, client_import)
     client_import.refresh_from_db()
     assert progress == [0, 500, 1_000, 1_500]  # progress saved after each batch
     assert client_import.status == ImportStatus.DONE
@@ -625,7 +932,7 @@ def test_a_crash_mid_import_keeps_the_saved_batches_and_says_what_happened(
     monkeypatch.setattr(importing, "BATCH_SIZE", 10)
     monkeypatch.setattr(importing, "_save_batch", failing)
     with django_capture_on_commit_callbacks(execute=True):
-        importing.import_start(owner, client_import, skip_duplicates=True)
+        importing.import_start(owner, client_import)
     client_import.refresh_from_db()
     assert client_import.status == ImportStatus.FAILED
     assert "after 10 rows" in client_import.error
@@ -736,6 +1043,7 @@ IMPORT_PAGES = [
     ("import_mapping", "post"),
     ("import_preview", "get"),
     ("import_start", "post"),
+    ("import_choose", "post"),
     ("import_report", "get"),
 ]
 

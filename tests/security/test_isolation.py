@@ -529,9 +529,10 @@ ROUTES: dict[str, Route] = {
         shows=True,
     ),
     "clients:import_preview": Route(of(import_id="client_import"), shows=True),
-    "clients:import_start": Route(
-        of(import_id="client_import"), POST, {"duplicates": "import"}, get=False
+    "clients:import_choose": Route(
+        of(import_id="client_import"), POST, {"kind": "duplicate", "choice": "import"}, get=False
     ),
+    "clients:import_start": Route(of(import_id="client_import"), POST, get=False),
     "clients:import_report": Route(of(import_id="client_import"), shows=True),
     # --- API: team and activity
     "api:member": Route(of(member_id="member"), shows=True),

@@ -2,6 +2,7 @@
 and CSV export of the filtered list. Thin: parse, call importing/exporting, render."""
 
 import os
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crewdesk.clients import exporting, importing, selectors
 from crewdesk.clients.forms import ClientFilterForm
-from crewdesk.clients.models import ClientImport, ImportStatus
+from crewdesk.clients.models import ClientImport, ImportRowKind, ImportStatus
 from crewdesk.clients.selectors import Archived, ClientFilters
 from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import form_add_service_error
@@ -29,8 +30,8 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("CSV file"),
         help_text=gettext_lazy(
-            "A client list exported as CSV from Jobber, QuickBooks, a spreadsheet or another "
-            "tool; up to 50 MB. The first row must hold the column names."
+            "A client list exported as CSV from Jobber, Housecall Pro, QuickBooks, a spreadsheet "
+            "or another tool; up to 50 MB. The first row must hold the column names."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv"}),
     )
@@ -78,15 +79,26 @@ class MappingForm(forms.Form):
         return cleaned
 
 
-class StartForm(forms.Form):
-    duplicates = forms.ChoiceField(
-        label=gettext_lazy("Likely duplicates"),
-        choices=[
-            ("skip", gettext_lazy("Skip them (recommended)")),
-            ("import", gettext_lazy("Import them too")),
-        ],
-        initial="skip",
-        widget=forms.RadioSelect,
+class ProblemPageForm(forms.Form):
+    """Which problem rows the preview lists: a kind (or all, errors first) and a page. Anything
+    else in the query string is no filter."""
+
+    show = forms.ChoiceField(choices=[("", "")] + ImportRowKind.choices, required=False)
+    page = forms.IntegerField(min_value=1, max_value=10_000_000, required=False)
+
+    def where(self) -> tuple[str, int]:
+        """(kind shown, page); a value that is not valid is left out (is_valid() first)."""
+        return self.cleaned_data.get("show") or "", self.cleaned_data.get("page") or 1
+
+
+class ChooseForm(ProblemPageForm):
+    """Import or skip one likely duplicate (`row`), or a whole kind of them (`kind`)."""
+
+    choice = forms.ChoiceField(choices=[("import", "import"), ("skip", "skip")])
+    row = forms.IntegerField(min_value=1, max_value=10_000_000, required=False)
+    kind = forms.ChoiceField(
+        choices=[("", "")] + [(k.value, k.label) for k in importing.CHOICE_FIELDS],
+        required=False,
     )
 
 
@@ -156,15 +168,57 @@ def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
         return render(request, template, {"import": client_import})
     if request.htmx:  # the background check is done: show the whole preview
         return _go(request, request.path)
+    form = ProblemPageForm(request.GET)
+    form.is_valid()
+    show, page = form.where()
+    preview = importing.import_preview(client_import, show=show, page=page)
     return render(
-        request,
-        "clients/import_preview.html",
-        {
-            "import": client_import,
-            "preview": importing.import_preview(client_import),
-            "start_form": StartForm(),
-        },
+        request, "clients/import_preview.html", {"import": client_import, "preview": preview}
     )
+
+
+def _preview_url(client_import: ClientImport, show: str = "", page: int = 1) -> str:
+    url = reverse("clients:import_preview", args=[client_import.pk])
+    query = urlencode({k: v for k, v in (("show", show), ("page", page)) if v and v != 1})
+    return f"{url}?{query}" if query else url
+
+
+@member_required(Action.EDIT_RECORDS)
+@require_POST
+def import_choose(request: HttpRequest, import_id: int) -> HttpResponse:
+    """Import or skip a likely duplicate, or all of a kind. With htmx, the row comes back with
+    the counts and the start button (out of band); without, the same page of the preview."""
+    client_import = _import_or_404(request, import_id)
+    form = ChooseForm(request.POST)
+    valid = form.is_valid()
+    show, page = form.where()
+    back = _preview_url(client_import, show, page)
+    if not valid:
+        messages.error(request, _("Choose whether to import or skip a likely duplicate."))
+        return _go(request, back)
+    data = form.cleaned_data
+    try:
+        importing.import_choose(
+            request.membership,
+            client_import,
+            import_it=data["choice"] == "import",
+            row=data["row"] if not data["kind"] else None,
+            kind=data["kind"] or None,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _go(request, back)
+    if not request.htmx or data["kind"]:
+        return _go(request, back)
+    problem = client_import.problem_rows.get(row=data["row"])
+    problem.importing = importing.import_row_chosen(client_import, problem)
+    context = {
+        "import": client_import,
+        "problem": problem,
+        "preview": importing.import_preview(client_import, show=show, page=page, with_rows=False),
+        "oob": True,
+    }
+    return render(request, "clients/_import_chosen.html", context)
 
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:
@@ -180,10 +234,8 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
 @require_POST
 def import_start(request: HttpRequest, import_id: int) -> HttpResponse:
     client_import = _import_or_404(request, import_id)
-    form = StartForm(request.POST)
-    skip = not form.is_valid() or form.cleaned_data["duplicates"] != "import"
     try:
-        importing.import_start(request.membership, client_import, skip_duplicates=skip)
+        importing.import_start(request.membership, client_import)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("clients:import_preview", client_import.pk)
@@ -257,6 +309,7 @@ urlpatterns = [
     path("import/<int:import_id>/", import_status, name="import_status"),
     path("import/<int:import_id>/mapping/", import_mapping, name="import_mapping"),
     path("import/<int:import_id>/preview/", import_preview, name="import_preview"),
+    path("import/<int:import_id>/choose/", import_choose, name="import_choose"),
     path("import/<int:import_id>/start/", import_start, name="import_start"),
     path("import/<int:import_id>/report/", import_report, name="import_report"),
     path("export/", export, name="export"),
