@@ -169,8 +169,26 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing one
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(DATA_DIR / "media"))
 # Uploaded files are private (under MEDIA_ROOT/private/, served by no URL but permission-checked
-# views). Job photos and documents larger than this are refused (checked before reading them).
+# views). Job photos and documents and note files are checked by crewdesk/core/uploads.py
+# against these limits; README's table says why each default is what it is.
 CREWDESK_MAX_UPLOAD_MB = env.int("CREWDESK_MAX_UPLOAD_MB", default=20)
+CREWDESK_MAX_IMAGE_MEGAPIXELS = env.int("CREWDESK_MAX_IMAGE_MEGAPIXELS", default=25)
+CREWDESK_UPLOAD_FILES_PER_REQUEST = env.int("CREWDESK_UPLOAD_FILES_PER_REQUEST", default=10)
+CREWDESK_UPLOAD_MEGAPIXELS_PER_REQUEST = env.int(
+    "CREWDESK_UPLOAD_MEGAPIXELS_PER_REQUEST", default=150
+)
+CREWDESK_UPLOAD_FILES_PER_USER_DAY = env.int("CREWDESK_UPLOAD_FILES_PER_USER_DAY", default=300)
+CREWDESK_UPLOAD_MEGAPIXELS_PER_USER_DAY = env.int(
+    "CREWDESK_UPLOAD_MEGAPIXELS_PER_USER_DAY", default=4000
+)
+CREWDESK_UPLOAD_MB_PER_COMPANY_DAY = env.int("CREWDESK_UPLOAD_MB_PER_COMPANY_DAY", default=2000)
+CREWDESK_COMPANY_STORAGE_GB = env.float("CREWDESK_COMPANY_STORAGE_GB", default=0)
+# The first handler stops keeping a part past those limits while the request is read.
+FILE_UPLOAD_HANDLERS = [
+    "crewdesk.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Dotted path of a class with geocode(address) -> (lat, lon) | None, asked for a property's
 # coordinates when none are typed in (properties/geocoding.py). None is called by default.
 CREWDESK_GEOCODER = env.str("CREWDESK_GEOCODER", default="")

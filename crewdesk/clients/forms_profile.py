@@ -7,8 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from crewdesk.clients.models import ContactRole, NoteVisibility
 
-NOTE_FILES_MAX = 10
-
 
 class ContactForm(forms.Form):
     first_name = forms.CharField(
@@ -88,17 +86,17 @@ class MultipleFileInput(forms.FileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Any number of files from one <input type=file multiple>, as a list."""
+    """Any number of files from one <input type=file multiple>, as a list (how many one note
+    may have, and what they may be, is the upload check's to say: crewdesk/core/uploads.py)."""
 
     widget = MultipleFileInput
 
     def clean(self, data, initial=None) -> list:
         files = data if isinstance(data, list | tuple) else [data] if data else []
-        if len(files) > NOTE_FILES_MAX:
-            raise forms.ValidationError(
-                _("Attach at most %(count)d files to one note.") % {"count": NOTE_FILES_MAX}
-            )
         return [super(MultipleFileField, self).clean(upload, initial) for upload in files]
+
+
+NOTE_FILE_TYPES = "application/pdf,image/jpeg,image/png,image/webp"
 
 
 class NoteForm(forms.Form):
@@ -111,4 +109,9 @@ class NoteForm(forms.Form):
     visibility = forms.ChoiceField(
         label=_("Who sees it"), choices=NoteVisibility.choices, initial=NoteVisibility.INTERNAL
     )
-    files = MultipleFileField(label=_("Attach files"), required=False)
+    files = MultipleFileField(
+        label=_("Attach files"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": NOTE_FILE_TYPES}),
+        help_text=_("PDF files, or JPEG, PNG or WebP pictures."),
+    )

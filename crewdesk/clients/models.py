@@ -347,12 +347,28 @@ def note_file_path(instance: "NoteFile", filename: str) -> str:
 
 
 class NoteFile(TenantModel):
+    """A file of a note: a PDF, or a picture stripped of its metadata (crewdesk/core/uploads.py).
+    Files kept from before that check have the content type their sender declared."""
+
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(_("file"), upload_to=note_file_path, max_length=300)
     name = models.CharField(max_length=200)
     size = models.PositiveBigIntegerField(default=0)
     content_type = models.CharField(max_length=100, blank=True)
+    is_image = models.BooleanField(default=False)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            # The upload limits count a company's and a user's files of the last 24 hours.
+            models.Index(fields=["company", "uploaded_at"], name="note_file_by_company_day"),
+            models.Index(fields=["uploaded_by", "uploaded_at"], name="note_file_by_user_day"),
+        ]
 
     def __str__(self) -> str:
         return self.name

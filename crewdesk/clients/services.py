@@ -34,6 +34,7 @@ from crewdesk.clients.validation import clean_phones, validate_client_fields
 from crewdesk.core.models import Brand
 from crewdesk.core.permissions import Action, require
 from crewdesk.core.roles import STAFF_ROLES
+from crewdesk.core.uploads import Accept, UploadBatch
 
 # The fields a member may set on a client (relations by id: parent, referred_by, brand).
 CLIENT_FIELDS = (
@@ -505,36 +506,53 @@ def notice_dismiss(actor: Membership, notice: Notice) -> Notice:
     return notice
 
 
-NOTE_FILE_MAX_BYTES = 20 * 1024 * 1024
-
-
 @transaction.atomic
 def note_create(
     actor: Membership, client: Client, *, text: str, visibility: str = "internal", files=()
 ) -> Note:
+    """A note with its files, all or nothing: the files go through the upload check job
+    documents go through (a PDF or a picture, the upload limits); a refusal names each file."""
     require(actor, Action.EDIT_RECORDS, client)
     text = (text or "").strip()
+    files = list(files)
     if not text and not files:
         raise ValidationError({"text": [_("Write a note or attach a file.")]})
+    batch = UploadBatch.start(actor, len(files), field="files")
+    checked, refusals = [], []
     for upload in files:
-        if upload.size > NOTE_FILE_MAX_BYTES:
-            raise ValidationError(
-                {"files": [_("“%(name)s” is larger than 20 MB.") % {"name": upload.name}]}
-            )
+        try:
+            checked.append(batch.check(upload, accept=Accept.DOCUMENT))
+        except ValidationError as error:
+            name = getattr(upload, "name", "") or _("file")
+            refusals.extend(f"“{name}”: {message}" for message in error.messages)
+    if refusals:
+        raise ValidationError({"files": refusals})
     note = Note(company_id=client.company_id, client=client, text=text, created_by=actor.user)
     note.visibility = visibility
     note.full_clean(exclude=["company", "client", "created_by", "text"])  # a file alone is a note
     note.save()
-    for upload in files:
-        NoteFile.objects.create(
-            company_id=client.company_id,
-            note=note,
-            file=upload,
-            name=upload.name[:200],
-            size=upload.size,
-            content_type=getattr(upload, "content_type", "") or "",
-        )
-    events.note_event(actor=actor, note=note, verb=events.Verb.NOTE_ADDED)
+    stored = []
+    try:
+        for one in checked:
+            note_file = NoteFile(
+                company_id=client.company_id,
+                note=note,
+                name=one.name,
+                size=one.size,
+                content_type=one.content_type,
+                is_image=one.is_image,
+                width=one.width,
+                height=one.height,
+                uploaded_by=actor.user,
+            )
+            note_file.file.save(one.storage_name(), one.content, save=False)
+            stored.append(note_file.file)
+            note_file.save()
+        events.note_event(actor=actor, note=note, verb=events.Verb.NOTE_ADDED)
+    except Exception:
+        for file in stored:  # the rows roll back; the files on disk would stay
+            file.storage.delete(file.name)
+        raise
     return note
 
 

@@ -278,8 +278,9 @@ def attachment_new(
     kind: Form[AttachmentKindName],
     customer_visible: Form[bool] = False,
 ):
-    """Upload a photo (JPEG, PNG, WebP, HEIC) or document (multipart form: `file`, `kind`,
-    `customer_visible`). Photos are checked, stripped of their metadata and thumbnailed."""
+    """Upload a photo (JPEG, PNG or WebP) or document (PDF, or a picture) as a multipart form:
+    `file`, `kind`, `customer_visible`. Files are checked by what they are, pictures stripped
+    of their metadata and thumbnailed; the upload limits (per file, per day) answer 422."""
     from crewdesk.jobs.attachments import attachment_add
 
     job = _job(request, job_id)

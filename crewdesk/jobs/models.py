@@ -290,7 +290,12 @@ class JobAttachment(TenantModel):
 
     class Meta:
         ordering = ["uploaded_at", "id"]
-        indexes = [models.Index(fields=["job", "kind"], name="attachment_by_job")]
+        indexes = [
+            models.Index(fields=["job", "kind"], name="attachment_by_job"),
+            # The upload limits count a company's and a user's files of the last 24 hours.
+            models.Index(fields=["company", "uploaded_at"], name="attachment_by_company_day"),
+            models.Index(fields=["uploaded_by", "uploaded_at"], name="attachment_by_user_day"),
+        ]
 
     def __str__(self) -> str:
         return self.name

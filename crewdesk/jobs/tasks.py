@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django_tasks import task
 from PIL import Image, ImageOps
 
+from crewdesk.core.uploads import IMAGE_FORMATS, image_fits
 from crewdesk.jobs.models import JobAttachment
 
 logger = logging.getLogger(__name__)
@@ -16,9 +17,16 @@ THUMBNAIL_SIZE = (480, 480)
 THUMBNAIL_QUALITY = 80
 
 
+class TooLarge(Exception):
+    """A stored picture over today's pixel cap (kept from before the cap was lowered)."""
+
+
 def thumbnail_bytes(source) -> bytes:
-    """A JPEG at most 480 px on its longer side; transparency goes on white."""
-    with Image.open(source) as image:
+    """A JPEG at most 480 px on its longer side; transparency goes on white. The worker decodes
+    nothing the upload check would not (TooLarge)."""
+    with Image.open(source, formats=list(IMAGE_FORMATS)) as image:
+        if not image_fits(image):
+            raise TooLarge
         image.draft("RGB", THUMBNAIL_SIZE)  # JPEG decodes at a reduced size: fast, little memory
         image = ImageOps.exif_transpose(image)
         image.thumbnail(THUMBNAIL_SIZE)
@@ -42,7 +50,7 @@ def attachment_thumbnail(attachment_id: int) -> str:
     try:
         with attachment.file.open("rb") as source:
             data = thumbnail_bytes(source)
-    except FileNotFoundError:
+    except (FileNotFoundError, TooLarge):
         return "skipped"
     except Exception:
         logger.exception("Thumbnail of attachment %s failed", attachment_id)

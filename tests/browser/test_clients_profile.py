@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from crewdesk.clients import services
 from crewdesk.clients.models import Contact, Note, Tag
 from crewdesk.clients.services import ClientInput
+from tests import images
 from tests.browser.conftest import PHONE, log_in
 from tests.factories import company_today
 
@@ -71,7 +72,7 @@ def harbor(owner, office, settings, tmp_path):
         owner,
         client,
         text="Keys are in the lockbox by the garage.\nCode changes monthly.",
-        files=[SimpleUploadedFile("lockbox.jpg", b"JPEG", content_type="image/jpeg")],
+        files=[SimpleUploadedFile("lockbox.jpg", images.jpeg(), content_type="image/jpeg")],
     )
     services.client_update(owner, client, ClientInput(fields={"rating": 5}))
     return client

@@ -70,7 +70,7 @@ def _fill(owner, client, label):
         owner,
         client,
         text=f"{label} note",
-        files=[SimpleUploadedFile(f"{label}.txt", b"hello", content_type="text/plain")],
+        files=[SimpleUploadedFile(f"{label}.pdf", b"%PDF-1.4 hello", content_type="text/plain")],
     )
     services.reminder_create(owner, client, text=f"call {label}", due_on=date(2030, 1, 1))
     services.notice_create(owner, client, f"{label} pays late")

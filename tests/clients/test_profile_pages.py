@@ -25,6 +25,7 @@ from crewdesk.clients.models import (
 )
 from crewdesk.clients.services import ClientInput
 from crewdesk.clients.views import profile
+from tests import images
 from tests.factories import company_today
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -611,7 +612,7 @@ def test_add_a_note_with_files_and_download_them(client_as, owner, world):
         {
             "note-text": "Before photos attached",
             "note-visibility": "customer",
-            "note-files": [upload("before.jpg", b"JPEGDATA"), upload("quote.pdf", b"PDFDATA")],
+            "note-files": [upload("before.jpg", images.jpeg()), upload("quote.pdf", images.PDF)],
         },
     )
     assert response.status_code == 302
@@ -632,7 +633,7 @@ def test_add_a_note_with_files_and_download_them(client_as, owner, world):
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
     assert 'filename="quote.pdf"' in download["Content-Disposition"]
-    assert b"".join(download.streaming_content) == b"PDFDATA"
+    assert b"".join(download.streaming_content) == images.PDF
 
 
 def test_a_note_needs_text_or_a_file(client_as, owner, world):
@@ -646,7 +647,7 @@ def test_a_note_needs_text_or_a_file(client_as, owner, world):
 def test_a_note_with_only_a_file(client_as, owner, world):
     response = client_as(owner).post(
         url("note_new", world.client.pk),
-        {"note-visibility": "internal", "note-files": [upload("gate.png", b"PNG")]},
+        {"note-visibility": "internal", "note-files": [upload("gate.png", images.png())]},
         **HX,
     )
     assert response.status_code == 200 and "gate.png" in response.content.decode()
@@ -684,6 +685,111 @@ def test_private_file_download(request_fixture, client, client_as, world, who, s
 def test_a_file_missing_on_disk_is_not_found(client_as, owner, world):
     world.file.file.delete(save=False)
     assert client_as(owner).get(url("note_file", world.client.pk, world.file.pk)).status_code == 404
+
+
+# --- what a note file may be (issue 10 #13 and #19) ------------------------------------------
+
+
+def post_note(http, client: Client, files, text="With files"):
+    return http.post(
+        url("note_new", client.pk),
+        {"note-text": text, "note-visibility": "internal", "note-files": files},
+    )
+
+
+def test_a_note_file_is_taken_for_what_it_is(client_as, owner, world):
+    http = client_as(owner)
+    php = SimpleUploadedFile("photo.jpg", b"<?php system($_GET['c']); ?>", "image/jpeg")
+    response = post_note(http, world.client, [php], text="Sneaky")
+    assert response.status_code == 200
+    assert "photo.jpg" in response.content.decode()
+    assert "PDF" in response.content.decode() and "JPEG, PNG or WebP" in response.content.decode()
+    assert not Note.objects.filter(text="Sneaky").exists()
+    assert NoteFile.objects.count() == 1  # the world's own
+
+    html = SimpleUploadedFile("page.html", images.PDF, "text/html")  # a PDF, whatever it says
+    assert post_note(http, world.client, [html]).status_code == 302
+    stored = NoteFile.objects.latest("pk")
+    assert (stored.name, stored.content_type, stored.is_image) == (
+        "page.pdf",
+        "application/pdf",
+        False,
+    )
+
+
+def test_a_note_photo_loses_its_exif_and_is_shown_inline(client_as, owner, world):
+    from PIL import ExifTags, Image
+
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "PhoneMaker"
+    photo = images.jpeg((40, 20), exif=exif)
+    http = client_as(owner)
+    assert post_note(http, world.client, [upload("gate.jpg", photo)]).status_code == 302
+    stored = NoteFile.objects.latest("pk")
+    assert (stored.is_image, stored.width, stored.height) == (True, 40, 20)
+    response = http.get(url("note_file", world.client.pk, stored.pk))
+    data = b"".join(response.streaming_content)
+    assert b"PhoneMaker" not in data and data.startswith(b"\xff\xd8")
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Content-Disposition"].startswith("inline")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"].startswith("sandbox")
+
+
+def test_a_note_document_is_served_like_a_job_document(client_as, owner, world):
+    response = client_as(owner).get(url("note_file", world.client.pk, world.file.pk))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"].startswith("sandbox")
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_file_kept_from_before_is_served_as_plain_bytes(client_as, owner, world):
+    # Files stored before the check kept the type their sender declared.
+    NoteFile.objects.filter(pk=world.file.pk).update(content_type="text/html")
+    response = client_as(owner).get(url("note_file", world.client.pk, world.file.pk))
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_a_note_file_with_a_long_name_or_content_type(client_as, owner, world):
+    http = client_as(owner)
+    long_name = upload("é" * 200 + ".pdf", images.PDF)
+    long_type = SimpleUploadedFile("plan.pdf", images.PDF, "application/" + "x" * 120)
+    assert post_note(http, world.client, [long_name, long_type]).status_code == 302
+    names = set(NoteFile.objects.values_list("name", flat=True))
+    assert {"é" * 80 + ".pdf", "plan.pdf"} <= names
+    assert set(NoteFile.objects.values_list("content_type", flat=True)) == {"application/pdf"}
+
+
+def test_a_note_takes_at_most_10_files(client_as, owner, world):
+    files = [upload(f"f{i}.pdf", images.PDF) for i in range(11)]
+    response = post_note(client_as(owner), world.client, files, text="Eleven")
+    assert response.status_code == 200
+    assert "Send at most 10 files at once." in response.content.decode()
+    assert not Note.objects.filter(text="Eleven").exists()
+
+
+def test_note_files_count_against_the_companys_daily_volume(
+    client_as, owner, office, world, settings
+):
+    settings.CREWDESK_UPLOAD_MB_PER_COMPANY_DAY = 1
+    big = images.PDF + b"0" * 600_000
+    assert post_note(client_as(owner), world.client, [upload("a.pdf", big)]).status_code == 302
+    response = post_note(client_as(office), world.client, [upload("b.pdf", big)], text="Over")
+    assert response.status_code == 200
+    assert "1 MB" in response.content.decode()
+    assert not Note.objects.filter(text="Over").exists()
+
+
+def test_note_files_count_against_the_companys_storage(client_as, owner, world, settings):
+    settings.CREWDESK_COMPANY_STORAGE_GB = 0.0005  # 0.5 MB, the world's file included
+    big = images.PDF + b"0" * 600_000
+    response = post_note(client_as(owner), world.client, [upload("a.pdf", big)], text="Full")
+    assert response.status_code == 200
+    assert "storage" in response.content.decode()
+    assert not Note.objects.filter(text="Full").exists()
 
 
 # --- queries and escaping --------------------------------------------------------------------

@@ -4,15 +4,17 @@ bombs refused, thumbnails made."""
 import io
 import struct
 import zlib
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
+from django.urls import reverse
 from PIL import ExifTags, Image
 
 from crewdesk.clients.services import ClientInput, client_create
 from crewdesk.core.models import Activity
-from crewdesk.jobs import attachments
 from crewdesk.jobs.attachments import (
     attachment_add,
     attachment_archive,
@@ -20,7 +22,9 @@ from crewdesk.jobs.attachments import (
 )
 from crewdesk.jobs.events import Verb
 from crewdesk.jobs.models import JobAttachment
+from tests import images
 from tests.factories import make_job, make_property
+from tests.images import png_of_one_colour
 
 
 @pytest.fixture(autouse=True)
@@ -202,9 +206,9 @@ def test_decompression_bomb_refused(owner, job):
     assert "too large" in file_error(excinfo)
 
 
-def test_bomb_past_pillows_own_limit_refused(owner, job, monkeypatch):
+def test_bomb_past_pillows_own_limit_refused(owner, job, settings):
     # Even if our own pixel check were loosened, Pillow's bomb error becomes a refusal.
-    monkeypatch.setattr(attachments, "MAX_PIXELS", 10**12)
+    settings.CREWDESK_MAX_IMAGE_MEGAPIXELS = 10**6
     with pytest.raises(ValidationError):
         attachment_add(
             owner, job, upload("bomb.png", png_bomb(30000, 30000), "image/png"), kind="before"
@@ -319,3 +323,213 @@ def test_pdf_is_stored_from_the_upload(owner, job):
     assert attachment.size == len(pdf)
     with attachment.file.open("rb") as stored:
         assert stored.read() == pdf
+
+
+# --- what an upload may cost (issue 10 #8) ---------------------------------------------------
+
+
+@pytest.fixture
+def no_decoding(monkeypatch):
+    """Decoding any picture fails the test: refusals must come from the header alone."""
+    from PIL import ImageFile
+
+    def load(self):
+        raise AssertionError("the picture was decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+
+
+def test_49_megapixel_png_refused_before_decoding(owner, job, no_decoding):
+    data = png_of_one_colour(7000, 7000)  # 140 KB on the wire, 147 MB once decoded
+    with pytest.raises(ValidationError) as excinfo:
+        attachment_add(owner, job, upload("big.png", data, "image/png"), kind="before")
+    assert "too large" in file_error(excinfo)
+    assert "25 megapixels" in file_error(excinfo)
+    assert not JobAttachment.objects.exists()
+
+
+def test_a_big_jpeg_is_decoded_in_draft_mode_and_stored_smaller(owner, job, settings):
+    # A 48-megapixel phone photo against the 25-megapixel cap, in miniature.
+    settings.CREWDESK_MAX_IMAGE_MEGAPIXELS = 1
+    attachment = attachment_add(
+        owner, job, upload("wide.jpg", images.jpeg((2000, 1500))), kind="after"
+    )
+    assert (attachment.width, attachment.height) == (1000, 750)
+    with attachment.file.open("rb") as stored:
+        assert Image.open(stored).size == (1000, 750)
+
+
+def test_a_progressive_jpeg_over_the_cap_is_refused(owner, job, settings, no_decoding):
+    # Progressive JPEGs keep every coefficient in memory whatever the draft size.
+    settings.CREWDESK_MAX_IMAGE_MEGAPIXELS = 1
+    data = images.jpeg((2000, 1500), progressive=True)
+    with pytest.raises(ValidationError) as excinfo:
+        attachment_add(owner, job, upload("p.jpg", data), kind="after")
+    assert "too large" in file_error(excinfo)
+
+
+@pytest.mark.parametrize("kind", ["after", "document"])
+def test_png_over_the_cap_is_refused(owner, job, settings, no_decoding, kind):
+    settings.CREWDESK_MAX_IMAGE_MEGAPIXELS = 1
+    with pytest.raises(ValidationError) as excinfo:
+        attachment_add(owner, job, upload("p.png", png_bytes((1200, 1000))), kind=kind)
+    assert "too large (over 1 megapixels)" in file_error(excinfo)
+
+
+def test_a_webp_may_have_a_quarter_of_the_pixels(owner, job, settings, no_decoding):
+    # Pillow's WebP decoder holds about four copies of the picture.
+    settings.CREWDESK_MAX_IMAGE_MEGAPIXELS = 1
+    out = io.BytesIO()
+    Image.new("RGB", (600, 500), "blue").save(out, "WEBP")
+    with pytest.raises(ValidationError) as excinfo:
+        attachment_add(owner, job, upload("w.webp", out.getvalue()), kind="after")
+    assert "over 0.25 megapixels" in file_error(excinfo)
+
+
+def test_the_request_never_optimizes(owner, job, monkeypatch):
+    files = [("a.jpg", jpeg_with_gps()), ("b.png", png_bytes())]
+    saved = []
+    original = Image.Image.save
+
+    def save(self, fp, format=None, **params):
+        saved.append((format, params))
+        return original(self, fp, format, **params)
+
+    monkeypatch.setattr(Image.Image, "save", save)
+    for name, data in files:
+        attachment_add(owner, job, upload(name, data), kind="after")
+    assert [fmt for fmt, _ in saved] == ["JPEG", "PNG"]
+    assert not any(params.get("optimize") for _, params in saved)
+
+
+def test_one_user_has_a_daily_number_of_files(owner, office, job, settings):
+    settings.CREWDESK_UPLOAD_FILES_PER_USER_DAY = 2
+    for name in ("a.jpg", "b.jpg"):
+        attachment_add(owner, job, upload(name, jpeg_with_gps()), kind="after")
+    with pytest.raises(ValidationError) as excinfo:
+        attachment_add(owner, job, upload("c.jpg", jpeg_with_gps()), kind="after")
+    assert "2 files" in file_error(excinfo)
+    attachment_add(office, job, upload("d.jpg", jpeg_with_gps()), kind="after")  # not theirs
+    # A day later the count starts again (the window is the last 24 hours).
+    JobAttachment.objects.update(uploaded_at=F("uploaded_at") - timedelta(hours=25))
+    attachment_add(owner, job, upload("c.jpg", jpeg_with_gps()), kind="after")
+
+
+def test_one_user_has_a_daily_number_of_pixels(owner, job, settings):
+    settings.CREWDESK_UPLOAD_MEGAPIXELS_PER_USER_DAY = 1
+    for name in ("a.jpg", "b.jpg"):  # 0.48 megapixels each
+        attachment_add(owner, job, upload(name, images.jpeg((800, 600))), kind="after")
+    with pytest.raises(ValidationError) as excinfo:
+        attachment_add(owner, job, upload("c.jpg", images.jpeg((800, 600))), kind="after")
+    assert "megapixels" in file_error(excinfo)
+    assert JobAttachment.objects.count() == 2
+
+
+def test_a_company_has_a_daily_volume(owner, office, job, settings):
+    settings.CREWDESK_UPLOAD_MB_PER_COMPANY_DAY = 1
+    pdf = b"%PDF-1.4\n" + b"0" * 600_000
+    attachment_add(owner, job, upload("a.pdf", pdf, "application/pdf"), kind="document")
+    with pytest.raises(ValidationError) as excinfo:
+        attachment_add(office, job, upload("b.pdf", pdf, "application/pdf"), kind="document")
+    assert "1 MB" in file_error(excinfo)
+
+
+def test_the_thumbnail_task_leaves_a_picture_over_the_cap_alone(owner, job, settings):
+    from crewdesk.jobs.tasks import attachment_thumbnail
+
+    data = png_bytes((1600, 1200))
+    attachment = attachment_add(owner, job, upload("a.png", data, "image/png"), kind="after")
+    settings.CREWDESK_MAX_IMAGE_MEGAPIXELS = 1  # a file kept from before the cap was lowered
+    assert attachment_thumbnail.call(attachment.pk) == "skipped"
+    attachment.refresh_from_db()
+    assert not attachment.thumbnail
+
+
+# --- the pages and the API: files per request, and no 500 for odd names or types --------------
+
+
+def office_upload(web, job, files, kind="before"):
+    """Post to the job page's upload form (any member who works the job may) and read the
+    messages on the page it leads to."""
+    response = web.post(
+        reverse("jobs:attachment_upload", args=[job.pk]), {"kind": kind, "file": files}
+    )
+    assert response.status_code == 302
+    return web.get(response.url.split("#")[0], follow=True).content.decode()
+
+
+def test_the_job_page_takes_at_most_10_files_at_once(client_as, employee, job):
+    def files(n):
+        return [upload(f"p{i}.jpg", images.jpeg((40, 30))) for i in range(n)]
+
+    page = office_upload(client_as(employee), job, files(11))
+    assert "Send at most 10 files at once." in page
+    assert not JobAttachment.objects.exists()
+    page = office_upload(client_as(employee), job, files(10))
+    assert "10 files added." in page
+
+
+def test_the_job_page_has_a_pixel_budget_per_request(client_as, employee, job, settings):
+    settings.CREWDESK_UPLOAD_MEGAPIXELS_PER_REQUEST = 1
+    files = [upload(f"p{i}.jpg", images.jpeg((800, 600))) for i in range(3)]
+    page = office_upload(client_as(employee), job, files)
+    assert "2 files added." in page
+    assert "p2.jpg: " in page and "at once" in page
+    assert sorted(JobAttachment.objects.values_list("name", flat=True)) == ["p0.jpg", "p1.jpg"]
+
+
+def test_png_counts_four_times_against_the_request(client_as, employee, job, settings):
+    # Decoding and re-encoding a PNG or WebP costs about four times a JPEG's.
+    settings.CREWDESK_UPLOAD_MEGAPIXELS_PER_REQUEST = 1
+    files = [upload(f"s{i}.png", png_bytes((400, 300)), "image/png") for i in range(3)]
+    page = office_upload(client_as(employee), job, files)
+    assert "2 files added." in page  # 2 × 0.12 megapixels × 4 fit in 1
+    assert "s2.png: Too many pictures to check at once" in page
+
+
+def test_twenty_49_megapixel_pngs_cost_nothing(client_as, employee, job, no_decoding):
+    big = png_of_one_colour(7000, 7000)
+
+    def files(n):
+        return [upload(f"p{i}.png", big, "image/png") for i in range(n)]
+
+    page = office_upload(client_as(employee), job, files(20))
+    assert "Send at most 10 files at once." in page
+    page = office_upload(client_as(employee), job, files(10))
+    assert page.count("too large") == 10
+    assert not JobAttachment.objects.exists()
+
+
+LONG_NAME = "é" * 200 + ".jpg"
+LONG_TYPE = "image/" + "x" * 120
+
+
+def test_odd_names_and_content_types_on_the_job_page(client_as, employee, job):
+    files = [upload(LONG_NAME, jpeg_with_gps()), upload("b.jpg", jpeg_with_gps(), LONG_TYPE)]
+    page = office_upload(client_as(employee), job, files)
+    assert "2 files added." in page
+    names = sorted(JobAttachment.objects.values_list("name", flat=True))
+    assert names == ["b.jpg", "é" * 80 + ".jpg"]
+    assert set(JobAttachment.objects.values_list("content_type", flat=True)) == {"image/jpeg"}
+
+
+def test_odd_names_and_content_types_on_the_crew_page(client_as, employee, job):
+    web = client_as(employee)
+    for photo in (upload(LONG_NAME, jpeg_with_gps()), upload("b.jpg", jpeg_with_gps(), LONG_TYPE)):
+        response = web.post(
+            reverse("jobs:crew_upload", args=[job.pk]), {"kind": "before", "photo": photo}
+        )
+        assert response.status_code == 302
+    assert JobAttachment.objects.count() == 2
+
+
+def test_odd_names_and_content_types_through_the_api(client, employee, job):
+    from crewdesk.accounts.services import api_token_create
+
+    token = api_token_create(membership=employee).raw
+    path = f"/api/v1/jobs/{job.pk}/attachments"
+    for photo in (upload(LONG_NAME, jpeg_with_gps()), upload("b.jpg", jpeg_with_gps(), LONG_TYPE)):
+        response = client.post(
+            path, {"file": photo, "kind": "before"}, headers={"Authorization": f"Bearer {token}"}
+        )
+        assert response.status_code == 201, response.content

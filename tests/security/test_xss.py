@@ -362,7 +362,7 @@ def _build_world() -> World:
     upload = {
         "note-text": "",
         "note-visibility": "internal",
-        "note-files": SimpleUploadedFile(raw("note.file"), b"hello"),
+        "note-files": SimpleUploadedFile(raw("note.file"), b"%PDF-1.4 hello"),
     }
     _redirected(web.post(reverse("clients:note_new", args=[client_id]), upload))
     # The portal user logs in as the person (linked as seed_demo does: no page does it yet).
@@ -440,7 +440,8 @@ CLIENT_FIELDS = tuple(
 PROFILE_FIELDS = tuple(key for key in CLIENT_FIELDS if key != "client.company_name")
 OTHER = ("other.company_name", "other.notes", "other.city")
 CONTACT = ("contact.first_name", "contact.last_name", "contact.email")
-NOTES = ("note.internal", "note.customer", "note.file")
+# A note file's name is made safe when it is stored, like a job file's: never shown as typed.
+NOTES = ("note.internal", "note.customer")
 ACTIVITY = (
     "client.first_name",
     "client.tax_id.before",  # the change history, before and after
@@ -688,17 +689,25 @@ def test_office_page_shows_stored_text_escaped(page, world, client_as, owner):
 
 
 def test_a_note_file_is_downloaded_never_shown_as_a_page(world, client_as, owner):
-    """An uploaded HTML file is stored as sent; it must come back as a download."""
+    """An HTML file is refused; a PDF with markup inside is served as a PDF download that
+    can run nothing."""
     web = client_as(owner)
     evil = SimpleUploadedFile("evil.html", b"<script>alert(1)</script>", content_type="text/html")
     upload = {"note-text": "", "note-visibility": "internal", "note-files": evil}
+    assert web.post(reverse("clients:note_new", args=[world.client_id]), upload).status_code == 200
+    assert not NoteFile.objects.filter(name__startswith="evil").exists()
+    polyglot = b"%PDF-1.4 <script>alert(1)</script>"
+    evil = SimpleUploadedFile("evil.html", polyglot, content_type="text/html")
+    upload = {"note-text": "", "note-visibility": "internal", "note-files": evil}
     _redirected(web.post(reverse("clients:note_new", args=[world.client_id]), upload))
-    stored = NoteFile.objects.get(name="evil.html")
+    stored = NoteFile.objects.get(name="evil.pdf")
     response = web.get(reverse("clients:note_file", args=[world.client_id, stored.pk]))
     assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert page_text(response) == "<script>alert(1)</script>"  # read to the end: closes it
+    assert response.headers["Content-Security-Policy"].startswith("sandbox")
+    assert page_text(response) == polyglot.decode()  # read to the end: closes it
 
 
 # --- the customer portal -----------------------------------------------------------------------
@@ -952,7 +961,8 @@ def test_the_api_gives_back_every_value_as_typed(world, api_client, owner):
     assert [reminder["text"] for reminder in reminders] == [raw("reminder.mine")]
     notes = _json(api.get(f"{API}/clients/{world.client_id}/notes"))["items"]
     assert {raw("note.internal"), raw("note.customer")} <= {note["text"] for note in notes}
-    assert raw("note.file") in [file["name"] for note in notes for file in note["files"]]
+    names = [file["name"] for note in notes for file in note["files"]]
+    assert names == ["img_srcx_onerroralertnote_file.pdf"]  # made safe when it was stored
     tags = _json(api.get(f"{API}/tags"))["items"]
     assert {raw("tag.created"), raw("tag.added")} <= {tag["name"] for tag in tags}
 

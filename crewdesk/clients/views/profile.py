@@ -15,7 +15,6 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -49,6 +48,7 @@ from crewdesk.core.navigation import next_url, url_or_none
 from crewdesk.core.permissions import Action, can
 from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.core.selectors import activity_list
+from crewdesk.core.uploads import private_file_response
 from crewdesk.properties.display import jobs_of_client, properties_with_counts
 from crewdesk.properties.selectors import properties_of_client
 
@@ -599,24 +599,19 @@ def note_archive(request: HttpRequest, client: Client, note_id: int) -> HttpResp
 @require_GET
 @member_required(Action.VIEW_RECORDS)
 def note_file(request: HttpRequest, client_id: int, file_id: int) -> HttpResponse:
-    """A note's file, only for the office of the client's company, always as a download."""
-    attachment = _get_or_404(
+    """A note's file, only for the office of the client's company, served like a job's files:
+    a picture shown, anything else a download."""
+    note_file = _get_or_404(
         NoteFile.objects.filter(company_id=request.membership.company_id),
         pk=file_id,
         note__client_id=client_id,
     )
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError) as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type or "application/octet-stream",
+    return private_file_response(
+        note_file.file,
+        name=note_file.name,
+        content_type=note_file.content_type,
+        inline=note_file.is_image,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 urlpatterns = [

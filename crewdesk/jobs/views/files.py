@@ -2,16 +2,16 @@
 company's, crew the ones of jobs assigned to them. Another company's, an unassigned job's or
 an archived file is "not found". Nothing under MEDIA_ROOT is served by any other URL."""
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import path
 from django.views.decorators.http import require_safe
 
 from crewdesk.core.decorators import member_required
 from crewdesk.core.permissions import Action
+from crewdesk.core.uploads import PRIVATE, private_file_response
 from crewdesk.jobs import selectors
 from crewdesk.jobs.models import JobAttachment
 
-PRIVATE = "private, no-store"
 THUMBNAIL_CACHE = "private, max-age=3600"
 
 
@@ -29,24 +29,9 @@ def file_response(
     field, attachment: JobAttachment, *, content_type: str, inline: bool, cache: str = PRIVATE
 ):
     """The file's bytes with the headers every private file gets (pages and API alike)."""
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, OSError) as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=attachment.name,
-        content_type=content_type or "application/octet-stream",
+    return private_file_response(
+        field, name=attachment.name, content_type=content_type, inline=inline, cache=cache
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = cache
-    # Even if a file were ever taken for a page, it runs no script and reaches no cookie.
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
 
 
 @require_safe

@@ -719,27 +719,25 @@ def attachment_upload(request: HttpRequest, job_id: int) -> HttpResponse:
     else:
         from crewdesk.jobs import attachments  # written alongside these pages
 
-        added, refused = 0, []
-        for upload in uploads[:20]:
-            try:
-                attachments.attachment_add(
-                    request.membership,
-                    job,
-                    upload,
-                    kind=kind,
-                    customer_visible=bool(request.POST.get("customer_visible")),
-                )
-            except ValidationError as error:
-                refused.append(f"{upload.name}: {refusal_text(error)}")
-            else:
-                added += 1
-        if added:
-            messages.success(
-                request,
-                ngettext("%(n)s file added.", "%(n)s files added.", added) % {"n": added},
+        try:
+            result = attachments.attachments_add(
+                request.membership,
+                job,
+                uploads,
+                kind=kind,
+                customer_visible=bool(request.POST.get("customer_visible")),
             )
-        for message in refused:
-            messages.error(request, message)
+        except ValidationError as error:
+            messages.error(request, refusal_text(error))
+        else:
+            if result.added:
+                added = len(result.added)
+                messages.success(
+                    request,
+                    ngettext("%(n)s file added.", "%(n)s files added.", added) % {"n": added},
+                )
+            for name, error in result.refused:
+                messages.error(request, f"{name}: {refusal_text(error)}")
     return redirect(_back(request, job) + "#job-files")
 
 
