@@ -19,7 +19,7 @@ def uploaded_by_from_notes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0005_import_progress_at'),
+        ('clients', '0006_import_problem_rows_and_choices'),
         ('core', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
