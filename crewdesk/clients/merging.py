@@ -35,6 +35,7 @@ from crewdesk.clients.indexing import (
     tokens_for,
 )
 from crewdesk.clients.models import (
+    MAX_RECORD_ID,
     Client,
     ClientMatchKey,
     ClientPhone,
@@ -372,6 +373,8 @@ def merge_clients_get(actor: Membership, ids: Sequence[int]) -> list[Client]:
         raise ValidationError(MSG_TOO_FEW)
     if len(ids) > MERGE_MAX_CLIENTS:
         raise ValidationError(MSG_TOO_MANY % {"max": MERGE_MAX_CLIENTS})
+    if not all(1 <= i <= MAX_RECORD_ID for i in ids):
+        raise Client.DoesNotExist  # no client has it (and SQLite cannot even be asked)
     found = {
         c.pk: c
         for c in Client.objects.filter(company_id=actor.company_id, pk__in=ids)
