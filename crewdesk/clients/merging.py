@@ -734,6 +734,7 @@ def client_merge(
         {name: getattr(survivor, name) for name in services.CLIENT_FIELDS}, plan.phones
     )
 
+    services.client_tree_lock(actor.company_id)  # subsidiaries change parent below
     moved_contacts = _move_contacts(survivor, merged, plan.primary_contact_client)
     moved = {
         client.pk: {
@@ -742,6 +743,12 @@ def client_merge(
         }
         for client in merged
     }
+    # The merged clients' subsidiaries are now the survivor's: its parent may be one of them.
+    if survivor.parent_id:
+        parent = Client.objects.get(pk=survivor.parent_id)
+        loop = services.client_parent_error(survivor.pk, parent)
+        if loop:
+            raise ValidationError({"parent": [loop]})
 
     survivor.sort_key = sort_key_for(survivor)
     survivor.full_clean(exclude=["company", "created_by", "sort_key", "merged_into"])

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from crewdesk.accounts.models import Membership, User
 from crewdesk.clients import events
@@ -31,7 +32,7 @@ from crewdesk.clients.models import (
     Tag,
 )
 from crewdesk.clients.validation import clean_phones, validate_client_fields
-from crewdesk.core.models import Brand
+from crewdesk.core.models import Brand, Company
 from crewdesk.core.permissions import Action, require
 from crewdesk.core.roles import STAFF_ROLES
 
@@ -81,6 +82,37 @@ class ClientInput:
     relations: dict = field(default_factory=dict)  # {"parent": id or None, ...}
 
 
+MSG_OWN_PARENT = gettext_lazy("A client cannot be its own parent.")
+MSG_PARENT_LOOP = gettext_lazy(
+    "“%(parent)s” is under this client (directly or through other clients): it cannot also be"
+    " its parent."
+)
+
+
+def client_parent_error(client_id: int | None, parent: Client | None) -> str | None:
+    """Why `parent` cannot be the parent of client `client_id`, or None. The one rule of the
+    client tree: no client is above itself, directly or through others (4 → 10 → 4). Walks up
+    from `parent`: a tree is a few levels deep, and a loop saved before this rule still ends."""
+    if parent is None or client_id is None:
+        return None  # a new client has no subsidiaries yet
+    if parent.pk == client_id:
+        return str(MSG_OWN_PARENT)
+    seen = set()
+    ancestor = parent.parent_id
+    while ancestor is not None and ancestor not in seen:
+        if ancestor == client_id:
+            return MSG_PARENT_LOOP % {"parent": parent.display_name}
+        seen.add(ancestor)
+        ancestor = Client.objects.filter(pk=ancestor).values_list("parent_id", flat=True).first()
+    return None
+
+
+def client_tree_lock(company_id: int) -> None:
+    """Changes of parent in a company wait for each other: two at once could each pass the
+    loop check and close a loop together (A under B while B goes under A)."""
+    Company.objects.select_for_update().filter(pk=company_id).first()
+
+
 def _resolve_relations(actor: Membership, relations: dict, client: Client | None) -> dict:
     """Ids sent by the member become records of their own company, or a field error."""
     resolved, errors = {}, {}
@@ -94,7 +126,13 @@ def _resolve_relations(actor: Membership, relations: dict, client: Client | None
         except (ObjectDoesNotExist, ValueError, TypeError):
             errors[name] = [_("No such record in your company.")]
             continue
-        if client is not None and record.pk == client.pk and model is Client:
+        if name == "parent" and client is not None and record.pk != client.parent_id:
+            client_tree_lock(actor.company_id)
+            loop = client_parent_error(client.pk, record)
+            if loop:
+                errors[name] = [loop]
+                continue
+        elif client is not None and record.pk == client.pk and model is Client:
             errors[name] = [_("A client cannot point to itself.")]
             continue
         resolved[name] = record

@@ -411,6 +411,27 @@ def test_patch_refuses_bad_values_and_keeps_the_old_ones(api, owner, make_client
     assert ann.email == "ann@a.test" and ann.city == ""
 
 
+def test_a_parent_loop_is_422_on_create_and_patch(api, owner, make_client):
+    a = api(owner)
+    four = ok(
+        a.post("/clients", {"company_name": "Four", "kind": "company", "email": "4@x.test"}), 201
+    )
+    ten = ok(
+        a.post(
+            "/clients",
+            {"company_name": "Ten", "kind": "company", "email": "10@x.test", "parent": four["id"]},
+        ),
+        201,
+    )
+    errors = invalid(a.patch(f"/clients/{four['id']}", {"parent": ten["id"]}), "parent")
+    assert "Ten” is under this client" in errors["parent"][0]
+    invalid(a.patch(f"/clients/{four['id']}", {"parent": four["id"]}), "parent")
+    assert ok(a.get(f"/clients/{four['id']}"))["parent"] is None
+    # A new client has no subsidiaries yet: any parent of the company is fine.
+    eleven = {"company_name": "Eleven", "kind": "company", "email": "11@x.test"}
+    assert ok(a.post("/clients", {**eleven, "parent": ten["id"]}), 201)["parent"] == ten["id"]
+
+
 def test_patch_tags_sets_the_list(api, owner, make_client):
     ann = make_client(first_name="Ann", last_name="Lee", email="ann@a.test", tags=["VIP", "Old"])
     body = ok(api(owner).patch(f"/clients/{ann.pk}", {"tags": ["vip", "New"]}))

@@ -109,6 +109,46 @@ def test_relations_must_be_of_the_same_company(owner, outsider):
     assert "parent" in raised.value.message_dict
 
 
+@pytest.mark.parametrize("length", [1, 2, 3, 5])
+def test_a_parent_loop_of_any_length_is_refused(owner, length):
+    """A client is never its own parent, directly or through others (4 -> 10 -> 4)."""
+    clients = [create(owner, first_name=f"C{i}", email=f"c{i}@example.com") for i in range(length)]
+    for child, parent in zip(clients[1:], clients, strict=False):
+        services.client_update(owner, child, ClientInput(relations={"parent": parent.pk}))
+    top, bottom = clients[0], clients[-1]
+    with pytest.raises(ValidationError) as raised:
+        services.client_update(owner, top, ClientInput(relations={"parent": bottom.pk}))
+    assert raised.value.message_dict["parent"] == [
+        str(services.MSG_OWN_PARENT)
+        if length == 1
+        else services.MSG_PARENT_LOOP % {"parent": bottom.display_name}
+    ]
+    top.refresh_from_db()
+    assert top.parent_id is None
+
+
+def test_a_parent_that_makes_no_loop_is_accepted(owner):
+    a = create(owner, first_name="A", email="a@example.com")
+    b = create(owner, first_name="B", email="b@example.com", relations={"parent": a.pk})
+    c = create(owner, first_name="C", email="c@example.com", relations={"parent": a.pk})
+    services.client_update(owner, c, ClientInput(relations={"parent": b.pk}))  # a sibling
+    c.refresh_from_db()
+    assert c.parent == b
+    services.client_update(owner, b, ClientInput(relations={"referred_by": c.pk}))
+    b.refresh_from_db()
+    assert b.referred_by == c  # referrals are no hierarchy
+
+
+def test_an_existing_loop_does_not_hang_the_check(owner):
+    a = create(owner, first_name="A", email="a@example.com")
+    b = create(owner, first_name="B", email="b@example.com", relations={"parent": a.pk})
+    Client.objects.filter(pk=a.pk).update(parent=b)  # a loop saved before the rule existed
+    c = create(owner, first_name="C", email="c@example.com")
+    services.client_update(owner, c, ClientInput(relations={"parent": a.pk}))
+    with pytest.raises(ValidationError):
+        services.client_update(owner, a, ClientInput(relations={"parent": c.pk}))
+
+
 def test_update_logs_each_changed_field_and_reindexes(owner):
     client = create(owner, first_name="Ann", last_name="Lee", email="ann@example.com")
     services.client_update(
