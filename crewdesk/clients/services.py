@@ -213,6 +213,45 @@ def duplicates_for_input(
     return find_duplicates(actor.company_id, draft, exclude=exclude)
 
 
+def _client_checked(
+    actor: Membership,
+    client: Client | None,
+    fields: dict,
+    phones: list[tuple[str, str]],
+    relations: dict,
+) -> tuple[list[tuple[str, str]], dict]:
+    """Every problem of the client about to be saved (`client` None for a new one), all in one
+    ValidationError({field: [messages]}), so a form or the API shows them together. Answers
+    the cleaned phones (E.164) and the related records."""
+    errors: dict[str, list] = {}
+    phones, phone_errors = clean_phones(phones, actor.company.country)
+    if phone_errors:
+        errors["phones"] = phone_errors
+    values = {name: getattr(client, name) for name in CLIENT_FIELDS} if client else {}
+    values |= fields
+    try:
+        validate_client_fields(values, phones, unreadable_phones=bool(phone_errors))
+    except ValidationError as error:
+        error.update_error_dict(errors)
+    try:
+        relations = _resolve_relations(actor, relations, client)
+    except ValidationError as error:
+        error.update_error_dict(errors)
+    # The model's own limits (lengths, choices) on the fields not refused above.
+    probe = Client(company_id=actor.company_id, **values)
+    try:
+        probe.clean_fields(exclude=[*NOT_TYPED, *CLIENT_RELATIONS, *errors])
+    except ValidationError as error:
+        error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    return phones, relations
+
+
+# Client fields set by Crewdesk, never typed.
+NOT_TYPED = ("company", "created_by", "sort_key", "merged_into", "archived_at")
+
+
 @transaction.atomic
 def client_create(actor: Membership, data: ClientInput, *, allow_duplicate: bool = False) -> Client:
     """A new client. Raises ValidationError for bad details and DuplicateClientError when it
@@ -220,11 +259,7 @@ def client_create(actor: Membership, data: ClientInput, *, allow_duplicate: bool
     require(actor, Action.EDIT_RECORDS)
     fields = _clean_fields(data.fields)
     fields.setdefault("country", actor.company.country)
-    phones, phone_errors = clean_phones(data.phones or [], actor.company.country)
-    if phone_errors:
-        raise ValidationError({"phones": phone_errors})
-    validate_client_fields(fields, phones)
-    relations = _resolve_relations(actor, data.relations, None)
+    phones, relations = _client_checked(actor, None, fields, data.phones or [], data.relations)
     if not allow_duplicate:
         blocking = [
             c
@@ -264,16 +299,10 @@ def client_update(actor: Membership, client: Client, data: ClientInput) -> Clien
     if client.merged_into_id:
         raise ValidationError(_("This client was merged into another one; edit that one."))
     fields = _clean_fields(data.fields)
-    relations = _resolve_relations(actor, data.relations, client)
     old_phones = [(p.kind, p.number) for p in client.phones.all()]
-    if data.phones is not None:
-        phones, phone_errors = clean_phones(data.phones, actor.company.country)
-        if phone_errors:
-            raise ValidationError({"phones": phone_errors})
-    else:
-        phones = old_phones
-    merged = {name: getattr(client, name) for name in CLIENT_FIELDS} | fields
-    validate_client_fields(merged, phones)
+    phones, relations = _client_checked(
+        actor, client, fields, old_phones if data.phones is None else data.phones, data.relations
+    )
 
     changes: dict[str, list] = {}
     for name, value in (fields | relations).items():
@@ -373,22 +402,30 @@ def client_delete(actor: Membership, client: Client) -> None:
 # --- contacts ---
 
 
-def _contact_values(actor: Membership, values: dict) -> dict:
+def _contact_set(actor: Membership, contact: Contact, values: dict) -> None:
+    """Put the values sent on the contact, or raise every problem at once."""
     cleaned = {
         k: (values.get(k) or "").strip()
         for k in ("first_name", "last_name", "role", "email", "phone")
         if k in values
     }
-    errors = {}
+    errors: dict[str, list] = {}
     if cleaned.get("phone"):
         phones, phone_errors = clean_phones([("", cleaned["phone"])], actor.company.country)
         if phone_errors:
             errors["phone"] = phone_errors
         else:
             cleaned["phone"] = phones[0][1]
+    for name, value in cleaned.items():
+        setattr(contact, name, value)
+    if not (contact.first_name or contact.last_name or contact.email):
+        errors["first_name"] = [_("Enter a name or an email.")]
+    try:
+        contact.clean_fields(exclude=["company", "client", *errors])
+    except ValidationError as error:
+        error.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
-    return cleaned
 
 
 @transaction.atomic
@@ -396,9 +433,8 @@ def contact_create(actor: Membership, client: Client, values: dict) -> Contact:
     """A contact of the client; the first one becomes the primary."""
     require(actor, Action.EDIT_RECORDS, client)
     Client.objects.select_for_update().filter(pk=client.pk).first()  # one primary at a time
-    contact = Contact(company_id=client.company_id, client=client, **_contact_values(actor, values))
-    if not (contact.first_name or contact.last_name or contact.email):
-        raise ValidationError({"first_name": [_("Enter a name or an email.")]})
+    contact = Contact(company_id=client.company_id, client=client)
+    _contact_set(actor, contact, values)
     contact.is_primary = not client.contacts.exists() or bool(values.get("is_primary"))
     if contact.is_primary:
         client.contacts.filter(is_primary=True).update(is_primary=False)
@@ -412,10 +448,7 @@ def contact_create(actor: Membership, client: Client, values: dict) -> Contact:
 @transaction.atomic
 def contact_update(actor: Membership, contact: Contact, values: dict) -> Contact:
     require(actor, Action.EDIT_RECORDS, contact)
-    for name, value in _contact_values(actor, values).items():
-        setattr(contact, name, value)
-    if not (contact.first_name or contact.last_name or contact.email):
-        raise ValidationError({"first_name": [_("Enter a name or an email.")]})
+    _contact_set(actor, contact, values)
     contact.full_clean(exclude=["company", "client"])
     contact.save()
     client_index_refresh(contact.client)

@@ -345,6 +345,18 @@ def test_bad_input_is_422_naming_the_field_and_saves_nothing(api, owner, payload
     assert not Client.objects.exists()
 
 
+def test_every_bad_field_is_listed_in_one_422(api, owner, make_client):
+    a = api(owner)
+    payload = {"first_name": "Ann", "email": "ann@", "phone": "call me", "postal_code": "ABCDE"}
+    errors = invalid(a.post("/clients", payload), "email", "phone", "postal_code")
+    assert errors["email"] == ["Enter a valid email address."]
+    ann = make_client(first_name="Ann", email="ann@example.com")
+    invalid(a.patch(f"/clients/{ann.pk}", payload), "email", "phone", "postal_code")
+    contact = {"first_name": "Bo", "email": "bo@", "phone": "call me"}
+    invalid(a.post(f"/clients/{ann.pk}/contacts", contact), "email", "phone")
+    assert not Client.objects.filter(first_name="Ann").exclude(pk=ann.pk).exists()
+
+
 def test_good_postal_codes_pass(api, owner):
     a = api(owner)
     for i, (country, code) in enumerate(

@@ -375,6 +375,21 @@ def test_a_bad_contact_shows_errors_and_keeps_what_was_typed(client_as, owner, w
     assert Contact.objects.filter(client=world.client).count() == 2
 
 
+def test_the_contact_form_shows_every_error_at_once(client_as, owner, world):
+    bad = {"contact-first_name": "Kim", "contact-role": "other"}
+    bad |= {"contact-email": "kim@", "contact-phone": "call me"}
+    for response in (
+        client_as(owner).post(url("contact_new", world.client.pk), bad),
+        client_as(owner).post(url("contact_new", world.client.pk), bad, **HX),
+        client_as(owner).post(url("contact_edit", world.client.pk, world.contact.pk), bad),
+    ):
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert "Enter a valid email address." in content
+        assert "is not a phone number we can read" in content
+    assert not Contact.objects.filter(first_name="Kim").exists()
+
+
 def test_edit_a_contact(client_as, owner, world):
     http = client_as(owner)
     page = http.get(url("contact_edit", world.client.pk, world.contact.pk)).content.decode()

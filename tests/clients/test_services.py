@@ -76,6 +76,39 @@ def test_create_refuses_bad_details_with_the_field(owner, fields, phones, field)
     assert not Client.objects.exists()
 
 
+def test_every_bad_field_is_reported_at_once(owner, make_client):
+    """A bad email, phone and postal code: three errors, not the first one found."""
+    fields = {"first_name": "Ann", "email": "ann@", "postal_code": "ABCDE", "rating": 9}
+    fields |= {"first_name": "A" * 101}
+    with pytest.raises(ValidationError) as raised:
+        create(owner, phones=[("mobile", "call me")], relations={"parent": 999}, **fields)
+    errors = raised.value.message_dict
+    assert set(errors) == {"email", "phones", "postal_code", "rating", "first_name", "parent"}
+    # A phone was given, just unreadable: no "give a way to reach the client" on top.
+    assert errors["email"] == ["Enter a valid email address."]
+    ann = make_client(first_name="Ann", email="ann@example.com")
+    with pytest.raises(ValidationError) as raised:
+        services.client_update(
+            owner,
+            ann,
+            ClientInput(fields={"email": "x@", "postal_code": "1"}, phones=[("mobile", "12")]),
+        )
+    assert set(raised.value.message_dict) == {"email", "phones", "postal_code"}
+
+
+def test_every_bad_contact_field_is_reported_at_once(owner, make_client):
+    ann = make_client(first_name="Ann", email="ann@example.com")
+    bad = {"first_name": "B" * 101, "email": "bo@", "phone": "call me", "role": "boss"}
+    with pytest.raises(ValidationError) as raised:
+        services.contact_create(owner, ann, bad)
+    assert set(raised.value.message_dict) == {"first_name", "email", "phone", "role"}
+    contact = services.contact_create(owner, ann, {"first_name": "Bo"})
+    with pytest.raises(ValidationError) as raised:
+        services.contact_update(owner, contact, {"email": "bo@", "phone": "12"})
+    assert set(raised.value.message_dict) == {"email", "phone"}
+    assert not Contact.objects.filter(email="bo@").exists()
+
+
 @pytest.mark.parametrize(
     ("country", "postal_code"),
     [
