@@ -154,6 +154,14 @@ class Client(TenantModel, Address):
         return self.person_name or self.company_name
 
     @property
+    def second_name(self) -> str:
+        """The name besides the display name: a company's contact person, or the company a
+        person is with; empty when there is none."""
+        if self.kind == ClientKind.COMPANY:
+            return self.person_name if self.company_name else ""
+        return self.company_name if self.person_name else ""
+
+    @property
     def invoice_name(self) -> str:
         return self.billing_name or self.display_name
 

@@ -258,6 +258,34 @@ def test_profile_shows_the_header(client_as, owner, make_client):
     assert f'href="/app/clients/?tag={tag.pk}"' in content
 
 
+def test_a_client_without_an_address_shows_no_address_and_no_map(client_as, owner, make_client):
+    client = make_client(first_name="Ann", last_name="Lee", email="ann@example.com")
+    assert client.country == "US"  # the company's, kept for when an address is typed
+    content = client_as(owner).get(url("detail", client.pk)).content.decode()
+    assert "Billing address" not in content and "Show on map" not in content
+    assert "openstreetmap" not in content
+
+
+def test_a_companys_contact_person_and_a_persons_company_are_shown(client_as, owner, make_client):
+    harbor = make_client(
+        kind="company",
+        company_name="Harbor Rentals",
+        first_name="Priya",
+        last_name="Raman",
+        email="desk@harbor.com",
+    )
+    http = client_as(owner)
+    content = http.get(url("detail", harbor.pk)).content.decode()
+    assert "Harbor Rentals</h1>" in content
+    assert re.search(r"Contact person:?\s*</span>\s*Priya Raman", content)
+    listed = http.get(reverse("clients:list")).content.decode()
+    assert "Priya Raman" in listed
+    ann = make_client(first_name="Ann", last_name="Lee", company_name="Lee Bakery", email="a@x.io")
+    content = http.get(url("detail", ann.pk)).content.decode()
+    assert "Ann Lee</h1>" in content and "Lee Bakery" in content
+    assert "Lee Bakery" in http.get(reverse("clients:list")).content.decode()
+
+
 def test_profile_shows_notices_reminders_and_only_the_tabs_that_exist(client_as, owner, world):
     content = client_as(owner).get(url("detail", world.client.pk)).content.decode()
     assert "Gate code 4512" in content

@@ -146,9 +146,12 @@ def _reminder_form(request: HttpRequest, data=None) -> ReminderForm:
 
 
 def _address_lines(client: Client) -> list[str]:
+    """The billing address as printed, or nothing when none was typed: a new client carries
+    the company's country by default, which alone is no address."""
     locality = ", ".join(part for part in (client.city, client.region) if part)
     city_line = " ".join(part for part in (locality, client.postal_code) if part)
-    return [line for line in (client.street, client.street2, city_line, client.country) if line]
+    lines = [line for line in (client.street, client.street2, city_line) if line]
+    return [*lines, client.country] if lines and client.country else lines
 
 
 def _display(field_name: str, value) -> str:
@@ -366,7 +369,7 @@ def _render_profile(
         }
     )
     lines = context["address_lines"]
-    context["map_url"] = map_url(address=", ".join(lines))
+    context["map_url"] = map_url(address=", ".join(lines)) if lines else None
     return render(request, "clients/profile.html", context)
 
 
