@@ -28,7 +28,7 @@ from crewdesk.clients.models import (
     Reminder,
     Tag,
 )
-from crewdesk.core.permissions import Action, require
+from crewdesk.core.permissions import Action, require, roles_allowed
 
 
 class Archived:
@@ -368,6 +368,14 @@ def client_notes(client: Client) -> QuerySet[Note]:
         .select_related("created_by")
         .prefetch_related("files")
     )
+
+
+def reminder_assignees(actor: Membership) -> QuerySet[Membership]:
+    """Whom a reminder can be for: the active members who may open the client it is about
+    (Owner and Office). The crew never sees clients, so a reminder for them would go unseen."""
+    return Membership.objects.filter(
+        company_id=actor.company_id, active=True, role__in=roles_allowed(Action.VIEW_RECORDS)
+    ).select_related("user")
 
 
 def reminders_due_for(actor: Membership, *, until=None) -> QuerySet[Reminder]:

@@ -31,10 +31,10 @@ from crewdesk.clients.models import (
     Reminder,
     Tag,
 )
+from crewdesk.clients.selectors import reminder_assignees
 from crewdesk.clients.validation import clean_phones, validate_client_fields
 from crewdesk.core.models import Brand, Company
 from crewdesk.core.permissions import Action, require
-from crewdesk.core.roles import STAFF_ROLES
 
 # The fields a member may set on a client (relations by id: parent, referred_by, brand).
 CLIENT_FIELDS = (
@@ -508,18 +508,17 @@ def client_tag_remove(actor: Membership, client: Client, tag: Tag) -> None:
 # --- reminders, notices, notes ---
 
 
-def _staff_member(actor: Membership, user_id) -> User | None:
+MSG_REMINDER_ASSIGNEE = gettext_lazy(
+    "Choose an owner or office member of your team: the crew does not see client reminders."
+)
+
+
+def _reminder_assignee(actor: Membership, user_id) -> User | None:
     if user_id in (None, ""):
         return None
-    member = (
-        Membership.objects.filter(
-            company_id=actor.company_id, user_id=user_id, role__in=STAFF_ROLES, active=True
-        )
-        .select_related("user")
-        .first()
-    )
+    member = reminder_assignees(actor).filter(user_id=user_id).first()
     if member is None:
-        raise ValidationError({"assignee": [_("Choose someone on your team.")]})
+        raise ValidationError({"assignee": [str(MSG_REMINDER_ASSIGNEE)]})
     return member.user
 
 
@@ -536,7 +535,7 @@ def reminder_create(
         client=client,
         text=text[:500],
         due_on=due_on,
-        assignee=_staff_member(actor, assignee_id) or actor.user,
+        assignee=_reminder_assignee(actor, assignee_id) or actor.user,
         created_by=actor.user,
     )
     events.reminder_event(actor=actor, reminder=reminder, verb=events.Verb.REMINDER_ADDED)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from crewdesk.accounts.services import api_token_create
 from crewdesk.clients.models import Client, ClientTag, Contact, Note, Notice, Reminder, Tag
 from crewdesk.clients.services import (
+    MSG_REMINDER_ASSIGNEE,
     client_tag_add,
     contact_create,
     note_create,
@@ -697,14 +698,13 @@ def test_reminder_bad_input(api, owner, outsider, employee, customer, make_clien
     invalid(a.post(path, {"text": "   ", "due_on": today}), "text")
     invalid(a.post(path, {"text": "x", "due_on": "tomorrow"}), "due_on")
     invalid(a.post(path, {"text": "x"}), "due_on")
-    for someone in (outsider, customer):
-        invalid(
+    # The crew never sees client reminders: only the office can be the one to act on them.
+    for someone in (outsider, customer, employee):
+        errors = invalid(
             a.post(path, {"text": "x", "due_on": today, "assignee": someone.user.pk}), "assignee"
         )
+        assert errors["assignee"] == [str(MSG_REMINDER_ASSIGNEE)]
     assert not Reminder.objects.exists()
-    # An employee is on the team: a reminder may be for them.
-    body = ok(a.post(path, {"text": "x", "due_on": today, "assignee": employee.user.pk}), 201)
-    assert body["assignee"] == employee.user.pk
 
 
 # --- notices and notes -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -557,6 +558,29 @@ def test_a_bad_reminder_is_refused_inline(client_as, owner, world, outsider):
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not Reminder.objects.filter(text="Call back").exists()
+
+
+def test_a_reminder_is_only_for_the_office(client_as, owner, office, employee, world):
+    http = client_as(owner)
+    content = http.get(url("detail", world.client.pk)).content.decode()
+    choices = re.search(r'<select name="reminder-assignee".*?</select>', content, re.S).group()
+    assert f'value="{office.user_id}"' in choices and f'value="{owner.user_id}"' in choices
+    assert f'value="{employee.user_id}"' not in choices
+    response = http.post(
+        url("reminder_new", world.client.pk),
+        {
+            "reminder-text": "Call back",
+            "reminder-due_on": "2030-01-01",
+            "reminder-assignee": str(employee.user_id),
+        },
+    )
+    assert response.status_code == 200
+    assert not Reminder.objects.filter(text="Call back").exists()
+    with pytest.raises(ValidationError) as raised:
+        services.reminder_create(
+            owner, world.client, text="x", due_on=company_today(owner), assignee_id=employee.user_id
+        )
+    assert raised.value.message_dict == {"assignee": [str(services.MSG_REMINDER_ASSIGNEE)]}
 
 
 def test_home_shows_my_due_reminders(client_as, owner, office, world):
