@@ -278,6 +278,8 @@ class Company:
             if client.first_name and len(client.last_name) >= 3:
                 terms.append(("first + last prefix", f"{client.first_name} {client.last_name[:3]}"))
                 terms.append(("typo", f"{client.first_name} {_transpose(client.last_name)}"))
+            if len(client.last_name) >= 4 and client.last_name.isalpha():
+                terms.append(("one-word typo", _transpose(client.last_name)))
             if client.email:
                 terms.append(("email fragment", client.email.split("@")[0][:6]))
             phones = list(client.phones.all())

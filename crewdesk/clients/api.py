@@ -333,7 +333,8 @@ def client_tag_add(request, client_id: int, payload: TagIn):
 def client_tag_remove(request, client_id: int, tag_id: int):
     """Take a tag off the client (the tag stays in the company)."""
     client = _client_for_write(request, client_id)
-    link = ClientTag.objects.select_related("tag").get(client=client, tag_id=tag_id)
+    # tag__pk, not tag_id: an id no database key holds is then "not found" (SQLite overflows).
+    link = ClientTag.objects.select_related("tag").get(client=client, tag__pk=tag_id)
     services.client_tag_remove(request.membership, client, link.tag)
     return Status(204, None)
 

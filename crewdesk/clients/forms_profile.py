@@ -22,8 +22,12 @@ class ContactForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     role = forms.ChoiceField(label=_("Role"), choices=ContactRole.choices, initial="other")
-    email = forms.EmailField(
-        label=_("Email"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    # Checked by the service with the phone and the name, so every error shows at once.
+    email = forms.CharField(
+        label=_("Email"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     phone = forms.CharField(
         label=_("Phone"),

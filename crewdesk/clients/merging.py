@@ -35,6 +35,7 @@ from crewdesk.clients.indexing import (
     tokens_for,
 )
 from crewdesk.clients.models import (
+    MAX_RECORD_ID,
     Client,
     ClientMatchKey,
     ClientPhone,
@@ -372,6 +373,8 @@ def merge_clients_get(actor: Membership, ids: Sequence[int]) -> list[Client]:
         raise ValidationError(MSG_TOO_FEW)
     if len(ids) > MERGE_MAX_CLIENTS:
         raise ValidationError(MSG_TOO_MANY % {"max": MERGE_MAX_CLIENTS})
+    if not all(1 <= i <= MAX_RECORD_ID for i in ids):
+        raise Client.DoesNotExist  # no client has it (and SQLite cannot even be asked)
     found = {
         c.pk: c
         for c in Client.objects.filter(company_id=actor.company_id, pk__in=ids)
@@ -731,6 +734,7 @@ def client_merge(
         {name: getattr(survivor, name) for name in services.CLIENT_FIELDS}, plan.phones
     )
 
+    services.client_tree_lock(actor.company_id)  # subsidiaries change parent below
     moved_contacts = _move_contacts(survivor, merged, plan.primary_contact_client)
     moved = {
         client.pk: {
@@ -739,6 +743,12 @@ def client_merge(
         }
         for client in merged
     }
+    # The merged clients' subsidiaries are now the survivor's: its parent may be one of them.
+    if survivor.parent_id:
+        parent = Client.objects.get(pk=survivor.parent_id)
+        loop = services.client_parent_error(survivor.pk, parent)
+        if loop:
+            raise ValidationError({"parent": [loop]})
 
     survivor.sort_key = sort_key_for(survivor)
     survivor.full_clean(exclude=["company", "created_by", "sort_key", "merged_into"])

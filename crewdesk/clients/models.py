@@ -10,6 +10,9 @@ from simple_history.models import HistoricalRecords
 
 from crewdesk.core.models import Address, Brand, TenantModel
 
+# The largest id a database key holds (a bigint): a larger number sent as an id is no record.
+MAX_RECORD_ID = 2**63 - 1
+
 
 class ClientKind(models.TextChoices):
     PERSON = "person", _("Person")
@@ -149,6 +152,14 @@ class Client(TenantModel, Address):
         if self.kind == ClientKind.COMPANY:
             return self.company_name or self.person_name
         return self.person_name or self.company_name
+
+    @property
+    def second_name(self) -> str:
+        """The name besides the display name: a company's contact person, or the company a
+        person is with; empty when there is none."""
+        if self.kind == ClientKind.COMPANY:
+            return self.person_name if self.company_name else ""
+        return self.company_name if self.person_name else ""
 
     @property
     def invoice_name(self) -> str:

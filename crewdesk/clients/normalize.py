@@ -2,6 +2,7 @@
 saved (to build its search tokens and match keys) and when someone searches."""
 
 import re
+import string
 import unicodedata
 from functools import lru_cache
 
@@ -163,3 +164,16 @@ def sound(word: str) -> str:
         if ch not in "hw":
             last = digit
     return "".join(code)[:6]
+
+
+def typo_variants(word: str) -> set[str]:
+    """Every word one slip of the finger away from a folded word: what was meant when a letter
+    was typed too many or missed, a wrong one typed, or two swapped ("rahman" -> "raman",
+    "smtih" -> "smith"). About 54 per letter: a search looks them all up in the word index."""
+    letters = set(string.ascii_lowercase) | set(word)
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    drop_one = {a + b[1:] for a, b in splits if b}
+    add_one = {a + c + b for a, b in splits for c in letters}
+    change_one = {a + c + b[1:] for a, b in splits if b for c in letters}
+    swap_two = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    return (drop_one | add_one | change_one | swap_two) - {word, ""}

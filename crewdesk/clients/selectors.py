@@ -5,13 +5,16 @@ The client list and search stay fast at a million clients because neither sorts 
 - a search reads ClientToken in index order (`token >= 'smi' AND token < 'smj'`, "C" collation
   on PostgreSQL) for its longest word, checks the other words per client by index, and stops
   after one page; counts stop at COUNT_LIMIT.
-- when that finds nothing, the typo-tolerant duplicate check answers instead ("did you mean").
+- when that finds nothing, typo-tolerant guesses answer instead ("did you mean"): one word is
+  looked up as every spelling one typo away, exact probes of the same index ("rahman" finds
+  "raman"); several words go to the duplicate check's name keys ("jhon smtih").
 """
 
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
+from rapidfuzz.distance import JaroWinkler
 
 from crewdesk.accounts.models import Membership
 from crewdesk.api.pagination import COUNT_LIMIT
@@ -28,7 +31,7 @@ from crewdesk.clients.models import (
     Reminder,
     Tag,
 )
-from crewdesk.core.permissions import Action, require
+from crewdesk.core.permissions import Action, require, roles_allowed
 
 
 class Archived:
@@ -145,7 +148,15 @@ def _term_tokens(
 ) -> QuerySet[ClientToken]:
     """The token rows starting with `term`: one range of the (company, archived, token) index."""
     low, high = _prefix_range(term)
-    tokens = ClientToken.objects.filter(company_id=actor.company_id, token__gte=low, token__lt=high)
+    return _index_rows(actor, filters, clients, token__gte=low, token__lt=high)
+
+
+def _index_rows(
+    actor: Membership, filters: ClientFilters, clients: QuerySet[Client], **token_lookup
+) -> QuerySet[ClientToken]:
+    """Rows of the (company, archived, token) index for the filters: archived from the index
+    itself, the clients table joined only when type, source or tags ask for it."""
+    tokens = ClientToken.objects.filter(company_id=actor.company_id, **token_lookup)
     if filters.archived == Archived.ACTIVE:
         tokens = tokens.filter(archived=False)
     elif filters.archived == Archived.ARCHIVED:
@@ -263,9 +274,14 @@ def client_page(
 def _fuzzy_page(
     actor: Membership, filters: ClientFilters, clients: QuerySet[Client], page_size: int
 ) -> ClientPage:
-    """Nothing starts with what was typed: look for it as a misspelt name, email or phone."""
+    """Nothing starts with what was typed: look for it as a misspelt word, or as a misspelt
+    name, email or phone."""
     text = filters.search.strip()
     parts = n.words(text)
+    if len(parts) == 1 and "@" not in text and parts[0].isalpha():
+        page = _one_typo_page(actor, filters, clients, parts[0], page_size)
+        if page.clients:
+            return page
     draft = ClientDraft(
         first_name=parts[0] if len(parts) > 1 else "",
         last_name=" ".join(parts[1:]) if len(parts) > 1 else "",
@@ -283,6 +299,29 @@ def _fuzzy_page(
     by_id = {c.id: c for c in _with_list_data(Client.objects.filter(id__in=ids))}
     rows = [by_id[i] for i in ids]
     return ClientPage(rows, len(rows), True, 1, page_size, fuzzy=True)
+
+
+TYPO_LETTERS = range(3, 21)  # shorter words have too many neighbours; longer, too many variants
+TYPO_ROWS = 500  # index rows read for a misspelt word (a common name has thousands)
+
+
+def _one_typo_page(
+    actor: Membership, filters: ClientFilters, clients: QuerySet[Client], word: str, page_size: int
+) -> ClientPage:
+    """Clients with a word one typo away from `word` ("rahman" finds Priya Raman), closest
+    spelling first, then in name order. Exact lookups of every variant in the word index: the
+    same few index probes at any size, on PostgreSQL and SQLite alike."""
+    if len(word) not in TYPO_LETTERS:
+        return ClientPage([], 0, True, 1, page_size, fuzzy=True)
+    rows = _index_rows(actor, filters, clients, token__in=sorted(n.typo_variants(word)))
+    closeness: dict[int, float] = {}
+    for token, client_id in rows.values_list("token", "client_id")[:TYPO_ROWS]:
+        similarity = JaroWinkler.normalized_similarity(word, token)
+        closeness[client_id] = max(similarity, closeness.get(client_id, 0.0))
+    chosen = sorted(closeness, key=lambda client_id: (-closeness[client_id], client_id))
+    found = list(_with_list_data(Client.objects.filter(id__in=chosen[:page_size])))
+    found.sort(key=lambda c: (-closeness[c.id], c.sort_key, c.id))
+    return ClientPage(found, len(found), True, 1, page_size, fuzzy=True)
 
 
 def client_matches(actor: Membership, filters: ClientFilters) -> QuerySet[Client]:
@@ -368,6 +407,14 @@ def client_notes(client: Client) -> QuerySet[Note]:
         .select_related("created_by")
         .prefetch_related("files")
     )
+
+
+def reminder_assignees(actor: Membership) -> QuerySet[Membership]:
+    """Whom a reminder can be for: the active members who may open the client it is about
+    (Owner and Office). The crew never sees clients, so a reminder for them would go unseen."""
+    return Membership.objects.filter(
+        company_id=actor.company_id, active=True, role__in=roles_allowed(Action.VIEW_RECORDS)
+    ).select_related("user")
 
 
 def reminders_due_for(actor: Membership, *, until=None) -> QuerySet[Reminder]:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from crewdesk.accounts.models import Membership, User
 from crewdesk.clients import events
@@ -30,10 +31,10 @@ from crewdesk.clients.models import (
     Reminder,
     Tag,
 )
+from crewdesk.clients.selectors import reminder_assignees
 from crewdesk.clients.validation import clean_phones, validate_client_fields
-from crewdesk.core.models import Brand
+from crewdesk.core.models import Brand, Company
 from crewdesk.core.permissions import Action, require
-from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.core.uploads import Accept, UploadBatch
 
 # The fields a member may set on a client (relations by id: parent, referred_by, brand).
@@ -82,6 +83,37 @@ class ClientInput:
     relations: dict = field(default_factory=dict)  # {"parent": id or None, ...}
 
 
+MSG_OWN_PARENT = gettext_lazy("A client cannot be its own parent.")
+MSG_PARENT_LOOP = gettext_lazy(
+    "“%(parent)s” is under this client (directly or through other clients): it cannot also be"
+    " its parent."
+)
+
+
+def client_parent_error(client_id: int | None, parent: Client | None) -> str | None:
+    """Why `parent` cannot be the parent of client `client_id`, or None. The one rule of the
+    client tree: no client is above itself, directly or through others (4 → 10 → 4). Walks up
+    from `parent`: a tree is a few levels deep, and a loop saved before this rule still ends."""
+    if parent is None or client_id is None:
+        return None  # a new client has no subsidiaries yet
+    if parent.pk == client_id:
+        return str(MSG_OWN_PARENT)
+    seen = set()
+    ancestor = parent.parent_id
+    while ancestor is not None and ancestor not in seen:
+        if ancestor == client_id:
+            return MSG_PARENT_LOOP % {"parent": parent.display_name}
+        seen.add(ancestor)
+        ancestor = Client.objects.filter(pk=ancestor).values_list("parent_id", flat=True).first()
+    return None
+
+
+def client_tree_lock(company_id: int) -> None:
+    """Changes of parent in a company wait for each other: two at once could each pass the
+    loop check and close a loop together (A under B while B goes under A)."""
+    Company.objects.select_for_update().filter(pk=company_id).first()
+
+
 def _resolve_relations(actor: Membership, relations: dict, client: Client | None) -> dict:
     """Ids sent by the member become records of their own company, or a field error."""
     resolved, errors = {}, {}
@@ -95,7 +127,13 @@ def _resolve_relations(actor: Membership, relations: dict, client: Client | None
         except (ObjectDoesNotExist, ValueError, TypeError):
             errors[name] = [_("No such record in your company.")]
             continue
-        if client is not None and record.pk == client.pk and model is Client:
+        if name == "parent" and client is not None and record.pk != client.parent_id:
+            client_tree_lock(actor.company_id)
+            loop = client_parent_error(client.pk, record)
+            if loop:
+                errors[name] = [loop]
+                continue
+        elif client is not None and record.pk == client.pk and model is Client:
             errors[name] = [_("A client cannot point to itself.")]
             continue
         resolved[name] = record
@@ -176,6 +214,45 @@ def duplicates_for_input(
     return find_duplicates(actor.company_id, draft, exclude=exclude)
 
 
+def _client_checked(
+    actor: Membership,
+    client: Client | None,
+    fields: dict,
+    phones: list[tuple[str, str]],
+    relations: dict,
+) -> tuple[list[tuple[str, str]], dict]:
+    """Every problem of the client about to be saved (`client` None for a new one), all in one
+    ValidationError({field: [messages]}), so a form or the API shows them together. Answers
+    the cleaned phones (E.164) and the related records."""
+    errors: dict[str, list] = {}
+    phones, phone_errors = clean_phones(phones, actor.company.country)
+    if phone_errors:
+        errors["phones"] = phone_errors
+    values = {name: getattr(client, name) for name in CLIENT_FIELDS} if client else {}
+    values |= fields
+    try:
+        validate_client_fields(values, phones, unreadable_phones=bool(phone_errors))
+    except ValidationError as error:
+        error.update_error_dict(errors)
+    try:
+        relations = _resolve_relations(actor, relations, client)
+    except ValidationError as error:
+        error.update_error_dict(errors)
+    # The model's own limits (lengths, choices) on the fields not refused above.
+    probe = Client(company_id=actor.company_id, **values)
+    try:
+        probe.clean_fields(exclude=[*NOT_TYPED, *CLIENT_RELATIONS, *errors])
+    except ValidationError as error:
+        error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    return phones, relations
+
+
+# Client fields set by Crewdesk, never typed.
+NOT_TYPED = ("company", "created_by", "sort_key", "merged_into", "archived_at")
+
+
 @transaction.atomic
 def client_create(actor: Membership, data: ClientInput, *, allow_duplicate: bool = False) -> Client:
     """A new client. Raises ValidationError for bad details and DuplicateClientError when it
@@ -183,11 +260,7 @@ def client_create(actor: Membership, data: ClientInput, *, allow_duplicate: bool
     require(actor, Action.EDIT_RECORDS)
     fields = _clean_fields(data.fields)
     fields.setdefault("country", actor.company.country)
-    phones, phone_errors = clean_phones(data.phones or [], actor.company.country)
-    if phone_errors:
-        raise ValidationError({"phones": phone_errors})
-    validate_client_fields(fields, phones)
-    relations = _resolve_relations(actor, data.relations, None)
+    phones, relations = _client_checked(actor, None, fields, data.phones or [], data.relations)
     if not allow_duplicate:
         blocking = [
             c
@@ -227,16 +300,10 @@ def client_update(actor: Membership, client: Client, data: ClientInput) -> Clien
     if client.merged_into_id:
         raise ValidationError(_("This client was merged into another one; edit that one."))
     fields = _clean_fields(data.fields)
-    relations = _resolve_relations(actor, data.relations, client)
     old_phones = [(p.kind, p.number) for p in client.phones.all()]
-    if data.phones is not None:
-        phones, phone_errors = clean_phones(data.phones, actor.company.country)
-        if phone_errors:
-            raise ValidationError({"phones": phone_errors})
-    else:
-        phones = old_phones
-    merged = {name: getattr(client, name) for name in CLIENT_FIELDS} | fields
-    validate_client_fields(merged, phones)
+    phones, relations = _client_checked(
+        actor, client, fields, old_phones if data.phones is None else data.phones, data.relations
+    )
 
     changes: dict[str, list] = {}
     for name, value in (fields | relations).items():
@@ -336,22 +403,30 @@ def client_delete(actor: Membership, client: Client) -> None:
 # --- contacts ---
 
 
-def _contact_values(actor: Membership, values: dict) -> dict:
+def _contact_set(actor: Membership, contact: Contact, values: dict) -> None:
+    """Put the values sent on the contact, or raise every problem at once."""
     cleaned = {
         k: (values.get(k) or "").strip()
         for k in ("first_name", "last_name", "role", "email", "phone")
         if k in values
     }
-    errors = {}
+    errors: dict[str, list] = {}
     if cleaned.get("phone"):
         phones, phone_errors = clean_phones([("", cleaned["phone"])], actor.company.country)
         if phone_errors:
             errors["phone"] = phone_errors
         else:
             cleaned["phone"] = phones[0][1]
+    for name, value in cleaned.items():
+        setattr(contact, name, value)
+    if not (contact.first_name or contact.last_name or contact.email):
+        errors["first_name"] = [_("Enter a name or an email.")]
+    try:
+        contact.clean_fields(exclude=["company", "client", *errors])
+    except ValidationError as error:
+        error.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
-    return cleaned
 
 
 @transaction.atomic
@@ -359,9 +434,8 @@ def contact_create(actor: Membership, client: Client, values: dict) -> Contact:
     """A contact of the client; the first one becomes the primary."""
     require(actor, Action.EDIT_RECORDS, client)
     Client.objects.select_for_update().filter(pk=client.pk).first()  # one primary at a time
-    contact = Contact(company_id=client.company_id, client=client, **_contact_values(actor, values))
-    if not (contact.first_name or contact.last_name or contact.email):
-        raise ValidationError({"first_name": [_("Enter a name or an email.")]})
+    contact = Contact(company_id=client.company_id, client=client)
+    _contact_set(actor, contact, values)
     contact.is_primary = not client.contacts.exists() or bool(values.get("is_primary"))
     if contact.is_primary:
         client.contacts.filter(is_primary=True).update(is_primary=False)
@@ -375,10 +449,7 @@ def contact_create(actor: Membership, client: Client, values: dict) -> Contact:
 @transaction.atomic
 def contact_update(actor: Membership, contact: Contact, values: dict) -> Contact:
     require(actor, Action.EDIT_RECORDS, contact)
-    for name, value in _contact_values(actor, values).items():
-        setattr(contact, name, value)
-    if not (contact.first_name or contact.last_name or contact.email):
-        raise ValidationError({"first_name": [_("Enter a name or an email.")]})
+    _contact_set(actor, contact, values)
     contact.full_clean(exclude=["company", "client"])
     contact.save()
     client_index_refresh(contact.client)
@@ -438,18 +509,17 @@ def client_tag_remove(actor: Membership, client: Client, tag: Tag) -> None:
 # --- reminders, notices, notes ---
 
 
-def _staff_member(actor: Membership, user_id) -> User | None:
+MSG_REMINDER_ASSIGNEE = gettext_lazy(
+    "Choose an owner or office member of your team: the crew does not see client reminders."
+)
+
+
+def _reminder_assignee(actor: Membership, user_id) -> User | None:
     if user_id in (None, ""):
         return None
-    member = (
-        Membership.objects.filter(
-            company_id=actor.company_id, user_id=user_id, role__in=STAFF_ROLES, active=True
-        )
-        .select_related("user")
-        .first()
-    )
+    member = reminder_assignees(actor).filter(user_id=user_id).first()
     if member is None:
-        raise ValidationError({"assignee": [_("Choose someone on your team.")]})
+        raise ValidationError({"assignee": [str(MSG_REMINDER_ASSIGNEE)]})
     return member.user
 
 
@@ -466,7 +536,7 @@ def reminder_create(
         client=client,
         text=text[:500],
         due_on=due_on,
-        assignee=_staff_member(actor, assignee_id) or actor.user,
+        assignee=_reminder_assignee(actor, assignee_id) or actor.user,
         created_by=actor.user,
     )
     events.reminder_event(actor=actor, reminder=reminder, verb=events.Verb.REMINDER_ADDED)

@@ -44,9 +44,12 @@ def clean_phones(phones: list[tuple[str, str]], region: str) -> tuple[list[tuple
     return cleaned, errors
 
 
-def validate_client_fields(data: dict, phones: list[tuple[str, str]]) -> None:
-    """Raise ValidationError({field: [messages]}) for a client about to be saved.
-    `phones` are already cleaned (E.164)."""
+def validate_client_fields(
+    data: dict, phones: list[tuple[str, str]], *, unreadable_phones: bool = False
+) -> None:
+    """Raise ValidationError({field: [messages]}) for a client about to be saved, every
+    problem at once. `phones` are already cleaned (E.164); `unreadable_phones` says a number
+    was typed that could not be read (its own error says so: "no way to reach" would mislead)."""
     errors: dict[str, list[str]] = {}
     kind = data.get("kind", "person")
     has_person = bool(data.get("first_name", "").strip() or data.get("last_name", "").strip())
@@ -63,7 +66,7 @@ def validate_client_fields(data: dict, phones: list[tuple[str, str]]) -> None:
             validate_email(email)
         except ValidationError:
             errors.setdefault("email", []).append(_("Enter a valid email address."))
-    if not email and not phones:
+    if not email and not phones and not unreadable_phones:
         errors.setdefault("email", []).append(
             _("Give at least one way to reach the client: an email or a phone number.")
         )
@@ -71,7 +74,7 @@ def validate_client_fields(data: dict, phones: list[tuple[str, str]]) -> None:
     if postal_error:
         errors.setdefault("postal_code", []).append(postal_error)
     rating = data.get("rating", 0)
-    if rating is not None and not (0 <= int(rating) <= 5):
+    if rating is not None and not (str(rating).isdigit() and 0 <= int(rating) <= 5):
         errors.setdefault("rating", []).append(_("A rating is from 0 to 5 stars."))
     if errors:
         raise ValidationError(errors)

@@ -156,3 +156,39 @@ def test_profile_on_a_phone(visit, office, harbor):
     expect(page.get_by_role("tab", name="Contacts")).to_have_attribute("aria-selected", "false")
     tab.check("notes")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_what_a_profile_shows_of_a_bare_person_and_a_companys_contact_person(visit, owner):
+    person = services.client_create(
+        owner, ClientInput(fields={"first_name": "Ann", "last_name": "Lee", "email": "a@x.io"})
+    )
+    company = services.client_create(
+        owner,
+        ClientInput(
+            fields={
+                "kind": "company",
+                "company_name": "Harbor Rentals",
+                "first_name": "Priya",
+                "last_name": "Raman",
+                "email": "desk@harbor.example",
+            }
+        ),
+    )
+    tab = visit()
+    page = tab.page
+    log_in(tab, "alice", "alice@example.com")
+    page.wait_for_url("**/app/")
+    tab.goto(f"/app/clients/{person.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ann Lee")
+    expect(page.get_by_text("Billing address")).to_have_count(0)
+    expect(page.get_by_role("link", name=re.compile("Show on map"))).to_have_count(0)
+    tab.check("person-without-address")
+    tab.goto(f"/app/clients/{company.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Harbor Rentals")
+    expect(page.locator("#client-second-name")).to_have_text(
+        re.compile(r"Contact person:\s*Priya Raman")
+    )
+    tab.check("company-contact-person")
+    tab.goto("/app/clients/")
+    expect(page.get_by_role("link", name=re.compile("Harbor Rentals.*Priya Raman"))).to_be_visible()
+    tab.check("list")

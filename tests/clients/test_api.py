@@ -11,6 +11,7 @@ from django.utils import timezone
 from crewdesk.accounts.services import api_token_create
 from crewdesk.clients.models import Client, ClientTag, Contact, Note, Notice, Reminder, Tag
 from crewdesk.clients.services import (
+    MSG_REMINDER_ASSIGNEE,
     client_tag_add,
     contact_create,
     note_create,
@@ -345,6 +346,18 @@ def test_bad_input_is_422_naming_the_field_and_saves_nothing(api, owner, payload
     assert not Client.objects.exists()
 
 
+def test_every_bad_field_is_listed_in_one_422(api, owner, make_client):
+    a = api(owner)
+    payload = {"first_name": "Ann", "email": "ann@", "phone": "call me", "postal_code": "ABCDE"}
+    errors = invalid(a.post("/clients", payload), "email", "phone", "postal_code")
+    assert errors["email"] == ["Enter a valid email address."]
+    ann = make_client(first_name="Ann", email="ann@example.com")
+    invalid(a.patch(f"/clients/{ann.pk}", payload), "email", "phone", "postal_code")
+    contact = {"first_name": "Bo", "email": "bo@", "phone": "call me"}
+    invalid(a.post(f"/clients/{ann.pk}/contacts", contact), "email", "phone")
+    assert not Client.objects.filter(first_name="Ann").exclude(pk=ann.pk).exists()
+
+
 def test_good_postal_codes_pass(api, owner):
     a = api(owner)
     for i, (country, code) in enumerate(
@@ -409,6 +422,27 @@ def test_patch_refuses_bad_values_and_keeps_the_old_ones(api, owner, make_client
     invalid(a.patch(f"/clients/{ann.pk}", {"parent": ann.pk}), "parent")
     ann.refresh_from_db()
     assert ann.email == "ann@a.test" and ann.city == ""
+
+
+def test_a_parent_loop_is_422_on_create_and_patch(api, owner, make_client):
+    a = api(owner)
+    four = ok(
+        a.post("/clients", {"company_name": "Four", "kind": "company", "email": "4@x.test"}), 201
+    )
+    ten = ok(
+        a.post(
+            "/clients",
+            {"company_name": "Ten", "kind": "company", "email": "10@x.test", "parent": four["id"]},
+        ),
+        201,
+    )
+    errors = invalid(a.patch(f"/clients/{four['id']}", {"parent": ten["id"]}), "parent")
+    assert "Ten” is under this client" in errors["parent"][0]
+    invalid(a.patch(f"/clients/{four['id']}", {"parent": four["id"]}), "parent")
+    assert ok(a.get(f"/clients/{four['id']}"))["parent"] is None
+    # A new client has no subsidiaries yet: any parent of the company is fine.
+    eleven = {"company_name": "Eleven", "kind": "company", "email": "11@x.test"}
+    assert ok(a.post("/clients", {**eleven, "parent": ten["id"]}), 201)["parent"] == ten["id"]
 
 
 def test_patch_tags_sets_the_list(api, owner, make_client):
@@ -664,14 +698,13 @@ def test_reminder_bad_input(api, owner, outsider, employee, customer, make_clien
     invalid(a.post(path, {"text": "   ", "due_on": today}), "text")
     invalid(a.post(path, {"text": "x", "due_on": "tomorrow"}), "due_on")
     invalid(a.post(path, {"text": "x"}), "due_on")
-    for someone in (outsider, customer):
-        invalid(
+    # The crew never sees client reminders: only the office can be the one to act on them.
+    for someone in (outsider, customer, employee):
+        errors = invalid(
             a.post(path, {"text": "x", "due_on": today, "assignee": someone.user.pk}), "assignee"
         )
+        assert errors["assignee"] == [str(MSG_REMINDER_ASSIGNEE)]
     assert not Reminder.objects.exists()
-    # An employee is on the team: a reminder may be for them.
-    body = ok(a.post(path, {"text": "x", "due_on": today, "assignee": employee.user.pk}), 201)
-    assert body["assignee"] == employee.user.pk
 
 
 # --- notices and notes -------------------------------------------------------------------------

@@ -364,6 +364,32 @@ def test_a_parent_of_another_company_is_refused(office_client, make_client, outs
     assert 'id="id_parent-error"' in html and "Otto" not in html
 
 
+def test_the_client_form_shows_every_error_at_once(office_client):
+    data = NEW_CLIENT | {"email": "maya@", "phone_number_0": "call me", "postal_code": "ABCDE"}
+    response = office_client.post(reverse("clients:new"), data)
+    html = response.content.decode()
+    assert response.status_code == 200 and not Client.objects.exists()
+    for field in ("email", "phone_number_0", "postal_code"):
+        assert f'id="id_{field}-error"' in html, field
+    assert "Enter a valid email address." in html
+    assert "is not a phone number we can read" in html
+    assert "This is not a postal code of US" in html
+
+
+def test_the_edit_form_refuses_a_parent_loop(office_client, make_client):
+    top = make_client(kind="company", company_name="Okafor Group", email="hq@okafor.example")
+    child = make_client(kind="company", company_name="Okafor East", email="east@okafor.example")
+    Client.objects.filter(pk=child.pk).update(parent=top)
+    data = NEW_CLIENT | {"kind": "company", "company_name": "Okafor Group", "parent": child.pk}
+    data |= {"email": "hq@okafor.example", "first_name": "", "last_name": ""}
+    response = office_client.post(reverse("clients:edit", args=[top.pk]), data)
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="id_parent-error"' in html
+    assert "Okafor East” is under this client" in html
+    top.refresh_from_db()
+    assert top.parent is None
+
+
 def test_a_likely_duplicate_is_shown_and_can_be_created_anyway(office_client, make_client):
     existing = make_client(first_name="Maya", last_name="Okafor", email="MAYA@example.com")
     data = NEW_CLIENT | {"first_name": "Maia"}

@@ -276,6 +276,24 @@ def test_pointers_between_merged_clients_never_point_to_themselves(owner, ann, a
     assert ann.parent is None
 
 
+def test_a_merge_that_would_make_a_parent_loop_is_refused(owner, make_client, ann, anne):
+    """Anne's subsidiary moves to Ann; Ann's parent is that subsidiary: Ann under itself."""
+    east = make_client(kind="company", company_name="Lee East", email="east@lee.example")
+    Client.objects.filter(pk=east.pk).update(parent=anne)
+    Client.objects.filter(pk=ann.pk).update(parent=east)
+    ann.refresh_from_db()
+    with pytest.raises(ValidationError) as raised:
+        merging.client_merge(owner, ann, [anne], {})
+    assert "Lee East” is under this client" in raised.value.message_dict["parent"][0]
+    anne.refresh_from_db()
+    east.refresh_from_db()
+    assert anne.merged_into is None and east.parent == anne
+    merging.client_merge(owner, ann, [anne], {"parent": anne.pk})  # Anne had no parent
+    ann.refresh_from_db()
+    east.refresh_from_db()
+    assert ann.parent is None and east.parent == ann
+
+
 def test_relations_of_later_apps_are_found_but_history_and_index_rows_are_not(db):
     for relation in merging._other_relations():
         model = relation.related_model

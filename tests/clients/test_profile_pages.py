@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -259,6 +260,34 @@ def test_profile_shows_the_header(client_as, owner, make_client):
     assert f'href="/app/clients/?tag={tag.pk}"' in content
 
 
+def test_a_client_without_an_address_shows_no_address_and_no_map(client_as, owner, make_client):
+    client = make_client(first_name="Ann", last_name="Lee", email="ann@example.com")
+    assert client.country == "US"  # the company's, kept for when an address is typed
+    content = client_as(owner).get(url("detail", client.pk)).content.decode()
+    assert "Billing address" not in content and "Show on map" not in content
+    assert "openstreetmap" not in content
+
+
+def test_a_companys_contact_person_and_a_persons_company_are_shown(client_as, owner, make_client):
+    harbor = make_client(
+        kind="company",
+        company_name="Harbor Rentals",
+        first_name="Priya",
+        last_name="Raman",
+        email="desk@harbor.com",
+    )
+    http = client_as(owner)
+    content = http.get(url("detail", harbor.pk)).content.decode()
+    assert "Harbor Rentals</h1>" in content
+    assert re.search(r"Contact person:?\s*</span>\s*Priya Raman", content)
+    listed = http.get(reverse("clients:list")).content.decode()
+    assert "Priya Raman" in listed
+    ann = make_client(first_name="Ann", last_name="Lee", company_name="Lee Bakery", email="a@x.io")
+    content = http.get(url("detail", ann.pk)).content.decode()
+    assert "Ann Lee</h1>" in content and "Lee Bakery" in content
+    assert "Lee Bakery" in http.get(reverse("clients:list")).content.decode()
+
+
 def test_profile_shows_notices_reminders_and_only_the_tabs_that_exist(client_as, owner, world):
     content = client_as(owner).get(url("detail", world.client.pk)).content.decode()
     assert "Gate code 4512" in content
@@ -374,6 +403,21 @@ def test_a_bad_contact_shows_errors_and_keeps_what_was_typed(client_as, owner, w
     assert response.status_code == 200
     assert "Enter a name or an email." in response.content.decode()
     assert Contact.objects.filter(client=world.client).count() == 2
+
+
+def test_the_contact_form_shows_every_error_at_once(client_as, owner, world):
+    bad = {"contact-first_name": "Kim", "contact-role": "other"}
+    bad |= {"contact-email": "kim@", "contact-phone": "call me"}
+    for response in (
+        client_as(owner).post(url("contact_new", world.client.pk), bad),
+        client_as(owner).post(url("contact_new", world.client.pk), bad, **HX),
+        client_as(owner).post(url("contact_edit", world.client.pk, world.contact.pk), bad),
+    ):
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert "Enter a valid email address." in content
+        assert "is not a phone number we can read" in content
+    assert not Contact.objects.filter(first_name="Kim").exists()
 
 
 def test_edit_a_contact(client_as, owner, world):
@@ -515,6 +559,29 @@ def test_a_bad_reminder_is_refused_inline(client_as, owner, world, outsider):
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not Reminder.objects.filter(text="Call back").exists()
+
+
+def test_a_reminder_is_only_for_the_office(client_as, owner, office, employee, world):
+    http = client_as(owner)
+    content = http.get(url("detail", world.client.pk)).content.decode()
+    choices = re.search(r'<select name="reminder-assignee".*?</select>', content, re.S).group()
+    assert f'value="{office.user_id}"' in choices and f'value="{owner.user_id}"' in choices
+    assert f'value="{employee.user_id}"' not in choices
+    response = http.post(
+        url("reminder_new", world.client.pk),
+        {
+            "reminder-text": "Call back",
+            "reminder-due_on": "2030-01-01",
+            "reminder-assignee": str(employee.user_id),
+        },
+    )
+    assert response.status_code == 200
+    assert not Reminder.objects.filter(text="Call back").exists()
+    with pytest.raises(ValidationError) as raised:
+        services.reminder_create(
+            owner, world.client, text="x", due_on=company_today(owner), assignee_id=employee.user_id
+        )
+    assert raised.value.message_dict == {"assignee": [str(services.MSG_REMINDER_ASSIGNEE)]}
 
 
 def test_home_shows_my_due_reminders(client_as, owner, office, world):

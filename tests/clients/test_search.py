@@ -65,6 +65,69 @@ def test_typo_falls_back_to_did_you_mean(owner, people):
     assert [c.display_name for c in page.clients][0] == "John Smith"
 
 
+@pytest.fixture
+def priya(make_client):
+    return make_client(first_name="Priya", last_name="Raman", email="priya.raman@example.com")
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        ("Rahman", "Priya Raman"),  # a letter too many
+        ("Rman", "Priya Raman"),  # a letter missing
+        ("Ramen", "Priya Raman"),  # a wrong letter
+        ("Rmaan", "Priya Raman"),  # two letters swapped
+        ("Pryia", "Priya Raman"),  # the first name
+        ("Smtih", "John Smith"),
+        ("Jhon", "John Smith"),
+        ("Nunes", "Zoë Núñez"),  # accents folded
+        ("Acne", "Acme, Inc."),  # a company
+        ("Rosalidn", "Kim Park"),  # a contact's name
+    ],
+)
+def test_one_misspelt_word_finds_the_client(owner, people, priya, search, expected):
+    page = client_page(owner, ClientFilters(search=search))
+    assert page.fuzzy
+    assert [c.display_name for c in page.clients][:1] == [expected]
+
+
+def test_the_closest_spelling_comes_first(owner, make_client):
+    make_client(first_name="Ann", last_name="Smit", email="ann@example.com")
+    make_client(first_name="Bo", last_name="Smith", email="bo@example.com")
+    make_client(first_name="Cy", last_name="Schmidt", email="cy@example.com")
+    assert names(owner, "Smihth") == ["Bo Smith"]  # one letter too many; "smit" is two away
+    assert sorted(names(owner, "Smiht")) == ["Ann Smit", "Bo Smith"]  # one away, both
+
+
+def test_a_misspelt_word_finds_only_what_the_filters_allow(owner, outsider, priya, make_client):
+    make_client(actor=outsider, first_name="Otto", last_name="Rahmen", email="o@bravo.example")
+    assert names(owner, "Rahman") == ["Priya Raman"]
+    services.client_archive(owner, priya)
+    assert names(owner, "Rahman") == []
+    assert names(owner, "Rahman", archived=Archived.ALL) == ["Priya Raman"]
+    assert names(owner, "Rahman", client_type="commercial") == []
+
+
+def test_a_misspelt_word_takes_a_few_queries_whatever_the_rows(
+    owner, make_client, django_assert_max_num_queries
+):
+    for i in range(30):
+        make_client(first_name=f"P{i}", last_name="Raman", email=f"p{i}@example.com", tags=["a"])
+    with django_assert_max_num_queries(5):
+        page = client_page(owner, ClientFilters(search="Rahman"))
+        for client in page.clients:
+            client.primary_phone, [t.tag.name for t in client.client_tags.all()]
+    assert len(page.clients) == 30 and page.fuzzy
+
+
+def test_other_lists_searching_by_client_forgive_a_typo_too(owner, priya, api_client):
+    from crewdesk.clients.selectors import client_ids_matching
+
+    assert client_ids_matching(owner, "Rahman", limit=10) == [priya.pk]
+    items = api_client(owner).get("/api/v1/clients", search="Rahman").json()["items"]
+    assert [item["id"] for item in items] == [priya.pk]
+
+
 def test_filters_and_archived(owner, people):
     assert names(owner, client_type="commercial") == ["Mary Smithson"]
     services.client_archive(owner, people)

@@ -76,6 +76,39 @@ def test_create_refuses_bad_details_with_the_field(owner, fields, phones, field)
     assert not Client.objects.exists()
 
 
+def test_every_bad_field_is_reported_at_once(owner, make_client):
+    """A bad email, phone and postal code: three errors, not the first one found."""
+    fields = {"first_name": "Ann", "email": "ann@", "postal_code": "ABCDE", "rating": 9}
+    fields |= {"first_name": "A" * 101}
+    with pytest.raises(ValidationError) as raised:
+        create(owner, phones=[("mobile", "call me")], relations={"parent": 999}, **fields)
+    errors = raised.value.message_dict
+    assert set(errors) == {"email", "phones", "postal_code", "rating", "first_name", "parent"}
+    # A phone was given, just unreadable: no "give a way to reach the client" on top.
+    assert errors["email"] == ["Enter a valid email address."]
+    ann = make_client(first_name="Ann", email="ann@example.com")
+    with pytest.raises(ValidationError) as raised:
+        services.client_update(
+            owner,
+            ann,
+            ClientInput(fields={"email": "x@", "postal_code": "1"}, phones=[("mobile", "12")]),
+        )
+    assert set(raised.value.message_dict) == {"email", "phones", "postal_code"}
+
+
+def test_every_bad_contact_field_is_reported_at_once(owner, make_client):
+    ann = make_client(first_name="Ann", email="ann@example.com")
+    bad = {"first_name": "B" * 101, "email": "bo@", "phone": "call me", "role": "boss"}
+    with pytest.raises(ValidationError) as raised:
+        services.contact_create(owner, ann, bad)
+    assert set(raised.value.message_dict) == {"first_name", "email", "phone", "role"}
+    contact = services.contact_create(owner, ann, {"first_name": "Bo"})
+    with pytest.raises(ValidationError) as raised:
+        services.contact_update(owner, contact, {"email": "bo@", "phone": "12"})
+    assert set(raised.value.message_dict) == {"email", "phone"}
+    assert not Contact.objects.filter(email="bo@").exists()
+
+
 @pytest.mark.parametrize(
     ("country", "postal_code"),
     [
@@ -107,6 +140,46 @@ def test_relations_must_be_of_the_same_company(owner, outsider):
     with pytest.raises(ValidationError) as raised:
         create(owner, first_name="Ann", email="a@example.com", relations={"parent": theirs.pk})
     assert "parent" in raised.value.message_dict
+
+
+@pytest.mark.parametrize("length", [1, 2, 3, 5])
+def test_a_parent_loop_of_any_length_is_refused(owner, length):
+    """A client is never its own parent, directly or through others (4 -> 10 -> 4)."""
+    clients = [create(owner, first_name=f"C{i}", email=f"c{i}@example.com") for i in range(length)]
+    for child, parent in zip(clients[1:], clients, strict=False):
+        services.client_update(owner, child, ClientInput(relations={"parent": parent.pk}))
+    top, bottom = clients[0], clients[-1]
+    with pytest.raises(ValidationError) as raised:
+        services.client_update(owner, top, ClientInput(relations={"parent": bottom.pk}))
+    assert raised.value.message_dict["parent"] == [
+        str(services.MSG_OWN_PARENT)
+        if length == 1
+        else services.MSG_PARENT_LOOP % {"parent": bottom.display_name}
+    ]
+    top.refresh_from_db()
+    assert top.parent_id is None
+
+
+def test_a_parent_that_makes_no_loop_is_accepted(owner):
+    a = create(owner, first_name="A", email="a@example.com")
+    b = create(owner, first_name="B", email="b@example.com", relations={"parent": a.pk})
+    c = create(owner, first_name="C", email="c@example.com", relations={"parent": a.pk})
+    services.client_update(owner, c, ClientInput(relations={"parent": b.pk}))  # a sibling
+    c.refresh_from_db()
+    assert c.parent == b
+    services.client_update(owner, b, ClientInput(relations={"referred_by": c.pk}))
+    b.refresh_from_db()
+    assert b.referred_by == c  # referrals are no hierarchy
+
+
+def test_an_existing_loop_does_not_hang_the_check(owner):
+    a = create(owner, first_name="A", email="a@example.com")
+    b = create(owner, first_name="B", email="b@example.com", relations={"parent": a.pk})
+    Client.objects.filter(pk=a.pk).update(parent=b)  # a loop saved before the rule existed
+    c = create(owner, first_name="C", email="c@example.com")
+    services.client_update(owner, c, ClientInput(relations={"parent": a.pk}))
+    with pytest.raises(ValidationError):
+        services.client_update(owner, a, ClientInput(relations={"parent": c.pk}))
 
 
 def test_update_logs_each_changed_field_and_reindexes(owner):

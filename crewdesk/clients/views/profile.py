@@ -29,7 +29,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from crewdesk.accounts.selectors import member_list
 from crewdesk.clients import selectors, services
 from crewdesk.clients.events import Verb
 from crewdesk.clients.forms_profile import (
@@ -46,7 +45,6 @@ from crewdesk.core.forms import form_add_service_error
 from crewdesk.core.maps import map_url
 from crewdesk.core.navigation import next_url, url_or_none
 from crewdesk.core.permissions import Action, can
-from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.core.selectors import activity_list
 from crewdesk.core.uploads import private_file_response
 from crewdesk.properties.display import jobs_of_client, properties_with_counts
@@ -126,11 +124,8 @@ def client_page(action: str) -> Callable:
 
 
 def _staff_choices(request: HttpRequest) -> list[tuple[int, str]]:
-    """Whom a reminder can be for: the active staff of the company."""
-    membership = request.membership
-    if not can(membership, Action.VIEW_TEAM):
-        return [(membership.user_id, membership.user.display_name)]
-    members = member_list(viewer=membership).filter(active=True, role__in=STAFF_ROLES)
+    """Whom a reminder can be for (the service's rule: the office, not the crew)."""
+    members = selectors.reminder_assignees(request.membership)
     return sorted(
         ((m.user_id, m.user.display_name) for m in members), key=lambda c: c[1].casefold()
     )
@@ -146,9 +141,12 @@ def _reminder_form(request: HttpRequest, data=None) -> ReminderForm:
 
 
 def _address_lines(client: Client) -> list[str]:
+    """The billing address as printed, or nothing when none was typed: a new client carries
+    the company's country by default, which alone is no address."""
     locality = ", ".join(part for part in (client.city, client.region) if part)
     city_line = " ".join(part for part in (locality, client.postal_code) if part)
-    return [line for line in (client.street, client.street2, city_line, client.country) if line]
+    lines = [line for line in (client.street, client.street2, city_line) if line]
+    return [*lines, client.country] if lines and client.country else lines
 
 
 def _display(field_name: str, value) -> str:
@@ -366,7 +364,7 @@ def _render_profile(
         }
     )
     lines = context["address_lines"]
-    context["map_url"] = map_url(address=", ".join(lines))
+    context["map_url"] = map_url(address=", ".join(lines)) if lines else None
     return render(request, "clients/profile.html", context)
 
 
