@@ -66,6 +66,18 @@ class CrewdeskAPI(NinjaAPI):
         patterns.append(re_path(r"^.*$", _not_found))
         return patterns, app_name, namespace
 
+    def get_openapi_schema(self, *args, **kwargs):
+        """Ninja keys an operation's responses by int (200), `openapi_extra` by string ("200"):
+        merged into one key per code, or the JSON names a code twice and Swagger UI fails."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                merged: dict[str, dict] = {}
+                for code, response in operation.get("responses", {}).items():
+                    merged.setdefault(str(code), {}).update(response)
+                operation["responses"] = merged
+        return schema
+
 
 api = CrewdeskAPI(
     title="Crewdesk API",
