@@ -83,7 +83,8 @@ api = CrewdeskAPI(
     title="Crewdesk API",
     version="1",
     description=(
-        "Clients, properties, jobs, invoices and payments of one company. "
+        "Clients (with their contacts, tags, reminders, notices and notes), properties, the "
+        "service catalog and jobs of one company, its team and its activity log. "
         "Authenticate with `Authorization: Bearer <token>` (`crewdesk create_api_token USERNAME`). "
         "Errors are JSON with `detail`, and `errors: {field: [messages]}` on 422. "
         "Properties and the service catalog are the office's (Owner, Office); an Employee's "
