@@ -210,9 +210,16 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "no_client_error_tracebacks": {"()": "crewdesk.core.logs.NoTracebackForClientErrors"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_client_error_tracebacks"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own handlers would print its records a second time (they reach root too).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},
         # Run in the request, each task's "running"/"successful" lines are noise; the worker
         # (CREWDESK_TASKS=db) keeps them.

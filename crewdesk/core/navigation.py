@@ -18,6 +18,18 @@ def url_or_none(name: str, *args) -> str | None:
         return None
 
 
+def home_url(membership) -> str:
+    """Where a member's own pages start: the portal for a customer, their jobs for the crew,
+    the office app for the office; the login page for someone not logged in."""
+    if membership is None:
+        return reverse("accounts:login")
+    if can(membership, Action.USE_PORTAL):
+        return url_or_none("portal:home") or reverse("accounts:login")
+    if not can(membership, Action.VIEW_RECORDS):
+        return url_or_none("jobs:crew_home") or reverse("core:home")
+    return reverse("core:home")
+
+
 @dataclass(frozen=True)
 class NavItem:
     label: str | Promise

@@ -46,8 +46,9 @@ def test_customer_lands_in_portal(client, customer):
     response = client.post(CODE, {"code": last_code_for("dave@example.com")})
     assert response.url == reverse("portal:home")
     assert client.get(reverse("portal:home")).status_code == 200
-    # and the office app is not theirs
-    assert client.get(reverse("core:home")).status_code == 403
+    # and the office app is not theirs: its front door sends them back to the portal
+    assert client.get(reverse("core:home")).url == reverse("portal:home")
+    assert client.get(reverse("core:activity")).status_code == 403
 
 
 def test_username_is_case_insensitive(client, owner):

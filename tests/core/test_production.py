@@ -58,7 +58,8 @@ def test_the_readme_production_steps_work(tmp_path: Path):
     for command in commands:
         if command[0] == "db_worker":  # runs until stopped
             continue
-        result = crewdesk(tmp_path, *command, **env)
+        # collectstatic compresses every file: slow on a busy machine
+        result = crewdesk(tmp_path, *command, timeout=300, **env)
         assert result.returncode == 0, f"crewdesk {shlex.join(command)}\n{output(result)}"
 
     owner = commands[3][commands[3].index("--owner-username") + 1]

@@ -21,7 +21,9 @@ HOST = "crewdesk.example.com"
 ONE_YEAR = 60 * 60 * 24 * 365
 
 
-def crewdesk(tmp_path: Path, *args: str, **env_vars: str) -> subprocess.CompletedProcess:
+def crewdesk(
+    tmp_path: Path, *args: str, timeout: int = 60, **env_vars: str
+) -> subprocess.CompletedProcess:
     """Run `crewdesk ARGS` (crewdesk/cli.py, the console script's entry point) with only
     `env_vars` set, its data in tmp_path."""
     env = {
@@ -39,7 +41,7 @@ def crewdesk(tmp_path: Path, *args: str, **env_vars: str) -> subprocess.Complete
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
     )
 
 

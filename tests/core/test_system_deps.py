@@ -25,7 +25,7 @@ case " $* " in
   *" install "*)
     case "$*" in
       *DPkg::Lock::Timeout=*) ;;
-      *) echo "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 4242 (apt-get)" >&2
+      *) echo "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 4242" >&2
          exit 100 ;;
     esac ;;
 esac
