@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -17,6 +16,7 @@ from crewdesk.accounts.models import Membership, UserSession
 from crewdesk.accounts.selectors import member_get, member_list, user_session_list
 from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import form_add_service_error
+from crewdesk.core.navigation import safe_next
 from crewdesk.core.permissions import Action, can
 from crewdesk.core.roles import Role
 
@@ -37,14 +37,6 @@ def home_url_for(membership: Membership | None) -> str:
     return reverse("core:home")
 
 
-def _safe_next(request: HttpRequest, url: str | None) -> str | None:
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return None
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login(request: HttpRequest) -> HttpResponse:
@@ -61,7 +53,7 @@ def login(request: HttpRequest) -> HttpResponse:
             form.add_error(None, MSG_THROTTLED)
         else:
             request.session[PENDING_USERNAME] = username
-            request.session[NEXT_URL] = _safe_next(request, request.GET.get("next"))
+            request.session[NEXT_URL] = safe_next(request, request.GET.get("next"))
             return redirect("accounts:login_code")
     return render(request, "accounts/login.html", {"form": form})
 
@@ -89,7 +81,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                return redirect(_safe_next(request, next_url) or home_url_for(membership))
+                return redirect(safe_next(request, next_url) or home_url_for(membership))
     return render(
         request,
         "accounts/login_code.html",
