@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "crewdesk.accounts.middleware.CurrentMembershipMiddleware",
+    "crewdesk.core.formats.CompanyFormatsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -96,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "crewdesk.core.context_processors.crewdesk",
             ],
+            # Every template has the shared filters (|day, |clock, |moment, |money, |country).
+            "builtins": ["crewdesk.core.templatetags.crewdesk"],
         },
     },
 ]

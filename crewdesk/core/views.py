@@ -11,13 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerEr
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from crewdesk.accounts.models import Membership
 from crewdesk.clients.selectors import reminders_due_for
 from crewdesk.core.decorators import member_required
+from crewdesk.core.formats import format_day
 from crewdesk.core.forms import CompanySettingsForm, form_add_service_error
 from crewdesk.core.navigation import home_url, url_or_none
 from crewdesk.core.permissions import Action, can
@@ -56,7 +56,7 @@ def _week_at_a_glance(membership) -> dict:
     week = day_summary(membership, timezone.localdate())
     today = week[0]
     chart = {
-        "labels": [date_format(d["day"], "D j") for d in week],
+        "labels": [format_day(d["day"], "weekday_day") for d in week],
         "series": [
             {"label": str(label), "status": status, "data": [d.get(status, 0) for d in week]}
             for status, label in JobStatus.choices
