@@ -122,3 +122,18 @@ def test_the_error_pages_render_without_a_request():
 def test_anonymous_is_still_sent_to_login_from_an_office_page(db):
     response = Client().get(reverse("core:activity"))
     assert response.status_code == 302
+
+
+def test_a_nul_character_is_a_400_on_every_database(client_as, owner, make_client):
+    """PostgreSQL cannot store a NUL: a note with one was a DataError there (a 500), and on
+    SQLite saved as sent. Nobody types one: the request is refused, with our 400 page."""
+    from tests.factories import make_job, make_property
+
+    job = make_job(owner, make_property(owner, make_client(first_name="Ann", email="a@x.com")))
+    browser = client_as(owner)
+    response = browser.post(reverse("jobs:note_add", args=[job.pk]), {"text": "gate\x00code"})
+    assert response.status_code == 400
+    assert "This request could not be read" in response.content.decode()
+    assert not job.notes.exists()
+    assert browser.get(reverse("clients:list"), {"q": "a\x00b"}).status_code == 400
+    assert browser.get(reverse("clients:list"), {"q": "ab"}).status_code == 200
