@@ -71,11 +71,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "crewdesk.core.middleware.NoNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "crewdesk.accounts.middleware.SessionExpiryMiddleware",
     "crewdesk.accounts.middleware.CurrentMembershipMiddleware",
+    "crewdesk.core.formats.CompanyFormatsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -98,6 +100,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "crewdesk.core.context_processors.crewdesk",
             ],
+            # Every template has the shared filters (|day, |clock, |moment, |money, |country).
+            "builtins": ["crewdesk.core.templatetags.crewdesk"],
         },
     },
 ]
@@ -258,9 +262,16 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "no_client_error_tracebacks": {"()": "crewdesk.core.logs.NoTracebackForClientErrors"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_client_error_tracebacks"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own handlers would print its records a second time (they reach root too).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},
         # Run in the request, each task's "running"/"successful" lines are noise; the worker
         # (CREWDESK_TASKS=db) keeps them.

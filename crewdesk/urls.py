@@ -17,3 +17,8 @@ urlpatterns = [
     path("dev/outbox/", notifications_views.dev_outbox, name="dev_outbox"),
     path("healthz", core_views.healthz, name="healthz"),
 ]
+
+# Our own error pages (templates/403.html, 404.html, 500.html).
+handler403 = "crewdesk.core.views.permission_denied"
+handler404 = "crewdesk.core.views.page_not_found"
+handler500 = "crewdesk.core.views.server_error"

@@ -38,6 +38,17 @@ cp "$work/htmx.org/LICENSE" "$dest/htmx/"
 cp "$work/chart.js/dist/chart.umd.min.js" "$dest/chartjs/" 2>/dev/null \
   || cp "$work/chart.js/dist/chart.umd.js" "$dest/chartjs/chart.umd.min.js"
 cp "$work/chart.js/LICENSE.md" "$dest/chartjs/"
+# Source maps are not shipped, so no file may name one: with hashed static file names
+# (STATIC_MANIFEST, the production default) collectstatic fails on a reference to a missing file.
+python3 - "$dest" <<'PY'
+import pathlib, re, sys
+for path in pathlib.Path(sys.argv[1]).rglob("*"):
+    if path.suffix in (".js", ".css"):
+        text = path.read_text()
+        stripped = re.sub(r"\n?(//# sourceMappingURL=\S+|/\*# sourceMappingURL=\S+ ?\*/)\s*$", "\n", text)
+        if stripped != text:
+            path.write_text(stripped)
+PY
 # The woff fallback is not shipped: every browser we support reads woff2.
 python3 - "$dest/bootstrap-icons/bootstrap-icons.min.css" <<'PY'
 import re, sys

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -28,7 +27,9 @@ from crewdesk.accounts.selectors import (
 )
 from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import form_add_service_error, refusal_text
+from crewdesk.core.navigation import safe_next
 from crewdesk.core.permissions import Action, can
+from crewdesk.core.records import parse_id
 from crewdesk.core.roles import Role
 
 PENDING_USERNAME = "login_pending_username"
@@ -60,14 +61,6 @@ def home_url_for(membership: Membership | None) -> str:
     return reverse("core:home")
 
 
-def _safe_next(request: HttpRequest, url: str | None) -> str | None:
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return None
-
-
 def _session_binding(request: HttpRequest) -> str:
     """This browser session's secret, which its login codes are bound to."""
     nonce = request.session.get(login.BINDING_SESSION_KEY)
@@ -78,7 +71,7 @@ def _session_binding(request: HttpRequest) -> str:
 
 def _logged_in(request: HttpRequest, user, next_url: str | None) -> HttpResponse:
     membership = services.session_start(request, user=user)
-    next_url = _safe_next(request, next_url)
+    next_url = safe_next(request, next_url)
     if membership is None or (not next_url and invitations_open_for(user=user)):
         return redirect("accounts:invitations")  # an invitation to answer first
     return redirect(next_url or home_url_for(membership))
@@ -100,7 +93,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, MSG_THROTTLED)
         else:
             request.session[PENDING_USERNAME] = username
-            request.session[NEXT_URL] = _safe_next(request, request.GET.get("next"))
+            request.session[NEXT_URL] = safe_next(request, request.GET.get("next"))
             return redirect("accounts:login_code")
     return render(request, "accounts/login.html", {"form": form})
 
@@ -169,9 +162,10 @@ def logout(request: HttpRequest) -> HttpResponse:
 @member_required(Action.VIEW_OFFICE_APP)
 @require_POST
 def switch_company(request: HttpRequest) -> HttpResponse:
+    company_id = parse_id(request.POST.get("company"))
     try:
-        membership = services.company_switch(request, company_id=int(request.POST["company"]))
-    except (KeyError, ValueError, Membership.DoesNotExist) as error:
+        membership = services.company_switch(request, company_id=company_id)
+    except Membership.DoesNotExist as error:
         raise Http404 from error
     messages.success(
         request, _("You are now working in %(company)s.") % {"company": membership.company.name}
@@ -200,8 +194,10 @@ def sessions(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Ended %(count)d other sessions.") % {"count": count})
         else:
             try:
-                services.user_session_end(user=request.user, session_id=int(request.POST["end"]))
-            except (KeyError, ValueError, UserSession.DoesNotExist) as error:
+                services.user_session_end(
+                    user=request.user, session_id=parse_id(request.POST.get("end"))
+                )
+            except UserSession.DoesNotExist as error:
                 raise Http404 from error
             messages.success(request, _("Session ended."))
         return redirect("accounts:sessions")
@@ -324,10 +320,10 @@ def invitations(request: HttpRequest) -> HttpResponse:
         try:
             membership = services.invitation_answer(
                 request,
-                invitation_id=int(request.POST.get("invitation", "")),
+                invitation_id=parse_id(request.POST.get("invitation")),
                 accept=request.POST.get("answer") == "accept",
             )
-        except (ValueError, Invitation.DoesNotExist) as error:
+        except Invitation.DoesNotExist as error:
             raise Http404 from error
         if membership is not None:
             messages.success(
@@ -357,9 +353,9 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "revoke":
         try:
             token = api_token_list(viewer=request.membership).get(
-                pk=int(request.POST.get("token", ""))
+                pk=parse_id(request.POST.get("token"))
             )
-        except (ValueError, ApiToken.DoesNotExist) as error:
+        except ApiToken.DoesNotExist as error:
             raise Http404 from error
         services.api_token_revoke(actor=request.membership, token=token)
         messages.success(request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix})

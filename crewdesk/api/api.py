@@ -66,12 +66,25 @@ class CrewdeskAPI(NinjaAPI):
         patterns.append(re_path(r"^.*$", _not_found))
         return patterns, app_name, namespace
 
+    def get_openapi_schema(self, *args, **kwargs):
+        """Ninja keys an operation's responses by int (200), `openapi_extra` by string ("200"):
+        merged into one key per code, or the JSON names a code twice and Swagger UI fails."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                merged: dict[str, dict] = {}
+                for code, response in operation.get("responses", {}).items():
+                    merged.setdefault(str(code), {}).update(response)
+                operation["responses"] = merged
+        return schema
+
 
 api = CrewdeskAPI(
     title="Crewdesk API",
     version="1",
     description=(
-        "Clients, properties, jobs, invoices and payments of one company. "
+        "Clients (with their contacts, tags, reminders, notices and notes), properties, the "
+        "service catalog and jobs of one company, its team and its activity log. "
         "Authenticate with `Authorization: Bearer <token>` (`crewdesk create_api_token USERNAME`). "
         "Errors are JSON with `detail`, and `errors: {field: [messages]}` on 422. "
         "Properties and the service catalog are the office's (Owner, Office); an Employee's "

@@ -4,20 +4,16 @@ The client form only parses what was typed; the rules (names, reachability, phon
 codes, duplicates) live in validation.py and services.py, and their errors come back onto the
 form through `ClientForm.add_service_error`."""
 
-from functools import lru_cache
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from phonenumbers import SUPPORTED_REGIONS
-from phonenumbers.geocoder import _region_display_name
 
 from crewdesk.clients.models import Client, ClientKind, ClientType, ContactMethod, PhoneKind
 from crewdesk.clients.selectors import Archived, Sort
 from crewdesk.clients.services import CLIENT_FIELDS, ClientInput
 from crewdesk.clients.validation import clean_phones
+from crewdesk.core.forms import country_field
 
 PHONE_ROWS = 3  # rows shown on the form; more when a client already has more numbers
 RATING_CHOICES = [(0, _("No rating"))] + [(i, "★" * i) for i in range(1, 6)]
@@ -33,21 +29,6 @@ SORT_CHOICES = [
 ]
 # Fields the duplicate check reads: typing in them refreshes the panel of look-alikes.
 DUPLICATE_WATCHED = ("first_name", "last_name", "company_name", "email")
-
-
-@lru_cache(maxsize=8)
-def _countries(language: str) -> tuple[tuple[str, str], ...]:
-    names = {}
-    for code in SUPPORTED_REGIONS:
-        if len(code) == 2 and code.isalpha():
-            names[code] = _region_display_name(code, language) or code
-    return tuple(sorted(names.items(), key=lambda item: item[1].casefold()))
-
-
-def country_choices() -> list[tuple[str, str]]:
-    """ISO 3166 countries by their name in the current language."""
-    language = (get_language() or "en").split("-")[0]
-    return list(_countries(language))
 
 
 class ClientFilterForm(forms.Form):
@@ -110,7 +91,7 @@ class ClientForm(forms.Form):
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     region = forms.CharField(label=_("State / region"), max_length=100, required=False)
     postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = country_field()
     client_type = forms.ChoiceField(label=_("Client type"), required=False)
     rating = forms.TypedChoiceField(
         label=_("Rating"), choices=RATING_CHOICES, coerce=int, initial=0, required=False
@@ -162,7 +143,6 @@ class ClientForm(forms.Form):
                 required=False,
                 widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
             )
-        self.fields["country"].choices = [("", _("Not set")), *country_choices()]
         self.fields["client_type"].choices = [("", _("Not set")), *ClientType.choices]
         self.fields["brand"].choices = [("", _("Default brand"))] + [
             (brand.pk, brand.name) for brand in brands

@@ -1,13 +1,31 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from crewdesk.core.constants import TIMEZONE_CHOICES
+from crewdesk.core.formats import country_choices
 from crewdesk.core.models import Company
 from crewdesk.core.services import COMPANY_SETTINGS_FIELDS
 
 
+class CountryField(forms.ChoiceField):
+    def to_python(self, value) -> str:
+        return super().to_python(value).strip().upper()  # "us" is US
+
+
+def country_field(*, required: bool = False) -> forms.ChoiceField:
+    """The country select of every address form: ISO 3166 countries by their name in the
+    page's language (read when the form is shown, so in that language)."""
+
+    def choices():
+        return country_choices() if required else [("", _("Not set")), *country_choices()]
+
+    return CountryField(label=_("Country"), required=required, choices=choices)
+
+
 class CompanySettingsForm(forms.ModelForm):
     timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES)
+    country = country_field(required=True)
 
     class Meta:
         model = Company

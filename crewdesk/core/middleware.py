@@ -1,7 +1,8 @@
-"""Security headers Django does not set by itself."""
+"""Security headers Django does not set by itself, and requests no page can take."""
 
 from collections.abc import Callable
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 
 # Everything we serve comes from our own origin (vendored assets, no CDN); htmx needs no eval.
@@ -32,3 +33,24 @@ class ContentSecurityPolicyMiddleware:
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(self)")
         return response
+
+
+class NoNulCharactersMiddleware:
+    """A NUL character in the address, the query string or a posted form is a 400 (our
+    400.html): nobody types one, no page needs one, and PostgreSQL cannot store one, so a
+    value that reached a text column without a form's check was a DataError, a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):  # the API checks its input, and answers in JSON
+            return self.get_response(request)
+        # Django's CSRF check reads the posted form before any view anyway.
+        if "\x00" in request.path or _has_nul(request.GET) or _has_nul(request.POST):
+            raise BadRequest("A NUL character in the request.")
+        return self.get_response(request)
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())

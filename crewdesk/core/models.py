@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from crewdesk.core.constants import CURRENCY_CHOICES
+from crewdesk.core.formats import validate_country
 
 
 def validate_timezone(value: str) -> None:
@@ -29,7 +30,9 @@ class Address(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     region = models.CharField(_("state / region"), max_length=100, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
-    country = models.CharField(_("country"), max_length=2, blank=True, default="US")
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, default="US", validators=[validate_country]
+    )
 
     class Meta:
         abstract = True
@@ -53,7 +56,11 @@ class Company(models.Model):
         _("country"),
         max_length=2,
         default="US",
-        help_text=_("Used to read phone numbers written without a country code."),
+        validators=[validate_country],
+        help_text=_(
+            "Used to read phone numbers written without a country code, and for how dates, "
+            "times and money are written."
+        ),
     )
     default_tax_rate = models.DecimalField(
         _("default tax rate (%)"),

@@ -1,10 +1,12 @@
 """The office app's navigation. An app adds its entry when its pages exist: no placeholders."""
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from crewdesk.core.permissions import Action, can
@@ -16,6 +18,18 @@ def url_or_none(name: str, *args) -> str | None:
         return reverse(name, args=args)
     except NoReverseMatch:
         return None
+
+
+def home_url(membership) -> str:
+    """Where a member's own pages start: the portal for a customer, their jobs for the crew,
+    the office app for the office; the login page for someone not logged in."""
+    if membership is None:
+        return reverse("accounts:login")
+    if can(membership, Action.USE_PORTAL):
+        return url_or_none("portal:home") or reverse("accounts:login")
+    if not can(membership, Action.VIEW_RECORDS):
+        return url_or_none("jobs:crew_home") or reverse("core:home")
+    return reverse("core:home")
 
 
 @dataclass(frozen=True)
@@ -61,17 +75,27 @@ def navigation_for(request: HttpRequest, membership) -> list[dict]:
     return items
 
 
-def next_url(request: HttpRequest, fallback: str) -> str:
-    """Where a form asked to go back to ("next", posted or in the query), when it is a page of
-    this site; else `fallback`. An address elsewhere is never followed (no open redirect)."""
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+def safe_next(request: HttpRequest, target: str | None) -> str | None:
+    """`target` when it is a path of this site ("/app/clients/?page=2"), else None. Not an
+    address elsewhere (no open redirect), nor "//host" or "/\\host" (another host to a
+    browser), nor a bare word such as "foo" (redirect() would look it up as a URL name, a 500
+    when there is none), nor anything with a control character (a header cannot hold it)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if any(unicodedata.category(char).startswith("C") for char in target):
+        return None
+    if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return target
-    return fallback
+        return None
+    return target
+
+
+def next_url(request: HttpRequest, fallback: str) -> str:
+    """Where a form asked to go back to ("next", posted or in the query), when it is a page of
+    this site (safe_next); else `fallback`."""
+    target = request.POST.get("next") or request.GET.get("next")
+    return safe_next(request, target) or fallback
 
 
 def query_with(params, **changes) -> str:

@@ -11,15 +11,31 @@ from django.utils.translation import gettext as _
 
 M = TypeVar("M", bound=models.Model)
 
+MAX_ID = 2**63 - 1  # the largest key a database id column holds
+
+
+def parse_id(value) -> int | None:
+    """`value` as a record id, or None when it cannot be one: not a whole number, below 1, or
+    beyond what an id column holds (SQLite raises OverflowError for such a number; PostgreSQL
+    finds no row)."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 1 <= number <= MAX_ID else None
+
 
 def company_record(actor, model: type[M], value, field: str) -> M:
     if isinstance(value, model):
         if getattr(value, "company_id", None) != actor.company_id:
             raise ValidationError({field: [_("No such record in your company.")]})
         return value
+    record_id = parse_id(value)
     try:
-        return model.objects.get(company_id=actor.company_id, pk=int(value))
-    except (ObjectDoesNotExist, ValueError, TypeError) as error:
+        if record_id is None:
+            raise model.DoesNotExist
+        return model.objects.get(company_id=actor.company_id, pk=record_id)
+    except ObjectDoesNotExist as error:
         raise ValidationError({field: [_("No such record in your company.")]}) from error
 
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from crewdesk.accounts.models import Membership, User
 from crewdesk.core import events
@@ -20,6 +21,8 @@ COMPANY_SETTINGS_FIELDS = (
     "card_fee_percent",
     "invoice_prefix",
 )
+
+MSG_SAME_COMPANY = gettext_lazy("%(owner)s already owns %(name)s (%(slug)s): nothing was created.")
 
 
 def _unique_slug(name: str) -> str:
@@ -41,7 +44,22 @@ def company_create(
     slug: str | None = None,
     **settings_fields,
 ) -> Membership:
-    """A new company with its default brand and its first owner (a new or existing user)."""
+    """A new company with its default brand and its first owner (a new or existing user).
+
+    The same owner never gets a second company of the same name: running the same
+    `create_company` twice is a mistake to report, not a copy to make."""
+    same = Company.objects.filter(
+        name__iexact=name.strip(),
+        memberships__user__username__iexact=owner_username,
+        memberships__role=Role.OWNER,
+    ).first()
+    if same is not None:
+        raise ValidationError(
+            {
+                "name": MSG_SAME_COMPANY
+                % {"owner": owner_username, "name": same.name, "slug": same.slug}
+            }
+        )
     company = Company(name=name, slug=slug or _unique_slug(name), **settings_fields)
     company.full_clean()
     company.save()

@@ -6,18 +6,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from crewdesk.accounts.models import Membership
 from crewdesk.clients.selectors import reminders_due_for
 from crewdesk.core.decorators import member_required
+from crewdesk.core.formats import format_day
 from crewdesk.core.forms import CompanySettingsForm, form_add_service_error
-from crewdesk.core.navigation import url_or_none
+from crewdesk.core.navigation import home_url, url_or_none
 from crewdesk.core.permissions import Action, can
 from crewdesk.core.selectors import activity_list
 from crewdesk.core.services import company_update
@@ -27,7 +28,7 @@ from crewdesk.jobs.selectors import day_summary
 DUE_REMINDERS_SHOWN = 10
 
 
-@member_required(Action.VIEW_OFFICE_APP)
+@member_required(Action.VIEW_OFFICE_APP, others_go_home=True)
 def home(request: HttpRequest) -> HttpResponse:
     membership = request.membership
     crew_home = url_or_none("jobs:crew_home")
@@ -53,7 +54,7 @@ def _week_at_a_glance(membership) -> dict:
     week = day_summary(membership, timezone.localdate())
     today = week[0]
     chart = {
-        "labels": [date_format(d["day"], "D j") for d in week],
+        "labels": [format_day(d["day"], "weekday_day") for d in week],
         "series": [
             {"label": str(label), "status": status, "data": [d.get(status, 0) for d in week]}
             for status, label in JobStatus.choices
@@ -102,3 +103,35 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 403 page (handler403): which role was refused, and the way back to its home."""
+    return _error_page(request, "403.html", 403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 404 page (handler404). It never says whether the record exists elsewhere."""
+    return _error_page(request, "404.html", 404)
+
+
+def _error_page(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    context = {"home_url": home_url(getattr(request, "membership", None))}
+    return render(request, template, context, status=status)
+
+
+PLAIN_SERVER_ERROR = (
+    "<!doctype html><html lang=en><meta charset=utf-8><title>Something went wrong · Crewdesk"
+    "</title><h1>Something went wrong</h1><p>Crewdesk could not finish this request. "
+    '<a href="/">Go to your home page</a></p></html>'
+)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page (handler500), rendered without the request (the database may be what
+    failed); plain words when even it cannot render (a static file missing from the
+    manifest breaks every page)."""
+    try:
+        return HttpResponseServerError(loader.get_template("500.html").render())
+    except Exception:  # whatever it is, the answer is still a 500 page
+        return HttpResponseServerError(PLAIN_SERVER_ERROR)

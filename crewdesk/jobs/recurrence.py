@@ -18,12 +18,13 @@ from decimal import Decimal
 from dateutil import rrule
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from crewdesk.accounts.models import Membership
+from crewdesk.core.formats import format_day
 from crewdesk.core.money import line_total
 from crewdesk.core.permissions import Action, require
 from crewdesk.core.roles import STAFF_ROLES
@@ -362,7 +363,7 @@ def _ordinal(day: int) -> str:
 
 
 def _day(value: datetime.date) -> str:
-    return formats.date_format(value, "j M Y")
+    return format_day(value)
 
 
 def recurrence_summary(ps) -> str:

@@ -6,6 +6,7 @@ from django import forms
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
+from crewdesk.core.forms import country_field
 from crewdesk.properties.models import Frequency, Property, Service
 from crewdesk.properties.services import (
     PROPERTY_FIELDS,
@@ -28,17 +29,11 @@ TEXTAREA = forms.Textarea(attrs={"rows": 3})
 class PropertyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].help_text = _("Two letters, such as US or CA.")
+        self.fields["country"] = country_field()
         self.fields["latitude"].help_text = _("Optional, from -90 to 90.")
         self.fields["longitude"].help_text = _("Optional, from -180 to 180.")
         for name in ("latitude", "longitude"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "step": "any"})
-
-    def clean_country(self) -> str:
-        country = (self.cleaned_data.get("country") or "").strip().upper()
-        if country and (len(country) != 2 or not country.isalpha()):
-            raise forms.ValidationError(_("Use the two-letter country code, such as US."))
-        return country
 
     def clean(self):
         data = super().clean()

@@ -66,6 +66,9 @@ def test_customer_lands_in_portal(client, customer):
     response = client.post(CODE, {"code": last_code_for("dave@example.com")})
     assert response.url == reverse("portal:home")
     assert client.get(reverse("portal:home")).status_code == 200
+    # and the office app is not theirs: its front door sends them back to the portal
+    assert client.get(reverse("core:home")).url == reverse("portal:home")
+    assert client.get(reverse("core:activity")).status_code == 403
 
 
 def test_username_is_case_insensitive(client, owner):
@@ -226,11 +229,12 @@ def test_cannot_end_someone_elses_session(client_as, owner, office):
 def test_bad_input_is_a_form_error_not_a_500(client, owner):
     assert client.post(LOGIN, {"username": ""}).status_code == 200
     assert client.post(LOGIN, {"username": "x" * 5000}).status_code == 200
-    assert client.post(LOGIN, {"username": "a\x00b"}).status_code == 200
+    assert client.post(LOGIN, {"username": "a\x00b"}).status_code == 400  # our 400 page
     request_code(client, "alice")
-    for bad in ["", "abc", "1234567", "12 34 5x", "\x00" * 6]:
+    for bad in ["", "abc", "1234567", "12 34 5x"]:
         response = client.post(CODE, {"code": bad})
         assert response.status_code == 200
+    assert client.post(CODE, {"code": "\x00" * 6}).status_code == 400
 
 
 def test_code_page_without_a_username_goes_back_to_login(client):

@@ -191,3 +191,13 @@ def test_commands_list_and_revoke_tokens(api_client, office):
         _run("revoke_api_token", "cdk_nope")
     with pytest.raises(CommandError):
         _run("revoke_api_token", "99999999999999999999")
+
+
+def test_ids_no_database_holds_are_not_found(client_as, office):
+    client = client_as(office)
+    huge = "99999999999999999999"
+    assert client.post(PAGE, {"action": "revoke", "token": huge}).status_code == 404
+    assert client.post(reverse("accounts:switch_company"), {"company": huge}).status_code == 404
+    assert client.post(reverse("accounts:sessions"), {"end": huge}).status_code == 404
+    response = client.post(reverse("accounts:invitations"), {"invitation": huge})
+    assert response.status_code == 404

@@ -95,8 +95,11 @@ def test_customer_lands_in_the_portal_on_a_phone(visit, customer):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
     tab.check("portal")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    # The office app is not theirs.
-    assert page.goto(tab.base_url + "/app/").status == 403
+    # The office app is not theirs: its front door sends them back to the portal, its pages
+    # refuse them.
+    page.goto(tab.base_url + "/app/")
+    expect(page).to_have_url(re.compile(r"/portal/$"))
+    assert page.goto(tab.base_url + "/app/clients/").status == 403
 
 
 def test_newcomer_reads_the_code_in_the_dev_outbox(visit, owner, settings, tmp_path):

@@ -89,7 +89,7 @@ def test_office_creates_a_job_and_finds_it(visit, office, employee, setting, set
     job = Job.objects.get(title="Weekend turnover")
     assert job.total == Decimal("435.00")
     assert job.property == setting["house"]
-    expect(page.locator("#job-total")).to_have_text("435.00")
+    expect(page.locator("#job-total")).to_have_text("$435.00")  # the company's currency
     expect(page.locator("#access-notes")).to_contain_text("Lockbox 4321")
     expect(page.locator("#job-checklist")).to_contain_text("Strip beds")
 

@@ -119,6 +119,18 @@ def test_create_company_refuses_bad_input(owner, options, message):
     assert not Brand.objects.filter(name="New Co").exists()
 
 
+def test_create_company_run_twice_makes_one_company(db):
+    options = {"name": "Sunny Windows", "owner_username": "sunny", "owner_email": "s@example.com"}
+    run("create_company", **options)
+    with pytest.raises(CommandError) as error:
+        run("create_company", **options)
+    assert "sunny already owns Sunny Windows (sunny-windows)" in str(error.value)
+    assert Company.objects.count() == 1
+    # The same name for someone else's business is allowed: it is another company.
+    run("create_company", name="sunny windows", owner_username="ann", owner_email="a@example.com")
+    assert Company.objects.count() == 2
+
+
 def test_create_company_needs_its_arguments(db):
     with pytest.raises(CommandError, match="--owner-email"):
         run("create_company", name="Acme", owner_username="ann")
@@ -253,6 +265,26 @@ def test_seed_demo_leaves_other_companies_alone(owner, outsider):
 def test_seed_demo_without_debug_does_not_promise_the_dev_outbox(db):
     out, _ = run("seed_demo")
     assert "/dev/outbox/" not in out
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_seed_demo_says_email_leaves_when_it_is_sent_by_smtp(db, settings, debug):
+    """`make demo` with EMAIL_URL=smtp://... sends real email: the banner must not say none
+    leaves the machine."""
+    settings.DEBUG = debug
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "smtp.example.com", 587
+    out, _ = run("seed_demo")
+    assert "no email leaves" not in out
+    assert "smtp.example.com:587" in out
+    assert "real email" in out
+
+
+def test_seed_demo_says_where_console_email_goes(db, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    out, _ = run("seed_demo")
+    assert "no email leaves the machine" in " ".join(out.split())
+    assert "terminal" in out
 
 
 def test_seed_demo_never_adds_a_real_user_to_the_demo_company(db):

@@ -173,14 +173,14 @@ def test_summaries():
         ends_on=D(2027, 6, 30),
     )
     assert recurrence_summary(weekly) == (
-        "Every 2 weeks on Mon and Thu, from 4 Jan 2027 until 30 Jun 2027"
+        "Every 2 weeks on Mon and Thu, from Jan 4, 2027 until Jun 30, 2027"
     )
     monthly = PropertyService(frequency="monthly", interval=1, starts_on=D(2027, 1, 31))
     assert recurrence_summary(monthly) == (
-        "Every month on the 31st (the last day in shorter months), from 31 Jan 2027"
+        "Every month on the 31st (the last day in shorter months), from Jan 31, 2027"
     )
     daily = PropertyService(frequency="daily", interval=3, starts_on=D(2027, 1, 2))
-    assert recurrence_summary(daily) == "Every 3 days, from 2 Jan 2027"
+    assert recurrence_summary(daily) == "Every 3 days, from Jan 2, 2027"
     assert recurrence_summary(
         PropertyService(frequency="weekly", interval=1, starts_on=D(2027, 1, 5))
     ).startswith("Every week on Tue,")

@@ -3,6 +3,7 @@
 from django import template
 from django.forms import BoundField
 
+from crewdesk.core import formats
 from crewdesk.core.activity_text import activity_sentence
 
 register = template.Library()
@@ -26,3 +27,43 @@ def field_widget(field: BoundField, css: str) -> str:
 @register.filter
 def sentence(activity) -> str:
     return activity_sentence(activity)
+
+
+# Dates, times, money and countries as the company's locale writes them (core/formats.py):
+# every page shows them through these, never through |date or |time with a format of its own.
+
+
+@register.filter
+def day(value, style: str = "date") -> str:
+    """{{ job.scheduled_start|day }} "Jul 1, 2026"; styles: formats.DAY_STYLES."""
+    return formats.format_day(value, style)
+
+
+@register.filter
+def clock(value) -> str:
+    """{{ job.scheduled_start|clock }} "9:05 AM" (US) or "09:05" (GB)."""
+    return formats.format_clock(value)
+
+
+@register.filter
+def moment(value, style: str = "date") -> str:
+    """{{ note.created_at|moment }} "Jul 1, 2026, 9:05 AM"."""
+    return formats.format_moment(value, style)
+
+
+@register.filter
+def money(amount, currency: str | None = None) -> str:
+    """{{ job.total|money }} "$120.00", in the company's currency unless one is given."""
+    return formats.format_money(amount, currency)
+
+
+@register.filter
+def country(code: str) -> str:
+    """{{ client.country|country }} "United States"."""
+    return formats.country_name(code)
+
+
+@register.simple_tag
+def company_locale() -> str:
+    """The company's locale for the browser's Intl formatting: "en-US"."""
+    return str(formats.current_locale()).replace("_", "-")

@@ -36,6 +36,7 @@ from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import refusal_text
 from crewdesk.core.navigation import next_url, query_with, url_or_none
 from crewdesk.core.permissions import Action, can
+from crewdesk.core.records import parse_id
 from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.core.selectors import activity_list
 from crewdesk.jobs import selectors, services, transitions
@@ -300,7 +301,7 @@ def _form_page(
         prop = next((p for p in section["properties"] if p.pk == int(selected)), None)
     # Extra clients: the ids typed, read in one query.
     extra_rows = form.extra_rows()
-    ids = [int(row["client"]) for row in extra_rows if row["client"].isdigit()]
+    ids = [i for row in extra_rows if (i := parse_id(row["client"])) is not None]
     chosen = {c.pk: c for c in Client.objects.filter(company_id=actor.company_id, pk__in=ids)}
     for row in extra_rows:
         row["picker"] = _picker(

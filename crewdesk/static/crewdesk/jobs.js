@@ -86,7 +86,12 @@
         any = true;
       }
     });
-    total.textContent = any ? `${total.dataset.label || "Total"} ${(cents / 100).toFixed(2)}` : "";
+    // Written as the server writes money (core/formats.py): the company's locale and currency.
+    const money = total.dataset.currency
+      ? new Intl.NumberFormat(total.dataset.locale || undefined, { style: "currency", currency: total.dataset.currency })
+      : null;
+    const amount = money ? money.format(cents / 100) : (cents / 100).toFixed(2);
+    total.textContent = any ? `${total.dataset.label || "Total"} ${amount}` : "";
   }
 
   // The chosen property's own price for a service, else the one on the option (catalog).

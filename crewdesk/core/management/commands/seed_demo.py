@@ -75,12 +75,7 @@ class Command(BaseCommand):
             demo_jobs_load(owner)
 
         port = settings.SITE_URL
-        where_codes_go = (
-            f"In this demo no email leaves the\n  machine; read the code at {port}/dev/outbox/ "
-            "(or in this terminal's log)."
-            if settings.DEBUG
-            else f"It goes to each user's email\n  address through {settings.EMAIL_BACKEND}."
-        )
+        where_codes_go = _where_codes_go()
         self.stdout.write(
             self.style.SUCCESS("Demo data is loaded.")
             + f"""
@@ -91,9 +86,37 @@ class Command(BaseCommand):
     crew      Luis Ortega, Employee (field crew)
     customer  Sam Patel, a customer (client portal)
 
-  No passwords: Crewdesk emails a 6-digit code. {where_codes_go}
+  No passwords: Crewdesk emails a 6-digit code.
+  {where_codes_go}
 """
         )
+
+
+# Email backends that keep every message on this machine.
+LOCAL_EMAIL = {
+    "django.core.mail.backends.console.EmailBackend": "printed in this terminal's log",
+    "django.core.mail.backends.filebased.EmailBackend": "written to files in {path}",
+    "django.core.mail.backends.locmem.EmailBackend": "kept in memory",
+    "django.core.mail.backends.dummy.EmailBackend": "thrown away",
+}
+
+
+def _where_codes_go() -> str:
+    """Where the login codes go, from the email backend EMAIL_URL chose (not from DEBUG: a demo
+    may well send real email)."""
+    local = LOCAL_EMAIL.get(settings.EMAIL_BACKEND)
+    if local is not None:
+        where = local.format(path=getattr(settings, "EMAIL_FILE_PATH", ""))
+        said = f"In this demo no email leaves the machine: each one is {where}."
+    else:
+        server = f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+        said = (
+            f"EMAIL_URL sends real email, through {server}, to each user's address\n"
+            "  (the demo users' addresses are made up)."
+        )
+    if settings.DEBUG:
+        said += f"\n  Read the codes at {settings.SITE_URL}/dev/outbox/."
+    return said
 
 
 def _demo_company_create() -> Company:
