@@ -189,7 +189,7 @@ def test_jobs_are_archived_not_deleted_and_not_while_under_way(owner, employee, 
     job_transition(employee, job, JobStatus.STARTED)
     with pytest.raises(ValidationError):
         job_archive(owner, job)
-    job_transition(employee, job, JobStatus.CANCELLED)
+    job_transition(owner, job, JobStatus.CANCELLED)
     job = job_archive(owner, job)
     assert Job.objects.filter(pk=job.pk, archived_at__isnull=False).exists()
     assert job not in job_list(owner, JobFilters())
