@@ -25,6 +25,12 @@ def sees_all_jobs(actor: Membership) -> bool:
     return can(actor, Action.VIEW_RECORDS)
 
 
+def sees_office_details(actor: Membership | None) -> bool:
+    """A job's prices and internal notes are the office's: the crew's pages and an employee's
+    API token show the job without them."""
+    return can(actor, Action.VIEW_RECORDS)
+
+
 def job_queryset(actor: Membership) -> QuerySet[Job]:
     """The jobs this member may see: all of the company's for the office, their own for crew."""
     require(actor, Action.VIEW_JOBS)

@@ -108,7 +108,9 @@ def _job_page(
         "access_notes": access_notes_for(actor, prop, job),
         "instructions": job.property_service.instructions if job.property_service_id else "",
         "lines": list(job.lines.all()),
-        "show_prices": can(actor, Action.VIEW_RECORDS),
+        # The office's part (prices, internal notes): the same rule as the API's.
+        "show_prices": selectors.sees_office_details(actor),
+        "internal_notes": job.internal_notes if selectors.sees_office_details(actor) else "",
         "checklist": checklist,
         "checklist_open": job.is_open,
         "required_open": sum(1 for item in checklist if item.required and not item.done),
