@@ -286,7 +286,8 @@ class JobDetailOut(JobOut):
         ...,
         description=(
             "The property's access notes. An employee's token gets them from GET /jobs/{id}"
-            " only (the reading is logged); null in other answers and when not allowed."
+            " only (the reading is logged), for an open job from the day before its date to"
+            " the day after; null in other answers and when not allowed."
         ),
     )
 

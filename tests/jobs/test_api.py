@@ -340,6 +340,16 @@ def test_employee_may_not_do_the_offices_work(api, employee, prop, job):
     assert job.status == "pending"
 
 
+def test_a_past_job_gives_the_crew_no_access_notes(api, owner, employee, prop):
+    last_month = company_today(owner) - datetime.timedelta(days=30)
+    past = make_job(owner, prop, day=last_month, assignees=[employee])
+    for status in ("started", "finished"):
+        job_transition(owner, past, status)
+    assert api(employee).get(f"/jobs/{past.pk}").json()["access_notes"] is None
+    assert api(owner).get(f"/jobs/{past.pk}").json()["access_notes"] == "Gate 4321"
+    assert not Activity.objects.filter(verb__contains="access").exists()
+
+
 def test_the_crew_gets_no_internal_notes_as_on_their_page(api, client_as, office, employee, job):
     # The crew's page leaves the office's internal notes out; so does the crew's token.
     crew_api = api(employee)
