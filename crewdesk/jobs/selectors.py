@@ -17,6 +17,7 @@ from crewdesk.jobs.models import (
     JobAssignment,
     JobAttachment,
     JobChecklistItem,
+    JobClient,
     JobStatus,
 )
 
@@ -113,7 +114,7 @@ def job_list(actor: Membership, filters: JobFilters) -> QuerySet[Job]:
             theirs = theirs.filter(scheduled_date__lte=filters.date_to)
         jobs = jobs.filter(pk__in=theirs.values("job_id"))
     if filters.client:
-        jobs = jobs.filter(client_id=filters.client)
+        jobs = jobs.filter(pk__in=_job_ids_of_clients([filters.client]))
     if filters.property:
         jobs = jobs.filter(property_id=filters.property)
     if filters.search:
@@ -124,8 +125,8 @@ def job_list(actor: Membership, filters: JobFilters) -> QuerySet[Job]:
 def _search(actor: Membership, jobs: QuerySet[Job], text: str) -> QuerySet[Job]:
     """A job is found by its number ("#123"), or by its client: the clients search itself
     (names, email, phone, and the name, street and city of the client's properties), read
-    from its word index, then the client's jobs by the job_by_client index. Nothing here
-    scans every job of a company."""
+    from its word index, then the client's jobs by the job_by_client and job_client_by_client
+    indexes. Nothing here scans every job of a company."""
     text = text.strip()
     number = text.lstrip("#")
     if number.isdigit() and len(number) < 10:
@@ -134,12 +135,15 @@ def _search(actor: Membership, jobs: QuerySet[Job], text: str) -> QuerySet[Job]:
         if text.startswith("#") or by_number.exists():
             return by_number
     if not can(actor, Action.VIEW_RECORDS):
-        # The crew's own few jobs: plain matching is cheap there.
+        # The crew's own few jobs: plain matching is cheap there. The client is the job's own
+        # or one of its extra clients (the same lookups on both).
+        by_client = Q(client__last_name__icontains=text) | Q(client__company_name__icontains=text)
+        named = JobClient.objects.filter(by_client, job=OuterRef("pk"))
         return jobs.filter(
             Q(title__icontains=text)
             | Q(property__street__icontains=text)
-            | Q(client__last_name__icontains=text)
-            | Q(client__company_name__icontains=text)
+            | by_client
+            | Exists(named)
         )
     from crewdesk.clients.selectors import client_ids_matching
 
@@ -147,9 +151,19 @@ def _search(actor: Membership, jobs: QuerySet[Job], text: str) -> QuerySet[Job]:
     # subquery PostgreSQL walks the jobs by date and tests each one's client (seconds at a
     # million clients); a list lets it read just these clients' jobs by the job_by_client
     # index. A search that broad (a street name shared by thousands) shows the jobs of the
-    # first SEARCH_CLIENTS.
+    # first SEARCH_CLIENTS. A job naming one of them as an extra client is theirs too.
     ids = client_ids_matching(actor, text, SEARCH_CLIENTS)
-    return jobs.filter(client_id__in=ids)
+    return jobs.filter(pk__in=_job_ids_of_clients(ids))
+
+
+def _job_ids_of_clients(client_ids: list[int]) -> QuerySet:
+    """The ids of the jobs of these clients, whether a job is theirs or names them as an
+    extra client (billing, technical...): one UNION of two index ranges (job_by_client and
+    job_client_by_client). A condition "client is X OR an extra client is X" would make
+    PostgreSQL test every job of the company instead."""
+    own = Job.objects.filter(client_id__in=client_ids).order_by().values("pk")
+    named = JobClient.objects.filter(client_id__in=client_ids).order_by().values("job_id")
+    return own.union(named)
 
 
 def search_order(*, newest_first: bool) -> list:

@@ -211,9 +211,15 @@ def test_list_filters_and_searches(api, owner, employee, prop, ann, make_client,
     assert ids(employee=employee.pk) == [job.pk]
     assert set(ids(employee=0)) == {later.pk, done.pk}
     assert ids(client=bob.pk) == [later.pk]
+    # Bob is the technical client of the oven job: it is one of his jobs, and found by his name.
+    office_api.patch(
+        f"/jobs/{done.pk}", {"extra_clients": [{"client": bob.pk, "role": "technical"}]}
+    )
+    assert set(ids(client=bob.pk)) == {later.pk, done.pk}
+    assert set(ids(search="Ray")) == {later.pk, done.pk}
+    assert set(ids(client=bob.pk, search="Ray")) == {later.pk, done.pk}
     assert set(ids(property=prop.pk)) == {job.pk, done.pk}
     assert ids(search=f"#{job.pk}") == [job.pk]
-    assert ids(search="Ray") == [later.pk]  # the client's name
     assert ids(page_size=1, page=2) == [ids()[1]]
     invalid(office_api.get("/jobs", {"status": "lost"}), "status")
     invalid(office_api.get("/jobs", {"date_from": "nope"}), "date_from")

@@ -237,6 +237,27 @@ def test_extra_clients_with_roles(owner, prop, make_client):
         job_update(owner, job, JobInput(extra_clients=[(billing.pk, "boss")]))
 
 
+def test_a_clients_jobs_include_those_naming_them_in_one_query(
+    owner, employee, prop, make_client, django_assert_num_queries
+):
+    hoa = make_client(company_name="Harbor HOA", kind="company", email="hoa@example.com")
+    theirs = make_job(owner, make_property(owner, hoa), title="Their own")
+    billed = make_job(owner, prop, title="Billed to them", assignees=[employee])
+    job_update(owner, billed, JobInput(extra_clients=[(hoa.pk, "billing")]))
+    make_job(owner, prop, title="Not theirs")
+    with django_assert_num_queries(1):
+        found = set(job_list(owner, JobFilters(client=hoa.pk)))
+    assert found == {theirs, billed}
+    # The search reads the matching clients from the word index (active ones, then archived
+    # ones), then their jobs.
+    with django_assert_num_queries(3):
+        found = set(job_list(owner, JobFilters(search="Harbor HOA")))
+    assert found == {theirs, billed}
+    # The crew's search (their own few jobs) finds the job by its extra client too.
+    assert list(job_list(employee, JobFilters(search="HOA"))) == [billed]
+    assert list(job_list(employee, JobFilters(client=hoa.pk))) == [billed]
+
+
 def test_merging_clients_moves_their_properties_and_jobs_to_the_survivor(owner, make_client):
     from crewdesk.clients.merging import client_merge
 
