@@ -114,7 +114,7 @@ def job_list(actor: Membership, filters: JobFilters) -> QuerySet[Job]:
             theirs = theirs.filter(scheduled_date__lte=filters.date_to)
         jobs = jobs.filter(pk__in=theirs.values("job_id"))
     if filters.client:
-        jobs = jobs.filter(pk__in=_job_ids_of_clients([filters.client]))
+        jobs = _of_clients(jobs, [filters.client])
     if filters.property:
         jobs = jobs.filter(property_id=filters.property)
     if filters.search:
@@ -153,17 +153,23 @@ def _search(actor: Membership, jobs: QuerySet[Job], text: str) -> QuerySet[Job]:
     # index. A search that broad (a street name shared by thousands) shows the jobs of the
     # first SEARCH_CLIENTS. A job naming one of them as an extra client is theirs too.
     ids = client_ids_matching(actor, text, SEARCH_CLIENTS)
-    return jobs.filter(pk__in=_job_ids_of_clients(ids))
+    return _of_clients(jobs, ids)
 
 
-def _job_ids_of_clients(client_ids: list[int]) -> QuerySet:
-    """The ids of the jobs of these clients, whether a job is theirs or names them as an
-    extra client (billing, technical...): one UNION of two index ranges (job_by_client and
-    job_client_by_client). A condition "client is X OR an extra client is X" would make
-    PostgreSQL test every job of the company instead."""
-    own = Job.objects.filter(client_id__in=client_ids).order_by().values("pk")
-    named = JobClient.objects.filter(client_id__in=client_ids).order_by().values("job_id")
-    return own.union(named)
+def _of_clients(jobs: QuerySet[Job], client_ids: list[int]) -> QuerySet[Job]:
+    """The jobs of these clients, whether a job is theirs or names them as an extra client
+    (billing, technical...). The jobs naming them come first as a list of ids (one range of
+    the job_client_by_client index), so PostgreSQL reads both kinds by index (a BitmapOr of
+    job_by_client and the primary key). A subquery there instead — "client is X, or the job
+    is one naming X" — makes it read every job of the company once the clients are many."""
+    named = list(
+        JobClient.objects.filter(client_id__in=client_ids).values_list("job_id", flat=True)
+    )
+    # Another company's client names another company's jobs, which `jobs` leaves out anyway.
+    condition = Q(client_id__in=client_ids)
+    if named:
+        condition |= Q(pk__in=named)
+    return jobs.filter(condition)
 
 
 def search_order(*, newest_first: bool) -> list:
