@@ -14,6 +14,7 @@ from pydantic import field_validator, model_validator
 
 from crewdesk.api.pagination import MAX_PAGE_SIZE
 from crewdesk.clients.schemas import RecordId, TextInput
+from crewdesk.core import dates
 from crewdesk.jobs.models import AttachmentKind, JobClientRole, JobStatus
 
 StatusName = Literal[tuple(JobStatus.values)]
@@ -27,15 +28,10 @@ MAX_QUANTITY = Decimal("99999999.99")
 Price = Annotated[Decimal, Field(ge=0, le=MAX_PRICE, allow_inf_nan=False)]
 Quantity = Annotated[Decimal, Field(ge=0, le=MAX_QUANTITY, allow_inf_nan=False)]
 
-FIRST_DAY = date(1900, 1, 1)
-LAST_DAY = date(2999, 12, 31)
-OUT_OF_RANGE = "Pick a day between 1900 and 2999."
-
 
 def _in_range(value):
-    day = value.date() if isinstance(value, datetime) else value
-    if day is not None and not (FIRST_DAY <= day <= LAST_DAY):
-        raise ValueError(OUT_OF_RANGE)
+    if not dates.in_range(value):
+        raise ValueError(str(dates.OUT_OF_RANGE))
     return value
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from crewdesk.accounts.models import Membership
 from crewdesk.clients.indexing import client_index_refresh
 from crewdesk.clients.models import Client
+from crewdesk.core import dates
 from crewdesk.core.models import Activity
 from crewdesk.core.permissions import Action, can, require
 from crewdesk.core.records import company_record, crew_members
@@ -331,6 +332,9 @@ def _price(value, field: str = "price") -> Decimal:
 
 
 def _validate_recurrence(ps: PropertyService) -> None:
+    for name in ("starts_on", "ends_on"):
+        if not dates.in_range(getattr(ps, name)):
+            raise ValidationError({name: [dates.OUT_OF_RANGE]})
     if not ps.frequency:
         if ps.weekdays:
             raise ValidationError({"weekdays": [_("Days of the week apply to weekly services.")]})
