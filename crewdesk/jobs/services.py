@@ -344,11 +344,11 @@ def job_transition(actor: Membership, job: Job, to_status: str) -> Job:
             _("The job is already %(status)s.") % {"status": job.get_status_display().lower()}
         )
     if not transitions.is_allowed(from_status, to_status, actor.role):
-        if to_status == JobStatus.CANCELLED:
-            raise PermissionDenied(
-                _("Only the office can cancel a job: add a note saying why it cannot be done.")
-            )
         if to_status in transitions.TRANSITIONS.get(from_status, ()):
+            if to_status == JobStatus.CANCELLED:
+                raise PermissionDenied(
+                    _("Only the office can cancel a job: add a note saying why it cannot be done.")
+                )
             raise PermissionDenied(_("Only the office can do this."))
         raise TransitionError(
             _("A job that is %(from)s cannot become %(to)s.")
