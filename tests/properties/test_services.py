@@ -2,12 +2,12 @@
 moving a property to another client, coordinates and the geocoder interface, the catalog."""
 
 import datetime
+import zoneinfo
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from crewdesk.core.models import Activity
 from crewdesk.jobs.models import Job, JobStatus
@@ -72,8 +72,10 @@ def test_a_reading_is_logged_once_per_job_and_day_and_again_when_they_change(own
     assert access_notes_for(employee, prop, job) == "Lockbox 9876"
     access_notes_for(employee, prop, job)
     assert _viewings(prop).count() == 3  # the new notes, once
-    tomorrow = timezone.now() + datetime.timedelta(days=1)
-    with time_machine.travel(tomorrow, tick=False):
+    # Noon of the company's next day (not "now + 24 hours": a day of a DST change has 25).
+    zone = zoneinfo.ZoneInfo(owner.company.timezone)
+    tomorrow = company_today(owner) + datetime.timedelta(days=1)
+    with time_machine.travel(datetime.datetime.combine(tomorrow, datetime.time(12), zone)):
         access_notes_for(employee, prop, job)
     assert _viewings(prop).count() == 4  # another day
 
