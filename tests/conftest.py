@@ -1,13 +1,44 @@
 """The test world (STYLE.md): company A with an owner, office, employee and customer, and an
 outsider who owns company B. Every permission test uses them."""
 
+import datetime
+import os
+import zoneinfo
+
 import pytest
+import time_machine
 from django.db import connection
 
 from crewdesk.accounts.services import api_token_create
 from crewdesk.clients.services import ClientInput, client_create
 from crewdesk.core.roles import Role
 from tests.factories import CompanyFactory, MembershipFactory, UserFactory
+
+
+def _test_clock_start(value: str) -> datetime.datetime:
+    """CREWDESK_TEST_NOW: an ISO date and time, with an offset ("2027-12-31T23:30-06:00") or
+    followed by a zone name ("2027-12-31T23:30 America/Chicago"); UTC when it has neither."""
+    when, _, zone = value.strip().partition(" ")
+    moment = datetime.datetime.fromisoformat(when)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zoneinfo.ZoneInfo(zone or "UTC"))
+    # As UTC: with a ZoneInfo, time_machine would also change the process's own time zone.
+    return moment.astimezone(datetime.UTC)
+
+
+def pytest_configure(config):
+    # The whole session runs as if it were another moment (the clock keeps ticking from
+    # there), so any date-dependent test can be tried on a Sunday, a month's end or a DST day.
+    value = os.environ.get("CREWDESK_TEST_NOW")
+    if value:
+        config._crewdesk_clock = time_machine.travel(_test_clock_start(value), tick=True)
+        config._crewdesk_clock.start()
+
+
+def pytest_report_header(config):
+    if os.environ.get("CREWDESK_TEST_NOW"):
+        return f"clock moved to CREWDESK_TEST_NOW={os.environ['CREWDESK_TEST_NOW']}"
+    return None
 
 
 def pytest_collection_modifyitems(config, items):

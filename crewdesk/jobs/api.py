@@ -186,7 +186,8 @@ def job_change(request, job_id: int, payload: JobIn):
 @router.post("/jobs/{job_id}/transition", response={200: JobDetailOut, **BODY_ERRORS})
 def job_transition(request, job_id: int, payload: TransitionIn):
     """Move the job's status, say `{"status": "on_the_way"}`. A move the rules forbid answers
-    409 with why; reopening a finished job or restoring a cancelled one is the office's (403)."""
+    409 with why; cancelling a job, reopening a finished one or restoring a cancelled one is
+    the office's (403 for an employee's token)."""
     job = _job(request, job_id)
     with _refusal_is_conflict():
         job = services.job_transition(request.membership, job, payload.status)

@@ -199,11 +199,13 @@ class JobClient(TenantModel):
     """Another client named on a job, with the part they play."""
 
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="extra_clients")
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
+    # Indexed with the job below: a client's jobs read as one index range, without the rows.
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+", db_index=False)
     role = models.CharField(_("role"), max_length=16, choices=JobClientRole.choices)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["job", "client"], name="job_client_unique")]
+        indexes = [models.Index(fields=["client", "job"], name="job_client_by_client")]
 
 
 class ChecklistTemplate(TenantModel):

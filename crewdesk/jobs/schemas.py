@@ -1,8 +1,9 @@
 """What the jobs API reads and writes (DESIGN §4, §6): field names are the model's, a relation
 is the other record's id, money is a decimal string.
 
-An employee's token sees the jobs assigned to them, fully except the money: `total`, a line's
-`unit_price` and `amount` are null for them (as in the crew view)."""
+An employee's token sees the jobs assigned to them, fully except the office's part: `total`,
+a line's `unit_price` and `amount`, and `internal_notes` are null for them, as the crew's page
+leaves them out (one rule: `selectors.sees_office_details`)."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,7 +14,7 @@ from pydantic import field_validator, model_validator
 
 from crewdesk.api.pagination import MAX_PAGE_SIZE
 from crewdesk.clients.schemas import RecordId, TextInput
-from crewdesk.core.permissions import Action, can
+from crewdesk.core import dates
 from crewdesk.jobs.models import AttachmentKind, JobClientRole, JobStatus
 
 StatusName = Literal[tuple(JobStatus.values)]
@@ -27,25 +28,22 @@ MAX_QUANTITY = Decimal("99999999.99")
 Price = Annotated[Decimal, Field(ge=0, le=MAX_PRICE, allow_inf_nan=False)]
 Quantity = Annotated[Decimal, Field(ge=0, le=MAX_QUANTITY, allow_inf_nan=False)]
 
-FIRST_DAY = date(1900, 1, 1)
-LAST_DAY = date(2999, 12, 31)
-OUT_OF_RANGE = "Pick a day between 1900 and 2999."
-
 
 def _in_range(value):
-    day = value.date() if isinstance(value, datetime) else value
-    if day is not None and not (FIRST_DAY <= day <= LAST_DAY):
-        raise ValueError(OUT_OF_RANGE)
+    if not dates.in_range(value):
+        raise ValueError(str(dates.OUT_OF_RANGE))
     return value
 
 
-def _sees_money(context) -> bool:
+def _sees_office_details(context) -> bool:
+    from crewdesk.jobs.selectors import sees_office_details
+
     request = (context or {}).get("request")
-    return can(getattr(request, "membership", None), Action.VIEW_RECORDS)
+    return sees_office_details(getattr(request, "membership", None))
 
 
 def _money(value, context) -> str | None:
-    return str(value) if value is not None and _sees_money(context) else None
+    return str(value) if value is not None and _sees_office_details(context) else None
 
 
 # --- input -----------------------------------------------------------------------------------
@@ -197,7 +195,7 @@ class JobOut(Schema):
     status_changed_at: datetime | None
     total: str | None = Field(..., description="Null for an employee's token.")
     bad_debt: bool
-    internal_notes: str
+    internal_notes: str | None = Field(..., description="Null for an employee's token.")
     customer_notes: str
     assignees: list[int] = Field(..., description="Membership ids of the crew.")
     lines: list[LineOut]
@@ -221,6 +219,10 @@ class JobOut(Schema):
     @staticmethod
     def resolve_total(obj, context) -> str | None:
         return _money(obj.total, context)
+
+    @staticmethod
+    def resolve_internal_notes(obj, context) -> str | None:
+        return obj.internal_notes if _sees_office_details(context) else None
 
     @staticmethod
     def resolve_assignees(obj) -> list[int]:
@@ -280,7 +282,8 @@ class JobDetailOut(JobOut):
         ...,
         description=(
             "The property's access notes. An employee's token gets them from GET /jobs/{id}"
-            " only (the reading is logged); null in other answers and when not allowed."
+            " only (the reading is logged), for an open job from the day before its date to"
+            " the day after; null in other answers and when not allowed."
         ),
     )
 

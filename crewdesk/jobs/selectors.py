@@ -17,11 +17,18 @@ from crewdesk.jobs.models import (
     JobAssignment,
     JobAttachment,
     JobChecklistItem,
+    JobClient,
     JobStatus,
 )
 
 
 def sees_all_jobs(actor: Membership) -> bool:
+    return can(actor, Action.VIEW_RECORDS)
+
+
+def sees_office_details(actor: Membership | None) -> bool:
+    """A job's prices and internal notes are the office's: the crew's pages and an employee's
+    API token show the job without them."""
     return can(actor, Action.VIEW_RECORDS)
 
 
@@ -107,7 +114,7 @@ def job_list(actor: Membership, filters: JobFilters) -> QuerySet[Job]:
             theirs = theirs.filter(scheduled_date__lte=filters.date_to)
         jobs = jobs.filter(pk__in=theirs.values("job_id"))
     if filters.client:
-        jobs = jobs.filter(client_id=filters.client)
+        jobs = _of_clients(jobs, [filters.client])
     if filters.property:
         jobs = jobs.filter(property_id=filters.property)
     if filters.search:
@@ -118,8 +125,8 @@ def job_list(actor: Membership, filters: JobFilters) -> QuerySet[Job]:
 def _search(actor: Membership, jobs: QuerySet[Job], text: str) -> QuerySet[Job]:
     """A job is found by its number ("#123"), or by its client: the clients search itself
     (names, email, phone, and the name, street and city of the client's properties), read
-    from its word index, then the client's jobs by the job_by_client index. Nothing here
-    scans every job of a company."""
+    from its word index, then the client's jobs by the job_by_client and job_client_by_client
+    indexes. Nothing here scans every job of a company."""
     text = text.strip()
     number = text.lstrip("#")
     if number.isdigit() and len(number) < 10:
@@ -128,12 +135,15 @@ def _search(actor: Membership, jobs: QuerySet[Job], text: str) -> QuerySet[Job]:
         if text.startswith("#") or by_number.exists():
             return by_number
     if not can(actor, Action.VIEW_RECORDS):
-        # The crew's own few jobs: plain matching is cheap there.
+        # The crew's own few jobs: plain matching is cheap there. The client is the job's own
+        # or one of its extra clients (the same lookups on both).
+        by_client = Q(client__last_name__icontains=text) | Q(client__company_name__icontains=text)
+        named = JobClient.objects.filter(by_client, job=OuterRef("pk"))
         return jobs.filter(
             Q(title__icontains=text)
             | Q(property__street__icontains=text)
-            | Q(client__last_name__icontains=text)
-            | Q(client__company_name__icontains=text)
+            | by_client
+            | Exists(named)
         )
     from crewdesk.clients.selectors import client_ids_matching
 
@@ -141,9 +151,25 @@ def _search(actor: Membership, jobs: QuerySet[Job], text: str) -> QuerySet[Job]:
     # subquery PostgreSQL walks the jobs by date and tests each one's client (seconds at a
     # million clients); a list lets it read just these clients' jobs by the job_by_client
     # index. A search that broad (a street name shared by thousands) shows the jobs of the
-    # first SEARCH_CLIENTS.
+    # first SEARCH_CLIENTS. A job naming one of them as an extra client is theirs too.
     ids = client_ids_matching(actor, text, SEARCH_CLIENTS)
-    return jobs.filter(client_id__in=ids)
+    return _of_clients(jobs, ids)
+
+
+def _of_clients(jobs: QuerySet[Job], client_ids: list[int]) -> QuerySet[Job]:
+    """The jobs of these clients, whether a job is theirs or names them as an extra client
+    (billing, technical...). The jobs naming them come first as a list of ids (one range of
+    the job_client_by_client index), so PostgreSQL reads both kinds by index (a BitmapOr of
+    job_by_client and the primary key). A subquery there instead — "client is X, or the job
+    is one naming X" — makes it read every job of the company once the clients are many."""
+    named = list(
+        JobClient.objects.filter(client_id__in=client_ids).values_list("job_id", flat=True)
+    )
+    # Another company's client names another company's jobs, which `jobs` leaves out anyway.
+    condition = Q(client_id__in=client_ids)
+    if named:
+        condition |= Q(pk__in=named)
+    return jobs.filter(condition)
 
 
 def search_order(*, newest_first: bool) -> list:

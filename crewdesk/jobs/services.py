@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from crewdesk.accounts.models import Membership
 from crewdesk.clients.models import Client
+from crewdesk.core import dates
 from crewdesk.core.money import line_total, round_money
 from crewdesk.core.permissions import Action, require
 from crewdesk.core.records import company_record, crew_members
@@ -201,6 +202,9 @@ def _set_schedule(actor: Membership, job: Job, fields: dict) -> None:
             setattr(job, name, value)
     if not job.scheduled_start:
         raise ValidationError({"scheduled_start": [_("A job needs a day and a start time.")]})
+    for name in ("scheduled_start", "scheduled_end"):
+        if not dates.in_range(getattr(job, name)):
+            raise ValidationError({name: [dates.OUT_OF_RANGE]})
     if timezone.is_naive(job.scheduled_start):
         job.scheduled_start = timezone.make_aware(job.scheduled_start, company_zone(actor))
     if job.scheduled_end and timezone.is_naive(job.scheduled_end):
@@ -292,6 +296,8 @@ def job_move(actor: Membership, job: Job, *, day: datetime.date | None = None, a
     require(actor, Action.EDIT_RECORDS, job)
     if not job.is_open:
         raise ValidationError(_("Finished and cancelled jobs stay where they were done."))
+    if not dates.in_range(day):
+        raise ValidationError(dates.OUT_OF_RANGE)
     changed = []
     if day is not None and day != job.scheduled_date:
         zone = company_zone(actor)
@@ -339,6 +345,10 @@ def job_transition(actor: Membership, job: Job, to_status: str) -> Job:
         )
     if not transitions.is_allowed(from_status, to_status, actor.role):
         if to_status in transitions.TRANSITIONS.get(from_status, ()):
+            if to_status == JobStatus.CANCELLED:
+                raise PermissionDenied(
+                    _("Only the office can cancel a job: add a note saying why it cannot be done.")
+                )
             raise PermissionDenied(_("Only the office can do this."))
         raise TransitionError(
             _("A job that is %(from)s cannot become %(to)s.")

@@ -9,7 +9,7 @@ from crewdesk.jobs.models import JobStatus
 S = JobStatus
 
 # Forward along pending → on the way → started → finished; a crew may start without "on the
-# way", step back from "on the way", and any open job may be cancelled.
+# way", step back from "on the way", and any open job may be cancelled (by the office).
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.PENDING: frozenset({S.ON_THE_WAY, S.STARTED, S.CANCELLED}),
     S.ON_THE_WAY: frozenset({S.PENDING, S.STARTED, S.CANCELLED}),
@@ -18,9 +18,13 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.CANCELLED: frozenset({S.PENDING}),
 }
 
-# Undoing an end (reopening a finished job, restoring a cancelled one) is the office's call.
+# The office's calls: cancelling a job (it is the office's promise to the customer, what it
+# bills, and only the office can restore it; a crew that cannot do a job says so in a note or
+# a call, as crews do in Jobber and Housecall Pro), and undoing an end (reopening a finished
+# job, restoring a cancelled one).
 OFFICE_ONLY: frozenset[tuple[str, str]] = frozenset(
-    {(S.FINISHED, S.STARTED), (S.CANCELLED, S.PENDING)}
+    {(S.PENDING, S.CANCELLED), (S.ON_THE_WAY, S.CANCELLED), (S.STARTED, S.CANCELLED)}
+    | {(S.FINISHED, S.STARTED), (S.CANCELLED, S.PENDING)}
 )
 
 # The words on the buttons: what the person does, not the status's name.

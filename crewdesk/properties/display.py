@@ -2,14 +2,25 @@
 of one property, and how a status or a rule is shown."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crewdesk.accounts.models import Membership
 from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.core.selectors import activity_list
-from crewdesk.jobs.models import Job, JobAttachment
+from crewdesk.jobs.models import Job, JobAttachment, JobClient
 from crewdesk.jobs.selectors import JobFilters, job_list, with_list_data
 from crewdesk.properties.models import Property, PropertyService
 from crewdesk.properties.services import jobs_following_a_move
@@ -24,10 +35,13 @@ def jobs_at_property(actor: Membership, prop: Property) -> QuerySet[Job]:
 
 
 def jobs_of_client(actor: Membership, client_id: int) -> QuerySet[Job]:
-    """A client's jobs: those still to come first (soonest first), then the past (newest
-    first)."""
+    """A client's jobs, theirs and those naming them as an extra client (`named_as`, the
+    role: billing, technical...): those still to come first (soonest first), then the past
+    (newest first)."""
     now = timezone.now()
+    roles = JobClient.objects.filter(job=OuterRef("pk"), client_id=client_id).values("role")
     jobs = job_list(actor, JobFilters(client=client_id)).annotate(
+        named_as=Subquery(roles[:1]),
         is_past=Case(
             When(scheduled_start__lt=now, then=Value(1)),
             default=Value(0),

@@ -11,6 +11,7 @@ from pydantic import field_validator
 from crewdesk.api.pagination import MAX_PAGE_SIZE
 from crewdesk.clients.schemas import ArchivedName, RecordId, TextInput
 from crewdesk.clients.selectors import Archived
+from crewdesk.core import dates
 from crewdesk.properties.models import Frequency, PropertyType
 from crewdesk.properties.services import WEEKDAY_CODES
 
@@ -172,8 +173,8 @@ class PropertyServiceIn(TextInput):
     @field_validator("starts_on", "ends_on")
     @classmethod
     def _plausible_day(cls, value):
-        if value is not None and not (date(1900, 1, 1) <= value <= date(2999, 12, 31)):
-            raise ValueError("Pick a day between 1900 and 2999.")
+        if not dates.in_range(value):
+            raise ValueError(str(dates.OUT_OF_RANGE))
         return value
 
 

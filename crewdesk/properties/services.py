@@ -2,16 +2,22 @@
 Each function checks the member's role and company, runs in a transaction and writes the
 activity log. Pages and the API both come through here."""
 
+import datetime
+import zoneinfo
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crewdesk.accounts.models import Membership
 from crewdesk.clients.indexing import client_index_refresh
 from crewdesk.clients.models import Client
+from crewdesk.core import dates
+from crewdesk.core.models import Activity
 from crewdesk.core.permissions import Action, can, require
 from crewdesk.core.records import company_record, crew_members
 from crewdesk.core.roles import STAFF_ROLES
@@ -197,22 +203,63 @@ def property_move(actor: Membership, prop: Property, new_client) -> Property:
     return prop
 
 
+# A job gives its crew the way in from the day before its day (the evening's preparation) to
+# the day after (a visit running late), while it is open: a past, finished, cancelled,
+# archived or far-off job does not hand out today's codes.
+ACCESS_DAYS_AROUND_A_JOB = 1
+
+
+def job_unlocks_access_notes(job, today: datetime.date) -> bool:
+    """Whether an assigned employee may read the property's access notes through this job."""
+    if job.archived_at is not None or not job.is_open:
+        return False
+    return abs((job.scheduled_date - today).days) <= ACCESS_DAYS_AROUND_A_JOB
+
+
 def access_notes_for(viewer: Membership, prop: Property, job=None) -> str | None:
     """The property's access notes if this member may read them, else None.
 
-    The office always may; an employee only through a job assigned to them at this property,
-    and each such reading is written to the activity log."""
+    The office always may; an employee only through an open job assigned to them at this
+    property, near its day (job_unlocks_access_notes), and the reading is logged."""
     if prop.company_id != viewer.company_id:
         return None
     if can(viewer, Action.VIEW_RECORDS):
         return prop.access_notes
     if job is None or job.property_id != prop.pk or viewer.role not in STAFF_ROLES:
         return None
+    zone = zoneinfo.ZoneInfo(viewer.company.timezone)
+    if not job_unlocks_access_notes(job, timezone.localdate(timezone=zone)):
+        return None
     if not job.assignments.filter(membership=viewer).exists():
         return None
-    if prop.access_notes:
+    if prop.access_notes and not _reading_logged_today(viewer, prop, job, zone):
         events.access_notes_viewed_event(actor=viewer, prop=prop, job=job)
     return prop.access_notes
+
+
+def _reading_logged_today(viewer: Membership, prop: Property, job, zone) -> bool:
+    """Whether this member's reading of these notes through this job is already in today's
+    log. A visit shows the job's page a dozen times (each status, tick and photo): once a
+    day is what the log needs, and once more when the notes change."""
+    midnight = datetime.datetime.combine(
+        timezone.localdate(timezone=zone), datetime.time(), tzinfo=zone
+    )
+    latest = (
+        Activity.objects.filter(
+            company_id=viewer.company_id,
+            target_type=ContentType.objects.get_for_model(Property),
+            target_id=prop.pk,
+            created_at__gte=midnight,
+        )
+        .filter(
+            Q(verb=events.Verb.ACCESS_NOTES_VIEWED, actor_id=viewer.user_id, data__job_id=job.pk)
+            | Q(verb=events.Verb.PROPERTY_UPDATED, data__changes__has_key="access_notes")
+        )
+        .order_by("-created_at", "-id")
+        .values_list("verb", flat=True)
+        .first()
+    )
+    return latest == events.Verb.ACCESS_NOTES_VIEWED
 
 
 # --- the service catalog ---------------------------------------------------------------------
@@ -285,6 +332,9 @@ def _price(value, field: str = "price") -> Decimal:
 
 
 def _validate_recurrence(ps: PropertyService) -> None:
+    for name in ("starts_on", "ends_on"):
+        if not dates.in_range(getattr(ps, name)):
+            raise ValidationError({name: [dates.OUT_OF_RANGE]})
     if not ps.frequency:
         if ps.weekdays:
             raise ValidationError({"weekdays": [_("Days of the week apply to weekly services.")]})

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
 from crewdesk.accounts.services import api_token_create
@@ -210,9 +211,15 @@ def test_list_filters_and_searches(api, owner, employee, prop, ann, make_client,
     assert ids(employee=employee.pk) == [job.pk]
     assert set(ids(employee=0)) == {later.pk, done.pk}
     assert ids(client=bob.pk) == [later.pk]
+    # Bob is the technical client of the oven job: it is one of his jobs, and found by his name.
+    office_api.patch(
+        f"/jobs/{done.pk}", {"extra_clients": [{"client": bob.pk, "role": "technical"}]}
+    )
+    assert set(ids(client=bob.pk)) == {later.pk, done.pk}
+    assert set(ids(search="Ray")) == {later.pk, done.pk}
+    assert set(ids(client=bob.pk, search="Ray")) == {later.pk, done.pk}
     assert set(ids(property=prop.pk)) == {job.pk, done.pk}
     assert ids(search=f"#{job.pk}") == [job.pk]
-    assert ids(search="Ray") == [later.pk]  # the client's name
     assert ids(page_size=1, page=2) == [ids()[1]]
     invalid(office_api.get("/jobs", {"status": "lost"}), "status")
     invalid(office_api.get("/jobs", {"date_from": "nope"}), "date_from")
@@ -332,8 +339,37 @@ def test_employee_may_not_do_the_offices_work(api, employee, prop, job):
     error(crew_api.post(f"/jobs/{job.pk}/archive"), 403)
     error(crew_api.post(f"/jobs/{job.pk}/bad-debt", {"bad_debt": False}), 403)
     error(crew_api.post(f"/jobs/{job.pk}/checklist", {"text": "More"}), 403)
+    body = error(crew_api.post(f"/jobs/{job.pk}/transition", {"status": "cancelled"}), 403)
+    assert "Only the office can cancel" in body["detail"]
     job.refresh_from_db()
     assert job.title == "Standard clean" and job.archived_at is None
+    assert job.status == "pending"
+
+
+def test_a_past_job_gives_the_crew_no_access_notes(api, owner, employee, prop):
+    last_month = company_today(owner) - datetime.timedelta(days=30)
+    past = make_job(owner, prop, day=last_month, assignees=[employee])
+    for status in ("started", "finished"):
+        job_transition(owner, past, status)
+    assert api(employee).get(f"/jobs/{past.pk}").json()["access_notes"] is None
+    assert api(owner).get(f"/jobs/{past.pk}").json()["access_notes"] == "Gate 4321"
+    assert not Activity.objects.filter(verb__contains="access").exists()
+
+
+def test_the_crew_gets_no_internal_notes_as_on_their_page(api, client_as, office, employee, job):
+    # The crew's page leaves the office's internal notes out; so does the crew's token.
+    crew_api = api(employee)
+    assert crew_api.get("/jobs").json()["items"][0]["internal_notes"] is None
+    assert crew_api.get(f"/jobs/{job.pk}").json()["internal_notes"] is None
+    moved = crew_api.post(f"/jobs/{job.pk}/transition", {"status": "on_the_way"}).json()
+    assert moved["internal_notes"] is None
+    page = client_as(employee).get(reverse("jobs:crew_job", args=[job.pk])).content.decode()
+    assert "Use the side door" not in page
+    page = client_as(office).get(reverse("jobs:crew_job", args=[job.pk])).content.decode()
+    assert "Use the side door" in page
+    office_api = api(office)
+    assert office_api.get(f"/jobs/{job.pk}").json()["internal_notes"] == "Use the side door"
+    assert office_api.get("/jobs").json()["items"][0]["internal_notes"] == "Use the side door"
 
 
 def _routes(job, item, attachment):

@@ -156,6 +156,20 @@ def test_crew_flow_end_to_end(client_as, employee, job):
     assert "Only the office can do this." in response.content.decode()
     job.refresh_from_db()
     assert job.status == JobStatus.FINISHED
+    # A dozen showings of the page in one visit: the reading is logged once.
+    assert Activity.objects.filter(verb=VERB).count() == 1
+    # Finished, the job no longer gives the way in.
+    page = c.get(u("crew_job", job.pk)).content.decode()
+    assert "Gate code 4512" not in page and "The access notes show from" in page
+
+
+def test_a_job_far_ahead_shows_no_access_notes_yet(client_as, owner, employee, prop):
+    later = make_job(
+        owner, prop, day=company_today(owner) + datetime.timedelta(days=9), assignees=[employee]
+    )
+    page = client_as(employee).get(u("crew_job", later.pk)).content.decode()
+    assert "Gate code 4512" not in page and "The access notes show from" in page
+    assert not Activity.objects.filter(verb=VERB).exists()
 
 
 def test_checklist_untick_and_bad_status(client_as, employee, job):

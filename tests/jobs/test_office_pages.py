@@ -214,6 +214,22 @@ def form_data(world, **changes):
     return {k: v for k, v in data.items() if v is not None}
 
 
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31", "3000-01-01"])
+def test_a_day_outside_the_calendar_is_a_form_error(client_as, office, world, day):
+    web = client_as(office)
+    for data in (
+        form_data(world, date=day, start_time="23:30", end_time=None),
+        form_data(world, date=day, start_time="00:10", end_time="00:20"),
+    ):
+        response = web.post(reverse("jobs:new"), data)
+        assert response.status_code == 200
+        assert "Pick a day between 1900 and 2999." in response.content.decode()
+        response = web.post(reverse("jobs:edit", args=[world["job"].pk]), data)
+        assert response.status_code == 200
+        assert "Pick a day between 1900 and 2999." in response.content.decode()
+    assert Job.objects.count() == 1
+
+
 def test_office_creates_a_job_with_lines_crew_and_checklist(client_as, office, employee, world):
     template = checklist_template_save(
         office, None, name="Turnover", items=[("Strip beds", True), ("Restock", False)]

@@ -189,7 +189,7 @@ def test_jobs_are_archived_not_deleted_and_not_while_under_way(owner, employee, 
     job_transition(employee, job, JobStatus.STARTED)
     with pytest.raises(ValidationError):
         job_archive(owner, job)
-    job_transition(employee, job, JobStatus.CANCELLED)
+    job_transition(owner, job, JobStatus.CANCELLED)
     job = job_archive(owner, job)
     assert Job.objects.filter(pk=job.pk, archived_at__isnull=False).exists()
     assert job not in job_list(owner, JobFilters())
@@ -235,6 +235,28 @@ def test_extra_clients_with_roles(owner, prop, make_client):
     assert [(e.client_id, e.role) for e in job.extra_clients.all()] == [(billing.pk, "billing")]
     with pytest.raises(ValidationError):
         job_update(owner, job, JobInput(extra_clients=[(billing.pk, "boss")]))
+
+
+def test_a_clients_jobs_include_those_naming_them_in_few_queries(
+    owner, employee, prop, make_client, django_assert_num_queries
+):
+    hoa = make_client(company_name="Harbor HOA", kind="company", email="hoa@example.com")
+    theirs = make_job(owner, make_property(owner, hoa), title="Their own")
+    billed = make_job(owner, prop, title="Billed to them", assignees=[employee])
+    job_update(owner, billed, JobInput(extra_clients=[(hoa.pk, "billing")]))
+    make_job(owner, prop, title="Not theirs")
+    # The ids of the jobs naming them (an index range), then the jobs.
+    with django_assert_num_queries(2):
+        found = set(job_list(owner, JobFilters(client=hoa.pk)))
+    assert found == {theirs, billed}
+    # The search reads the matching clients from the word index (active ones, then archived
+    # ones), then as above.
+    with django_assert_num_queries(4):
+        found = set(job_list(owner, JobFilters(search="Harbor HOA")))
+    assert found == {theirs, billed}
+    # The crew's search (their own few jobs) finds the job by its extra client too.
+    assert list(job_list(employee, JobFilters(search="HOA"))) == [billed]
+    assert list(job_list(employee, JobFilters(client=hoa.pk))) == [billed]
 
 
 def test_merging_clients_moves_their_properties_and_jobs_to_the_survivor(owner, make_client):

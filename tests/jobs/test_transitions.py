@@ -79,10 +79,22 @@ def test_next_statuses_follow_the_lifecycle_order():
     assert next_statuses(JobStatus.PENDING, Role.EMPLOYEE) == [
         JobStatus.ON_THE_WAY,
         JobStatus.STARTED,
-        JobStatus.CANCELLED,
     ]
     assert next_statuses(JobStatus.FINISHED, Role.EMPLOYEE) == []
     assert next_statuses(JobStatus.FINISHED, Role.OWNER) == [JobStatus.STARTED]
+
+
+@pytest.mark.parametrize("status", [JobStatus.PENDING, JobStatus.ON_THE_WAY, JobStatus.STARTED])
+def test_only_the_office_cancels_a_job(job_at, employee, office, status):
+    # The crew could cancel what only the office can restore: cancelling is the office's.
+    assert JobStatus.CANCELLED not in next_statuses(status, Role.EMPLOYEE)
+    assert JobStatus.CANCELLED in next_statuses(status, Role.OFFICE)
+    job = job_at(status)
+    with pytest.raises(PermissionDenied, match="Only the office"):
+        job_transition(employee, job, JobStatus.CANCELLED)
+    job.refresh_from_db()
+    assert job.status == status
+    assert job_transition(office, job, JobStatus.CANCELLED).status == JobStatus.CANCELLED
 
 
 def test_an_employee_cannot_move_a_job_not_assigned_to_them(owner, employee, make_client):

@@ -96,6 +96,20 @@ def test_jobs_tab_shows_only_this_clients_jobs(client_as, office, owner, outside
     assert "Harbor job" in content and "Bayview job" not in content and "Bravo job" not in content
 
 
+def test_jobs_tab_lists_the_jobs_the_client_is_named_on(client_as, office, owner, harbor):
+    # Harbor pays for Bayview's job (its billing client): it is one of Harbor's jobs too.
+    from crewdesk.jobs.services import JobInput, job_update
+
+    bayview = new_client(owner, "Bayview", email="b@example.com")
+    job = make_job(owner, make_property(owner, bayview), title="Bayview job")
+    job_update(owner, job, JobInput(extra_clients=[(harbor.pk, "billing")]))
+    http = client_as(office)
+    content = http.get(profile(harbor.pk), {"tab": "jobs"}).content.decode()
+    assert "Bayview job" in content and "Billing client" in content
+    content = http.get(profile(bayview.pk), {"tab": "jobs"}).content.decode()
+    assert "Bayview job" in content and "Billing client" not in content
+
+
 def test_tabs_are_for_the_office_only(client_as, employee, customer, outsider, harbor):
     for member in (employee, customer):
         http = client_as(member)

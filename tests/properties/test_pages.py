@@ -403,6 +403,9 @@ def test_add_a_service_at_the_catalog_price_with_crew(client_as, office, employe
         ({"frequency": "weekly", "weekdays": ["MO"]}, "starts_on"),
         ({"frequency": "weekly", "starts_on": "2027-01-10", "ends_on": "2027-01-01"}, "ends_on"),
         ({"frequency": "hourly"}, "frequency"),
+        ({"frequency": "daily", "starts_on": "9999-12-25"}, "starts_on"),
+        ({"frequency": "monthly", "starts_on": "0001-01-01"}, "starts_on"),
+        ({"frequency": "daily", "starts_on": "2027-01-01", "ends_on": "9999-12-31"}, "ends_on"),
         ({"assignees": ["999999"]}, "assignees"),
     ],
 )

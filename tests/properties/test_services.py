@@ -1,14 +1,17 @@
 """Property services: who reads access notes (and that the crew's readings are logged),
 moving a property to another client, coordinates and the geocoder interface, the catalog."""
 
+import datetime
+import zoneinfo
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from crewdesk.core.models import Activity
-from crewdesk.jobs.models import JobStatus
-from crewdesk.jobs.services import job_transition
+from crewdesk.jobs.models import Job, JobStatus
+from crewdesk.jobs.services import job_archive, job_transition
 from crewdesk.properties import geocoding
 from crewdesk.properties.models import Property
 from crewdesk.properties.services import (
@@ -22,7 +25,7 @@ from crewdesk.properties.services import (
     service_archive,
     service_create,
 )
-from tests.factories import make_job, make_property, make_service
+from tests.factories import company_today, make_job, make_property, make_service
 
 
 @pytest.fixture
@@ -44,16 +47,78 @@ def test_the_office_reads_access_notes_without_a_log_entry(office, prop):
     assert not _viewings(prop).exists()
 
 
-def test_crew_reads_them_only_through_their_job_and_each_reading_is_logged(owner, employee, prop):
+def test_crew_reads_them_only_through_their_job_and_the_reading_is_logged(owner, employee, prop):
     mine = make_job(owner, prop, assignees=[employee])
     not_mine = make_job(owner, prop)
     assert access_notes_for(employee, prop) is None
     assert access_notes_for(employee, prop, not_mine) is None
     assert access_notes_for(employee, prop, mine) == "Lockbox 1234, dog Rex"
-    assert access_notes_for(employee, prop, mine) == "Lockbox 1234, dog Rex"
     entries = list(_viewings(prop))
-    assert len(entries) == 2
+    assert len(entries) == 1
     assert entries[0].actor == employee.user and entries[0].data["job_id"] == mine.pk
+
+
+def test_a_reading_is_logged_once_per_job_and_day_and_again_when_they_change(owner, employee, prop):
+    # A crew's visit reloads the job's page a dozen times (each status, tick, photo): the
+    # log says once that they read the notes, and again when there is something new to read.
+    job = make_job(owner, prop, assignees=[employee])
+    for _ in range(5):
+        assert access_notes_for(employee, prop, job) == "Lockbox 1234, dog Rex"
+    assert _viewings(prop).count() == 1
+    other = make_job(owner, prop, hour=15, assignees=[employee])
+    access_notes_for(employee, prop, other)
+    assert _viewings(prop).count() == 2  # another job
+    property_update(owner, prop, {"access_notes": "Lockbox 9876"})
+    assert access_notes_for(employee, prop, job) == "Lockbox 9876"
+    access_notes_for(employee, prop, job)
+    assert _viewings(prop).count() == 3  # the new notes, once
+    # Noon of the company's next day (not "now + 24 hours": a day of a DST change has 25).
+    zone = zoneinfo.ZoneInfo(owner.company.timezone)
+    tomorrow = company_today(owner) + datetime.timedelta(days=1)
+    with time_machine.travel(datetime.datetime.combine(tomorrow, datetime.time(12), zone)):
+        access_notes_for(employee, prop, job)
+    assert _viewings(prop).count() == 4  # another day
+
+
+def _job_in(owner, employee, prop, *, days: int, status: str = JobStatus.PENDING):
+    day = company_today(owner) + datetime.timedelta(days=days)
+    job = make_job(owner, prop, day=day, assignees=[employee])
+    Job.objects.filter(pk=job.pk).update(status=status)
+    job.refresh_from_db()
+    return job
+
+
+@pytest.mark.parametrize(
+    ("days", "status", "unlocks"),
+    [
+        (0, JobStatus.PENDING, True),
+        (0, JobStatus.ON_THE_WAY, True),
+        (0, JobStatus.STARTED, True),
+        (1, JobStatus.PENDING, True),  # the evening before
+        (-1, JobStatus.STARTED, True),  # a visit running late, still open
+        (0, JobStatus.FINISHED, False),
+        (0, JobStatus.CANCELLED, False),
+        (-30, JobStatus.FINISHED, False),  # any past job
+        (-30, JobStatus.PENDING, False),  # left open for a month
+        (2, JobStatus.PENDING, False),
+        (60, JobStatus.PENDING, False),  # a job far ahead does not give today's codes
+    ],
+)
+def test_only_an_open_job_near_its_day_unlocks_them(owner, employee, prop, days, status, unlocks):
+    job = _job_in(owner, employee, prop, days=days, status=status)
+    expected = "Lockbox 1234, dog Rex" if unlocks else None
+    assert access_notes_for(employee, prop, job) == expected
+    assert _viewings(prop).count() == (1 if unlocks else 0)
+    # The office reads them whatever the job.
+    assert access_notes_for(owner, prop, job) == "Lockbox 1234, dog Rex"
+
+
+def test_an_archived_job_unlocks_nothing(owner, employee, prop):
+    job = make_job(owner, prop, assignees=[employee])
+    job_transition(owner, job, JobStatus.CANCELLED)
+    job_transition(owner, job, JobStatus.PENDING)
+    job = job_archive(owner, job)
+    assert access_notes_for(employee, prop, job) is None
 
 
 def test_nobody_else_reads_them(owner, customer, outsider, prop):

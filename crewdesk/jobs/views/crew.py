@@ -95,6 +95,7 @@ def _job_page(
         for attachment in selectors.job_attachments(job).select_related("uploaded_by")
     ]
     checklist = list(selectors.job_checklist(job))
+    access_notes = access_notes_for(actor, prop, job)
     context = {
         "job": job,
         "client": job.client,
@@ -105,10 +106,13 @@ def _job_page(
         "prop": prop,
         "map_url": prop.map_url,
         # Read (and, for an employee, logged) only here, on the one page that shows them.
-        "access_notes": access_notes_for(actor, prop, job),
+        "access_notes": access_notes,
+        "access_locked": access_notes is None and bool(prop.access_notes),
         "instructions": job.property_service.instructions if job.property_service_id else "",
         "lines": list(job.lines.all()),
-        "show_prices": can(actor, Action.VIEW_RECORDS),
+        # The office's part (prices, internal notes): the same rule as the API's.
+        "show_prices": selectors.sees_office_details(actor),
+        "internal_notes": job.internal_notes if selectors.sees_office_details(actor) else "",
         "checklist": checklist,
         "checklist_open": job.is_open,
         "required_open": sum(1 for item in checklist if item.required and not item.done),

@@ -7,7 +7,6 @@ view (crew.py): an employee opening these pages is sent there. The actions the c
 (status, ticking the checklist, notes, photos) accept an employee for the jobs assigned to them
 — the services decide — and go back to the page given in `next`."""
 
-import contextlib
 import datetime
 import json
 from decimal import Decimal
@@ -32,6 +31,7 @@ from crewdesk.clients import services as client_services
 from crewdesk.clients.models import Client
 from crewdesk.clients.normalize import phone_display
 from crewdesk.clients.selectors import Archived, ClientFilters
+from crewdesk.core import dates
 from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import refusal_text
 from crewdesk.core.navigation import next_url, query_with, url_or_none
@@ -40,7 +40,7 @@ from crewdesk.core.records import parse_id
 from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.core.selectors import activity_list
 from crewdesk.jobs import selectors, services, transitions
-from crewdesk.jobs.forms import NEW, JobFilterForm, JobForm
+from crewdesk.jobs.forms import MAX_ID, NEW, JobFilterForm, JobForm
 from crewdesk.jobs.models import (
     AttachmentKind,
     Job,
@@ -386,15 +386,14 @@ def job_new(request: HttpRequest) -> HttpResponse:
             data["client"] = data["use_client"]
         form = JobForm(data, **_form_kwargs(actor))
     else:
-        initial = {"date": timezone.localdate(), "start_time": datetime.time(9)}
-        with contextlib.suppress(ValueError):
-            initial["date"] = datetime.date.fromisoformat(request.GET.get("date", ""))
+        day = dates.parse_day(request.GET.get("date")) or timezone.localdate()
+        initial = {"date": day, "start_time": datetime.time(9)}
         client = _client_or_none(actor, request.GET.get("client"))
         prop = None
-        if request.GET.get("property", "").isdigit():
-            prop = Property.objects.filter(
-                company_id=actor.company_id, pk=int(request.GET["property"])
-            ).first()
+        property_id = request.GET.get("property", "")
+        # Digits no key can hold (and more than int() reads) are no property.
+        if property_id.isdigit() and len(property_id) <= len(str(MAX_ID)):
+            prop = Property.objects.filter(company_id=actor.company_id, pk=int(property_id)).first()
             if prop is not None and client is None:
                 client = _client_or_none(actor, prop.client_id)
             if prop is not None and client is not None and prop.client_id != client.pk:

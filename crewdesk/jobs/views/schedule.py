@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from crewdesk.accounts.models import Membership
 from crewdesk.accounts.selectors import member_list
+from crewdesk.core import dates
 from crewdesk.core.decorators import member_required
 from crewdesk.core.navigation import next_url, url_or_none
 from crewdesk.core.permissions import Action, can
@@ -55,11 +56,8 @@ class Row:
 
 
 def _parse_day(value: str | None) -> datetime.date:
-    try:
-        day = parse_date(value or "")
-    except ValueError:
-        day = None
-    return day or timezone.localdate()
+    """The day asked for; today for nonsense or a day outside the calendar we keep."""
+    return dates.parse_day(value) or timezone.localdate()
 
 
 def _period(view: str, day: datetime.date) -> tuple[datetime.date, datetime.date, int]:
