@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("clients", "0005_import_progress_at"),
         ("core", "0001_initial"),
-        ("jobs", "0003_assignment_day"),
+        ("jobs", "0004_attachment_usage_indexes"),
     ]
 
     operations = [
