@@ -35,7 +35,6 @@ from crewdesk.clients.indexing import (
     tokens_for,
 )
 from crewdesk.clients.models import (
-    MAX_RECORD_ID,
     Client,
     ClientMatchKey,
     ClientPhone,
@@ -52,6 +51,7 @@ from crewdesk.clients.validation import validate_client_fields
 from crewdesk.core.events import activity_record
 from crewdesk.core.models import Activity
 from crewdesk.core.permissions import Action, require
+from crewdesk.core.records import MAX_ID
 
 REBUILD_CHUNK = 1000
 # How many suspected duplicates one client may have in the list; more says the data is odd,
@@ -373,7 +373,7 @@ def merge_clients_get(actor: Membership, ids: Sequence[int]) -> list[Client]:
         raise ValidationError(MSG_TOO_FEW)
     if len(ids) > MERGE_MAX_CLIENTS:
         raise ValidationError(MSG_TOO_MANY % {"max": MERGE_MAX_CLIENTS})
-    if not all(1 <= i <= MAX_RECORD_ID for i in ids):
+    if not all(1 <= i <= MAX_ID for i in ids):
         raise Client.DoesNotExist  # no client has it (and SQLite cannot even be asked)
     found = {
         c.pk: c

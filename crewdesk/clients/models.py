@@ -10,9 +10,6 @@ from simple_history.models import HistoricalRecords
 
 from crewdesk.core.models import Address, Brand, TenantModel
 
-# The largest id a database key holds (a bigint): a larger number sent as an id is no record.
-MAX_RECORD_ID = 2**63 - 1
-
 
 class ClientKind(models.TextChoices):
     PERSON = "person", _("Person")

@@ -11,7 +11,6 @@ from pydantic import field_validator
 
 from crewdesk.api.pagination import MAX_PAGE_SIZE
 from crewdesk.clients.models import (
-    MAX_RECORD_ID,
     ClientKind,
     ClientType,
     ContactMethod,
@@ -20,6 +19,7 @@ from crewdesk.clients.models import (
     PhoneKind,
 )
 from crewdesk.clients.selectors import Archived
+from crewdesk.core.records import MAX_ID
 
 KindName = Literal[tuple(ClientKind.values)]
 ClientTypeName = Literal[("", *ClientType.values)]
@@ -31,7 +31,7 @@ VisibilityName = Literal[tuple(NoteVisibility.values)]
 ArchivedName = Literal[Archived.ACTIVE, Archived.ARCHIVED, Archived.ALL]
 
 # A record's id as databases store it (a bigint): larger numbers are refused, not overflowed.
-RecordId = Annotated[int, Field(ge=1, le=MAX_RECORD_ID)]
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 UNSTORABLE_TEXT = _("Text cannot contain NUL characters or lone surrogates.")
 

@@ -13,6 +13,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from crewdesk.clients.models import PhoneKind
+from crewdesk.core.records import MAX_ID
 from crewdesk.jobs.models import JobClientRole, JobStatus
 from crewdesk.jobs.services import MAX_CHECKLIST_ITEMS, MAX_LINES, JobInput, LineInput
 
@@ -24,9 +25,6 @@ NEW = "new"  # the property select's "a new property" choice
 
 STATUS_CHOICES = [("", _("Any status")), ("open", _("Open")), *JobStatus.choices]
 ARCHIVED_CHOICES = [("", _("Active jobs")), ("1", _("Archived jobs"))]
-
-
-MAX_ID = 2**63 - 1
 
 
 class JobFilterForm(forms.Form):

@@ -15,6 +15,7 @@ from pydantic import field_validator, model_validator
 from crewdesk.api.pagination import MAX_PAGE_SIZE
 from crewdesk.clients.schemas import RecordId, TextInput
 from crewdesk.core import dates
+from crewdesk.core.records import MAX_ID
 from crewdesk.jobs.models import AttachmentKind, JobClientRole, JobStatus
 
 StatusName = Literal[tuple(JobStatus.values)]
@@ -132,7 +133,7 @@ class JobListQuery(TextInput):
     date_from: date | None = None
     date_to: date | None = None
     employee: int | None = Field(
-        None, ge=0, le=2**63 - 1, description="A membership id; 0 for jobs nobody is on."
+        None, ge=0, le=MAX_ID, description="A membership id; 0 for jobs nobody is on."
     )
     client: RecordId | None = None
     property: RecordId | None = None

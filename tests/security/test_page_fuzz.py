@@ -99,9 +99,7 @@ BASE_QUERY: dict[str, Callable[[World], dict]] = {
 
 # Failures found here that other engineers of issue 10 are fixing in parallel: (route,
 # parameter) -> who. Remove an entry once its fix is merged (the test then covers it).
-FIXED_ELSEWHERE: dict[tuple[str, str], str] = {
-    ("jobs:schedule", "date"): "jobs: schedule dates at the ends of the calendar (#19)",
-}
+FIXED_ELSEWHERE: dict[tuple[str, str], str] = {}
 
 
 # --- the routes ------------------------------------------------------------------------------
