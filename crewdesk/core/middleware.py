@@ -4,6 +4,9 @@ from collections.abc import Callable
 
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from crewdesk.core.responses import json_refusal, wants_json
 
 # Everything we serve comes from our own origin (vendored assets, no CDN); htmx needs no eval.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -48,6 +51,8 @@ class NoNulCharactersMiddleware:
             return self.get_response(request)
         # Django's CSRF check reads the posted form before any view anyway.
         if "\x00" in request.path or _has_nul(request.GET) or _has_nul(request.POST):
+            if wants_json(request):  # a page's script, which reads JSON
+                return json_refusal(_("The request holds a character no text may hold."))
             raise BadRequest("A NUL character in the request.")
         return self.get_response(request)
 

@@ -26,6 +26,7 @@ from crewdesk.core import dates
 from crewdesk.core.decorators import member_required
 from crewdesk.core.navigation import next_url, url_or_none
 from crewdesk.core.permissions import Action, can
+from crewdesk.core.responses import json_refusal, wants_json
 from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.jobs import selectors, services
 from crewdesk.jobs.models import Job
@@ -207,10 +208,6 @@ def _people_pager(
     }
 
 
-def _wants_json(request: HttpRequest) -> bool:
-    return request.headers.get("X-Requested-With") == "fetch"
-
-
 def _next_url(request: HttpRequest, job: Job) -> str:
     return next_url(request, schedule_url("week", job.scheduled_date))
 
@@ -256,12 +253,12 @@ def schedule_move(request: HttpRequest, job_id: int) -> HttpResponse:
             except ValidationError as error:
                 errors.extend(error.messages)
         if not errors:
-            if _wants_json(request):
+            if wants_json(request):
                 return JsonResponse({"ok": True, "date": job.scheduled_date.isoformat()})
             messages.success(request, _("%(job)s moved.") % {"job": job})
             return redirect(_next_url(request, job))
-        if _wants_json(request):
-            return JsonResponse({"ok": False, "detail": " ".join(errors)}, status=400)
+        if wants_json(request):
+            return json_refusal(" ".join(errors))
     context = {
         "job": job,
         "errors": errors,
