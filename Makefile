@@ -32,9 +32,11 @@ demo: install
 	DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/crewdesk seed_demo
 	DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/crewdesk runserver 127.0.0.1:$(PORT)
 
-## test: install and run every test (DATABASE_URL picks the database; SQLite by default)
+## test: install and run every test (DATABASE_URL picks the database; SQLite by default),
+## on every core (TEST_WORKERS=0 runs them in one process)
+TEST_WORKERS ?= auto
 test: install browser
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 ## lint: ruff's checks and formatting
 lint: install
