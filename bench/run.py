@@ -127,11 +127,12 @@ def prepare(size: int, say) -> tuple:
     """Migrate, and generate the bench company's clients unless they are there already."""
     from django.core.management import call_command
 
-    from crewdesk.clients.generate import company_for_generation, generate_clients
     from crewdesk.clients.models import Client
     from crewdesk.core.models import Company
-    from crewdesk.jobs.generate import generate_jobs
     from crewdesk.properties.models import Property
+    from crewdesk.sampledata.bulk.company import company_for_generation
+    from crewdesk.sampledata.bulk.generate_clients import generate_clients
+    from crewdesk.sampledata.bulk.generate_jobs import generate_jobs
 
     call_command("migrate", verbosity=0)
     company = Company.objects.filter(slug=BENCH_COMPANY).first()
@@ -231,7 +232,7 @@ def measure_import(rows: int, say) -> dict:
     from django.core.management import call_command
 
     from bench import workloads
-    from crewdesk.clients.generate import company_for_generation
+    from crewdesk.sampledata.bulk.company import company_for_generation
 
     call_command("migrate", verbosity=0)
     owner = company_for_generation("bench-import")

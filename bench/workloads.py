@@ -27,12 +27,14 @@ from django.utils import timezone
 from crewdesk.accounts.models import Membership
 from crewdesk.accounts.services import api_token_create
 from crewdesk.clients import importing, services
-from crewdesk.clients.generate import ClientMaker, read_truth, truth_path_for
 from crewdesk.clients.models import Client, ClientImport, Tag
-from crewdesk.clients.recall import measure_duplicate_check
 from crewdesk.core.roles import Role
 from crewdesk.jobs.models import Job
 from crewdesk.properties.models import Property
+from crewdesk.sampledata.bulk.client_maker import ClientMaker
+from crewdesk.sampledata.bulk.duplicates import near_duplicate
+from crewdesk.sampledata.bulk.recall import measure_duplicate_check
+from crewdesk.sampledata.bulk.truth import read_truth, truth_path_for
 
 PROFILE_CLIENT = "Benchmark Profile Client"  # the client with 50 contacts and 50 notes
 QUERIES_SAMPLED = 20  # requests whose queries are counted and explained
@@ -586,7 +588,7 @@ def import_csv(rows: int, *, seed: int = 11) -> bytes:
     made = []
     for i in range(rows):
         if made and i % 40 == 0:
-            spec, _how = maker.near_duplicate(made[maker.rng.randrange(len(made))])
+            spec, _how = near_duplicate(maker, made[maker.rng.randrange(len(made))])
         else:
             spec = maker.client()
             made.append(spec)

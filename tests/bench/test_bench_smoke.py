@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from bench import load, run, workloads
-from crewdesk.clients.generate import company_for_generation, generate_clients
 from crewdesk.clients.models import Client, Note
-from crewdesk.jobs.generate import generate_jobs
 from crewdesk.jobs.models import Job
+from crewdesk.sampledata.bulk.company import company_for_generation
+from crewdesk.sampledata.bulk.generate_clients import generate_clients
+from crewdesk.sampledata.bulk.generate_jobs import generate_jobs
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The management commands an operator runs: create_company, create_api_token, seed_demo."""
+"""The management commands an operator runs: create_company, create_api_token (seed_demo is
+in tests/sampledata)."""
 
 import hashlib
 from io import StringIO
@@ -9,7 +10,7 @@ from django.core.management import CommandError, call_command
 from crewdesk.accounts.models import ApiToken, Membership, User
 from crewdesk.core.models import Activity, Brand, Company
 from crewdesk.core.roles import Role
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory
 
 TOKEN_PREFIX = "cdk_"  # crewdesk/accounts/services.py
 
@@ -207,104 +208,3 @@ def test_create_api_token_asks_which_company(owner, company_b, client):
     assert response.status_code == 200
     assert response.json()["role"] == Role.OFFICE
     assert ApiToken.objects.get().company == company_b
-
-
-# --- seed_demo ---------------------------------------------------------------------------------
-
-
-def counts() -> dict[str, int]:
-    return {
-        "companies": Company.objects.count(),
-        "users": User.objects.count(),
-        "memberships": Membership.objects.count(),
-        "brands": Brand.objects.count(),
-        "activity": Activity.objects.count(),
-    }
-
-
-def test_seed_demo_is_idempotent_and_says_how_to_log_in(db, settings):
-    settings.DEBUG = True  # as `make demo` runs it: the codes are read in the dev outbox
-    first_out, first_err = run("seed_demo")
-    after_first = counts()
-    assert after_first["companies"] == 1
-    assert after_first["users"] == 4
-    assert after_first["memberships"] == 4
-    assert after_first["brands"] == 1
-
-    second_out, _ = run("seed_demo")
-    assert counts() == after_first
-
-    company = Company.objects.get(slug="sparkle-turnovers")
-    roles = dict(company.memberships.values_list("user__username", "role"))
-    assert roles == {
-        "owner": Role.OWNER,
-        "office": Role.OFFICE,
-        "crew": Role.EMPLOYEE,
-        "customer": Role.CUSTOMER,
-    }
-    assert not any(user.has_usable_password() for user in User.objects.all())
-
-    for out in (first_out, second_out):
-        assert "owner" in out
-        assert "/login/" in out
-        assert "/dev/outbox/" in out
-    assert first_err == ""
-
-
-def test_seed_demo_leaves_other_companies_alone(owner, outsider):
-    before = counts()
-    run("seed_demo")
-    run("seed_demo")
-    after = counts()
-    assert after["companies"] == before["companies"] + 1
-    assert after["memberships"] == before["memberships"] + 4
-    assert Membership.objects.filter(user__username="alice", company__slug="acme").exists()
-    assert owner.user.memberships.count() == 1
-
-
-def test_seed_demo_without_debug_does_not_promise_the_dev_outbox(db):
-    out, _ = run("seed_demo")
-    assert "/dev/outbox/" not in out
-
-
-@pytest.mark.parametrize("debug", [True, False])
-def test_seed_demo_says_email_leaves_when_it_is_sent_by_smtp(db, settings, debug):
-    """`make demo` with EMAIL_URL=smtp://... sends real email: the banner must not say none
-    leaves the machine."""
-    settings.DEBUG = debug
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "smtp.example.com", 587
-    out, _ = run("seed_demo")
-    assert "no email leaves" not in out
-    assert "smtp.example.com:587" in out
-    assert "real email" in out
-
-
-def test_seed_demo_says_where_console_email_goes(db, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-    out, _ = run("seed_demo")
-    assert "no email leaves the machine" in " ".join(out.split())
-    assert "terminal" in out
-
-
-def test_seed_demo_never_adds_a_real_user_to_the_demo_company(db):
-    UserFactory(username="crew", email="real.person@example.com")
-    out, err = run("seed_demo")
-    company = Company.objects.get(slug="sparkle-turnovers")
-    assert not company.memberships.filter(user__username="crew").exists()
-    assert "crew" in err
-
-
-def test_seed_demo_loads_demo_clients_once_and_links_the_customer(db):
-    from crewdesk.clients.models import Client, DuplicatePair
-
-    run("seed_demo")
-    company = Company.objects.get(slug="sparkle-turnovers")
-    clients = Client.objects.filter(company=company).count()
-    assert clients >= 8
-    customer = company.memberships.get(role=Role.CUSTOMER)
-    assert customer.client.display_name == "Harbourview Rentals LLC"
-    # The planted double entry shows on the suspected-duplicates page.
-    assert DuplicatePair.objects.filter(company=company, dismissed_at__isnull=True).exists()
-    run("seed_demo")
-    assert Client.objects.filter(company=company).count() == clients

@@ -4,7 +4,7 @@ For every client of a company that has no property yet: one property (sometimes 
 at a plausible address, some with access notes, and about three jobs spread over the last two
 years and the next two weeks — finished in the past, a mix today, pending ahead — each with
 one line from a small service catalog and one or two of the company's crew. Rows are written
-in batches with the BulkWriter (COPY on PostgreSQL), never saved one by one, and without an
+in batches with the LoadWriter (COPY on PostgreSQL), never saved one by one, and without an
 activity row per job: one "generated" row says what was made.
 
 The density stays plausible at any size: jobs per day grow with the clients, and so does the
@@ -26,15 +26,17 @@ from django.utils import timezone
 
 from crewdesk.accounts.models import Membership, User
 from crewdesk.clients import normalize
-from crewdesk.clients.generate import STREET_NAMES, STREET_TYPES, ClientMaker
 from crewdesk.clients.indexing import TOKEN_MAX
 from crewdesk.clients.models import Client, ClientToken
-from crewdesk.core.bulk import BulkWriter
 from crewdesk.core.events import activity_record
 from crewdesk.core.money import line_total
 from crewdesk.core.roles import Role
 from crewdesk.jobs.models import Job, JobAssignment, JobLine, JobStatus
 from crewdesk.properties.models import Property, PropertyType, Service
+from crewdesk.properties.services import service_create
+from crewdesk.sampledata.bulk.client_maker import ClientMaker
+from crewdesk.sampledata.bulk.places import STREET_NAMES, STREET_TYPES
+from crewdesk.sampledata.bulk.writer import LoadWriter
 
 VERB_GENERATED = "jobs.generated"
 PAST_DAYS = 730  # jobs are spread over the last two years…
@@ -201,8 +203,6 @@ def crew_for_generation(owner: Membership, wanted: int) -> list[int]:
 def catalog_for_generation(owner: Membership) -> list[CatalogEntry]:
     """The generator's services in the company's catalog, made (through the service) when
     missing."""
-    from crewdesk.properties.services import service_create
-
     entries = []
     for name, price, minutes, taxable, weight in CATALOG:
         service = Service.objects.filter(
@@ -456,7 +456,7 @@ def _for_sqlite(columns: list[str], rows: list[tuple]) -> list[tuple]:
     return out
 
 
-def _write(writer: BulkWriter, rows: dict[type[Model], list[tuple]]) -> int:
+def _write(writer: LoadWriter, rows: dict[type[Model], list[tuple]]) -> int:
     written = 0
     for model, columns in TABLES:
         batch = rows[model]
@@ -545,7 +545,7 @@ def generate_jobs(
         jobs_per_client=jobs_per_client,
         home_country=company.country or "US",
     )
-    writer = BulkWriter()
+    writer = LoadWriter()
     outside = not connection.in_atomic_block
     having = _clients_with_properties(company.id)
     if fast_load is None:

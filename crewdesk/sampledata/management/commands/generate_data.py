@@ -1,17 +1,16 @@
+"""Realistic bulk clients, properties and jobs for benchmarks (crewdesk/sampledata/bulk/)."""
+
 import json
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from crewdesk.clients.generate import (
-    company_for_generation,
-    generate_clients,
-    read_truth,
-    truth_path_for,
-)
-from crewdesk.clients.recall import measure_duplicate_check, summary_line
 from crewdesk.core.models import Company
-from crewdesk.jobs.generate import generate_jobs
+from crewdesk.sampledata.bulk.company import company_for_generation
+from crewdesk.sampledata.bulk.generate_clients import generate_clients
+from crewdesk.sampledata.bulk.generate_jobs import generate_jobs
+from crewdesk.sampledata.bulk.recall import measure_duplicate_check, summary_line
+from crewdesk.sampledata.bulk.truth import read_truth, truth_path_for
 
 
 class Command(BaseCommand):

@@ -1,109 +1,29 @@
-"""The demo data (seed_demo) and the bulk generator (generate_data) for properties and jobs."""
+"""generate_jobs (and generate_data's jobs): properties and consistent jobs for generated
+clients."""
 
-import datetime
 import io
 import zoneinfo
 from collections import Counter, defaultdict
-from decimal import Decimal
 
-import pytest
 from django.core.management import call_command
-from django.db.models import Count
 from django.utils import timezone
 
 from crewdesk.accounts.models import Membership
-from crewdesk.clients.generate import company_for_generation, generate_clients
 from crewdesk.clients.models import Client
 from crewdesk.core.models import Company
 from crewdesk.core.money import line_total
 from crewdesk.core.roles import Role
-from crewdesk.jobs.generate import generate_jobs
-from crewdesk.jobs.models import (
-    ChecklistTemplate,
-    Job,
-    JobAssignment,
-    JobChecklistItem,
-    JobLine,
-    JobStatus,
-)
-from crewdesk.properties.models import Property, PropertyService, Service
+from crewdesk.jobs.models import Job, JobAssignment, JobLine, JobStatus
+from crewdesk.properties.models import Property
+from crewdesk.sampledata.bulk.company import company_for_generation
+from crewdesk.sampledata.bulk.generate_clients import generate_clients
+from crewdesk.sampledata.bulk.generate_jobs import generate_jobs
 
 
 def run(*args) -> str:
     out = io.StringIO()
     call_command(*args, stdout=out, stderr=io.StringIO())
     return out.getvalue()
-
-
-def job_counts() -> dict:
-    return {
-        "properties": Property.objects.count(),
-        "services": Service.objects.count(),
-        "property_services": PropertyService.objects.count(),
-        "templates": ChecklistTemplate.objects.count(),
-        "jobs": Job.objects.count(),
-        "lines": JobLine.objects.count(),
-        "assignments": JobAssignment.objects.count(),
-        "checklist": JobChecklistItem.objects.count(),
-    }
-
-
-# --- seed_demo --------------------------------------------------------------------------------
-
-
-def test_seed_demo_loads_properties_and_jobs_once(db):
-    run("seed_demo")
-    first = job_counts()
-    run("seed_demo")
-    assert job_counts() == first
-
-    company = Company.objects.get(slug="sparkle-turnovers")
-    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(company.timezone))
-    jobs = Job.objects.filter(company=company)
-    assert {"Standard clean", "Deep clean", "Pool service", "Lawn mowing"} <= set(
-        Service.objects.filter(company=company).values_list("name", flat=True)
-    )
-    assert ChecklistTemplate.objects.get(company=company, name="Standard clean").items.filter(
-        required=True
-    )
-    # 1–2 properties per demo client, some with access notes
-    per_client = Counter(Property.objects.filter(company=company).values_list("client", flat=True))
-    assert per_client and set(per_client.values()) <= {1, 2}
-    assert Property.objects.filter(company=company).exclude(access_notes="").count() >= 5
-    # recurring services generated upcoming jobs
-    recurring = PropertyService.objects.filter(company=company).exclude(frequency="")
-    assert recurring.count() >= 4
-    assert jobs.filter(property_service__isnull=False, scheduled_date__gt=today).exists()
-    # the past: finished work, some with its checklist ticked, a bad debt, a cancellation
-    past = jobs.filter(scheduled_date__lt=today)
-    assert past.filter(status=JobStatus.FINISHED).count() >= 20
-    assert past.filter(scheduled_date__gte=today - datetime.timedelta(days=30)).count() == (
-        past.count()
-    )
-    assert JobChecklistItem.objects.filter(job__in=past, done_at__isnull=False).exists()
-    assert jobs.filter(bad_debt=True, status=JobStatus.FINISHED).count() == 1
-    assert jobs.filter(status=JobStatus.CANCELLED).exists()
-    # today: the crew at work, and unassigned jobs
-    todays = jobs.filter(scheduled_date=today)
-    assert {JobStatus.PENDING, JobStatus.ON_THE_WAY, JobStatus.STARTED} <= set(
-        todays.values_list("status", flat=True)
-    )
-    crew = Membership.objects.get(company=company, user__username="crew")
-    assert todays.filter(assignments__membership=crew).count() >= 2
-    assert jobs.annotate(n=Count("assignments")).filter(n=0, status=JobStatus.PENDING).count() >= 2
-    # the next two weeks
-    assert jobs.filter(
-        scheduled_date__gt=today,
-        scheduled_date__lte=today + datetime.timedelta(days=14),
-        status=JobStatus.PENDING,
-    ).exists()
-    # totals are the sums of the lines
-    for job in jobs.prefetch_related("lines"):
-        assert job.total == sum((line.amount for line in job.lines.all()), Decimal("0.00"))
-        assert job.client_id == job.property.client_id
-
-
-# --- generate_data ----------------------------------------------------------------------------
 
 
 def assert_consistent(company: Company) -> None:
@@ -148,11 +68,6 @@ def assert_consistent(company: Company) -> None:
 
 def properties_per_client(company: Company) -> dict[int, int]:
     return Counter(Property.objects.filter(company=company).values_list("client", flat=True))
-
-
-@pytest.fixture
-def data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path  # the near-duplicates' truth file goes there
 
 
 def test_generate_data_adds_properties_and_consistent_jobs(db, data_dir):

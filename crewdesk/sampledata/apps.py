@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SampledataConfig(AppConfig):
+    name = "crewdesk.sampledata"
+    label = "sampledata"
+    verbose_name = "Sample data"
