@@ -30,4 +30,5 @@ EMAIL_DOMAIN_CUM_WEIGHTS = list(accumulate(w for _d, w in PERSONAL_EMAIL_DOMAINS
 
 
 def email_word(text: str) -> str:
+    """A name as a mailbox spells it: "O'Brien" -> "obrien", "José" -> "jose"."""
     return "".join(ch for ch in ascii_name(text).lower() if ch.isascii() and ch.isalnum())

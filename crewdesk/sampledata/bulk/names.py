@@ -10,6 +10,8 @@ from itertools import accumulate
 
 @dataclass(frozen=True)
 class Culture:
+    """First and last names of one culture, and how common they are among clients (weight)."""
+
     name: str
     weight: float
     first: tuple[str, ...]
@@ -18,6 +20,7 @@ class Culture:
 
 
 def name_list(text: str) -> tuple[str, ...]:
+    """ "Ann, Bo," -> ("Ann", "Bo"): long lists written as comma-separated text."""
     return tuple(name.strip() for name in text.split(",") if name.strip())
 
 
@@ -367,6 +370,8 @@ COMPANY_SUFFIXES = [
 ]
 SUFFIX_NAMES = [s for s, _w in COMPANY_SUFFIXES]
 SUFFIX_CUM_WEIGHTS = list(accumulate(w for _s, w in COMPANY_SUFFIXES))
+
+# --- accents ---------------------------------------------------------------------------------
 
 # Letters that do not decompose into a letter and an accent.
 _ASCII_LETTERS = str.maketrans(
