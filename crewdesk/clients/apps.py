@@ -7,7 +7,19 @@ class ClientsConfig(AppConfig):
     verbose_name = "Clients"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from crewdesk.clients.events import SENTENCES
         from crewdesk.clients.models import NoteFile
+        from crewdesk.core.activity_text import register_sentences
+        from crewdesk.core.navigation import NavItem, register_nav_items
+        from crewdesk.core.permissions import Action
         from crewdesk.core.uploads import STORED_FILE_MODELS
 
         STORED_FILE_MODELS.append(NoteFile)
+        register_sentences(SENTENCES)
+        register_nav_items(
+            NavItem(
+                _("Clients"), "clients:list", Action.VIEW_RECORDS, "person-lines-fill", order=40
+            ),
+        )

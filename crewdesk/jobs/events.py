@@ -1,6 +1,8 @@
 """Activity-log entries about jobs (see core/events.py). They target the job: its page shows
 them as its history, with who did what and when."""
 
+from django.utils.translation import gettext_lazy as _
+
 from crewdesk.accounts.models import Membership
 from crewdesk.core.events import activity_record
 from crewdesk.core.models import Activity
@@ -19,6 +21,22 @@ class Verb:
     ATTACHMENT_ADDED = "job.attachment_added"
     ATTACHMENT_ARCHIVED = "job.attachment_archived"
     JOBS_GENERATED = "job.generated"
+
+
+# How each entry reads on a timeline: "<who> <sentence>" (registered in apps.py).
+SENTENCES = {
+    Verb.JOB_CREATED: _("created the job %(name)s"),
+    Verb.JOB_UPDATED: _("changed %(fields)s of the job %(name)s"),
+    Verb.JOB_STATUS: _("moved the job %(name)s from %(from_label)s to %(to_label)s"),
+    Verb.JOB_BAD_DEBT: _("marked the job %(name)s as bad debt"),
+    Verb.JOB_BAD_DEBT_CLEARED: _("took the bad-debt mark off the job %(name)s"),
+    Verb.JOB_ARCHIVED: _("archived the job %(name)s"),
+    Verb.JOB_RESTORED: _("restored the job %(name)s"),
+    Verb.JOB_NOTE_ADDED: _("added a note to the job %(name)s"),
+    Verb.ATTACHMENT_ADDED: _("added %(file)s to the job %(name)s"),
+    Verb.ATTACHMENT_ARCHIVED: _("removed %(file)s from the job %(name)s"),
+    Verb.JOBS_GENERATED: _("scheduled the job %(name)s from its repeating service"),
+}
 
 
 def job_event(*, actor: Membership | None, job: Job, verb: str, **data) -> Activity:
