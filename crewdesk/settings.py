@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "crewdesk.notifications",
     "crewdesk.api",
     "crewdesk.portal",
+    "crewdesk.dashboard",
 ]
 
 MIDDLEWARE = [

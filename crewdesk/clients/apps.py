@@ -11,8 +11,10 @@ class ClientsConfig(AppConfig):
 
         from crewdesk.clients.events import SENTENCES
         from crewdesk.clients.models import NoteFile
+        from crewdesk.clients.panels import home_due_reminders
         from crewdesk.core.activity_text import register_sentences
         from crewdesk.core.navigation import NavItem, register_nav_items
+        from crewdesk.core.panels import HOME_PANELS, Panel
         from crewdesk.core.permissions import Action
         from crewdesk.core.uploads import STORED_FILE_MODELS
 
@@ -21,5 +23,14 @@ class ClientsConfig(AppConfig):
         register_nav_items(
             NavItem(
                 _("Clients"), "clients:list", Action.VIEW_RECORDS, "person-lines-fill", order=40
+            ),
+        )
+        HOME_PANELS.register(
+            Panel(
+                "due_reminders",
+                "clients/_home_due_reminders.html",
+                home_due_reminders,
+                order=10,
+                slot="side",
             ),
         )

@@ -16,7 +16,6 @@ class CoreConfig(AppConfig):
 
         register_sentences(SENTENCES)
         register_nav_items(
-            NavItem(_("Home"), "core:home", Action.VIEW_OFFICE_APP, "house", order=10),
             NavItem(
                 _("Activity"), "core:activity", Action.VIEW_ACTIVITY, "clock-history", order=80
             ),

@@ -28,8 +28,8 @@ def home_url(membership) -> str:
     if can(membership, Action.USE_PORTAL):
         return url_or_none("portal:home") or reverse("accounts:login")
     if not can(membership, Action.VIEW_RECORDS):
-        return url_or_none("jobs:crew_home") or reverse("core:home")
-    return reverse("core:home")
+        return url_or_none("jobs:crew_home") or reverse("dashboard:home")
+    return reverse("dashboard:home")
 
 
 @dataclass(frozen=True)
