@@ -12,6 +12,8 @@ class ClientsConfig(AppConfig):
         from crewdesk.clients.events import SENTENCES
         from crewdesk.clients.models import NoteFile
         from crewdesk.clients.panels import home_due_reminders
+        from crewdesk.clients.profile_tabs import register_profile_tabs
+        from crewdesk.clients.views.profile import CLIENT_TABS
         from crewdesk.core.activity_text import register_sentences
         from crewdesk.core.navigation import NavItem, register_nav_items
         from crewdesk.core.panels import HOME_PANELS, Panel
@@ -25,6 +27,7 @@ class ClientsConfig(AppConfig):
                 _("Clients"), "clients:list", Action.VIEW_RECORDS, "person-lines-fill", order=40
             ),
         )
+        register_profile_tabs(*CLIENT_TABS)
         HOME_PANELS.register(
             Panel(
                 "due_reminders",

@@ -21,6 +21,7 @@ class Verb:
     ATTACHMENT_ADDED = "job.attachment_added"
     ATTACHMENT_ARCHIVED = "job.attachment_archived"
     JOBS_GENERATED = "job.generated"
+    JOB_MOVED_WITH_PROPERTY = "job.moved_with_property"
 
 
 # How each entry reads on a timeline: "<who> <sentence>" (registered in apps.py).
@@ -36,6 +37,9 @@ SENTENCES = {
     Verb.ATTACHMENT_ADDED: _("added %(file)s to the job %(name)s"),
     Verb.ATTACHMENT_ARCHIVED: _("removed %(file)s from the job %(name)s"),
     Verb.JOBS_GENERATED: _("scheduled the job %(name)s from its repeating service"),
+    Verb.JOB_MOVED_WITH_PROPERTY: _(
+        "moved the job %(name)s from %(from_client)s to %(to_client)s with its property"
+    ),
 }
 
 
@@ -47,4 +51,16 @@ def job_event(*, actor: Membership | None, job: Job, verb: str, **data) -> Activ
         verb=verb,
         target=job,
         data={"name": str(job), "job_id": job.pk, "client_id": job.client_id, **data},
+    )
+
+
+def job_moved_with_property_event(*, actor: Membership, job: Job, old_client, new_client):
+    return job_event(
+        actor=actor,
+        job=job,
+        verb=Verb.JOB_MOVED_WITH_PROPERTY,
+        from_client=old_client.display_name,
+        from_client_id=old_client.pk,
+        to_client=new_client.display_name,
+        to_client_id=new_client.pk,
     )

@@ -65,7 +65,10 @@ def property_updated_event(*, actor: Membership, prop: Property, changes: dict) 
     )
 
 
-def property_moved_event(*, actor, prop, old_client, new_client, jobs: int) -> Activity:
+def property_moved_event(
+    *, actor, prop, old_client, new_client, followed: dict[str, int]
+) -> Activity:
+    """`followed`: how many of each kind of record followed the property ({"jobs_moved": 2})."""
     return property_event(
         actor=actor,
         prop=prop,
@@ -74,7 +77,7 @@ def property_moved_event(*, actor, prop, old_client, new_client, jobs: int) -> A
         from_client_id=old_client.pk,
         to_client=new_client.display_name,
         to_client_id=new_client.pk,
-        jobs_moved=jobs,
+        **followed,
     )
 
 
