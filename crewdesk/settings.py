@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "crewdesk.notifications",
     "crewdesk.api",
     "crewdesk.portal",
+    "crewdesk.dashboard",
     "crewdesk.sampledata",  # the top floor: no product module imports it
 ]
 

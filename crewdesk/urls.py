@@ -6,8 +6,9 @@ from crewdesk.core import views as core_views
 from crewdesk.notifications import views as notifications_views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="core:home", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="dashboard:home", permanent=False)),
     path("", include("crewdesk.accounts.urls")),
+    path("app/", include("crewdesk.dashboard.urls")),
     path("app/", include("crewdesk.core.urls")),
     path("app/clients/", include("crewdesk.clients.urls")),
     path("app/", include("crewdesk.properties.urls")),

@@ -1,5 +1,7 @@
 """Activity-log entries about people: one function per event (see core/events.py)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from crewdesk.accounts.models import ApiToken, Invitation, Membership, User
 from crewdesk.core.events import activity_record
 from crewdesk.core.models import Activity, Company
@@ -18,6 +20,25 @@ class Verb:
     API_TOKEN_CREATED = "api_token.created"
     API_TOKEN_CREATED_BY_COMMAND = "api_token.created_by_command"
     API_TOKEN_REVOKED = "api_token.revoked"
+
+
+# How each entry reads on a timeline: "<who> <sentence>" (registered in apps.py).
+SENTENCES = {
+    Verb.LOGIN: _("logged in"),
+    Verb.LOGOUT: _("logged out"),
+    Verb.MEMBER_INVITED: _("invited %(username)s as %(role)s"),
+    Verb.ROLE_CHANGED: _("changed the role of %(username)s from %(from)s to %(to)s"),
+    Verb.MEMBER_DEACTIVATED: _("deactivated %(username)s"),
+    Verb.MEMBER_REACTIVATED: _("reactivated %(username)s"),
+    Verb.INVITATION_CANCELLED: _("cancelled the invitation of %(username)s"),
+    Verb.INVITATION_ACCEPTED: _("accepted the invitation and joined as %(role)s"),
+    Verb.INVITATION_DECLINED: _("declined the invitation to join"),
+    Verb.API_TOKEN_CREATED: _("created an API token %(prefix)s…"),
+    Verb.API_TOKEN_CREATED_BY_COMMAND: _(
+        "created an API token %(prefix)s… for %(username)s from the server's command line"
+    ),
+    Verb.API_TOKEN_REVOKED: _("revoked the API token %(prefix)s… of %(username)s"),
+}
 
 
 def login_event(*, user: User, company: Company | None, address: str | None) -> Activity:

@@ -58,7 +58,7 @@ def home_url_for(membership: Membership | None) -> str:
         return reverse("accounts:invitations")
     if membership.role == Role.CUSTOMER:
         return reverse("portal:home")
-    return reverse("core:home")
+    return reverse("dashboard:home")
 
 
 def _session_binding(request: HttpRequest) -> str:

@@ -1,6 +1,7 @@
 """List pagination of DESIGN §6: `{"items": [...], "count": N, "count_exact": bool}`.
 
-Counting stops at COUNT_LIMIT: an exact count of many thousand matches costs more than the page.
+Counts stop at core.paging's COUNT_LIMIT, pages at its MAX_PAGE_SIZE (the apps' query schemas
+use the same bounds, so they live below the apps).
 """
 
 from typing import Any
@@ -10,14 +11,9 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
-COUNT_LIMIT = 1000
-MAX_PAGE_SIZE = 200
+from crewdesk.core.paging import COUNT_LIMIT, MAX_PAGE_SIZE, bounded_count
 
-
-def bounded_count(queryset: QuerySet, limit: int = COUNT_LIMIT) -> tuple[int, bool]:
-    """(count, exact): the exact count up to `limit`, else (`limit`, False)."""
-    count = queryset.order_by()[: limit + 1].count()
-    return (count, True) if count <= limit else (limit, False)
+__all__ = ["COUNT_LIMIT", "MAX_PAGE_SIZE", "PageNumberPagination", "bounded_count"]
 
 
 class PageNumberPagination(PaginationBase):

@@ -7,7 +7,33 @@ class ClientsConfig(AppConfig):
     verbose_name = "Clients"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from crewdesk.clients.events import SENTENCES
         from crewdesk.clients.models import NoteFile
+        from crewdesk.clients.panels import home_due_reminders
+        from crewdesk.clients.profile_tabs import register_profile_tabs
+        from crewdesk.clients.views.profile import CLIENT_TABS
+        from crewdesk.core.activity_text import register_sentences
+        from crewdesk.core.navigation import NavItem, register_nav_items
+        from crewdesk.core.panels import HOME_PANELS, Panel
+        from crewdesk.core.permissions import Action
         from crewdesk.core.uploads import STORED_FILE_MODELS
 
         STORED_FILE_MODELS.append(NoteFile)
+        register_sentences(SENTENCES)
+        register_nav_items(
+            NavItem(
+                _("Clients"), "clients:list", Action.VIEW_RECORDS, "person-lines-fill", order=40
+            ),
+        )
+        register_profile_tabs(*CLIENT_TABS)
+        HOME_PANELS.register(
+            Panel(
+                "due_reminders",
+                "clients/_home_due_reminders.html",
+                home_due_reminders,
+                order=10,
+                slot="side",
+            ),
+        )

@@ -1,6 +1,8 @@
 """Activity-log entries about clients: one function per event (see core/events.py).
 Entries about a contact, reminder, notice or note target the client, so they form its timeline."""
 
+from django.utils.translation import gettext_lazy as _
+
 from crewdesk.accounts.models import Membership
 from crewdesk.clients.models import Client, Contact, Note, Notice, Reminder, Tag
 from crewdesk.core.events import activity_record
@@ -27,6 +29,33 @@ class Verb:
     NOTICE_DISMISSED = "notice.dismissed"
     NOTE_ADDED = "note.added"
     NOTE_ARCHIVED = "note.archived"
+    # Written by the bulk data generator (sample data), about the company it filled.
+    CLIENTS_GENERATED = "clients.generated"
+
+
+# How each entry reads on a timeline: "<who> <sentence>" (registered in apps.py).
+SENTENCES = {
+    Verb.CLIENT_CREATED: _("added the client %(name)s"),
+    Verb.CLIENT_UPDATED: _("changed %(fields)s of %(name)s"),
+    Verb.CLIENT_ARCHIVED: _("archived %(name)s"),
+    Verb.CLIENT_RESTORED: _("restored %(name)s"),
+    Verb.CLIENT_DELETED: _("deleted the client %(name)s"),
+    Verb.CLIENT_MERGED: _("merged %(merged)s into %(name)s"),
+    Verb.CLIENT_IMPORTED: _("imported %(count)s clients from %(name)s"),
+    Verb.TAG_ADDED: _("tagged %(name)s “%(tag)s”"),
+    Verb.TAG_REMOVED: _("removed the tag “%(tag)s” from %(name)s"),
+    Verb.CONTACT_ADDED: _("added the contact %(contact)s to %(name)s"),
+    Verb.CONTACT_CHANGED: _("changed the contact %(contact)s of %(name)s"),
+    Verb.CONTACT_MADE_PRIMARY: _("made %(contact)s the primary contact of %(name)s"),
+    Verb.CONTACT_REMOVED: _("removed the contact %(contact)s from %(name)s"),
+    Verb.REMINDER_ADDED: _("set a reminder for %(name)s: %(text)s"),
+    Verb.REMINDER_DONE: _("completed a reminder for %(name)s: %(text)s"),
+    Verb.NOTICE_ADDED: _("pinned a notice on %(name)s: %(text)s"),
+    Verb.NOTICE_DISMISSED: _("took down a notice on %(name)s"),
+    Verb.NOTE_ADDED: _("added a note to %(name)s"),
+    Verb.NOTE_ARCHIVED: _("archived a note of %(name)s"),
+    Verb.CLIENTS_GENERATED: _("generated %(count)s demo clients for benchmarks"),
+}
 
 
 def _client_event(actor: Membership, client: Client, verb: str, **data) -> Activity:

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from crewdesk.api.pagination import MAX_PAGE_SIZE
 from crewdesk.clients.models import (
     ClientKind,
     ClientType,
@@ -19,6 +18,7 @@ from crewdesk.clients.models import (
     PhoneKind,
 )
 from crewdesk.clients.selectors import Archived
+from crewdesk.core.paging import MAX_PAGE_SIZE
 from crewdesk.core.records import MAX_ID
 
 KindName = Literal[tuple(ClientKind.values)]

@@ -17,7 +17,6 @@ from django.utils import timezone
 from rapidfuzz.distance import JaroWinkler
 
 from crewdesk.accounts.models import Membership
-from crewdesk.api.pagination import COUNT_LIMIT
 from crewdesk.clients import normalize as n
 from crewdesk.clients.duplicates import ClientDraft, find_duplicates
 from crewdesk.clients.models import (
@@ -31,6 +30,7 @@ from crewdesk.clients.models import (
     Reminder,
     Tag,
 )
+from crewdesk.core.paging import COUNT_LIMIT
 from crewdesk.core.permissions import Action, require, roles_allowed
 
 

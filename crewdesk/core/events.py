@@ -5,8 +5,21 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from crewdesk.core.models import Activity, Company
+
+
+class Verb:
+    COMPANY_CREATED = "company.created"
+    COMPANY_UPDATED = "company.updated"
+
+
+# How each entry reads on a timeline: "<who> <sentence>" (registered in apps.py).
+SENTENCES = {
+    Verb.COMPANY_CREATED: _("created the company %(name)s"),
+    Verb.COMPANY_UPDATED: _("changed company settings"),
+}
 
 
 def activity_record(
@@ -32,7 +45,7 @@ def company_created_event(*, membership) -> Activity:
     return activity_record(
         company=membership.company,
         actor=membership.user,
-        verb="company.created",
+        verb=Verb.COMPANY_CREATED,
         target=membership.company,
         data={"name": membership.company.name},
     )
@@ -42,7 +55,7 @@ def company_updated_event(*, actor, changes: dict[str, list[str]]) -> Activity:
     return activity_record(
         company=actor.company,
         actor=actor.user,
-        verb="company.updated",
+        verb=Verb.COMPANY_UPDATED,
         target=actor.company,
         data={"changes": changes},
     )

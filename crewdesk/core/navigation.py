@@ -1,4 +1,5 @@
-"""The office app's navigation. An app adds its entry when its pages exist: no placeholders."""
+"""The office app's navigation. An app adds its entries when its pages exist (no
+placeholders), from its AppConfig.ready()."""
 
 import unicodedata
 from dataclasses import dataclass
@@ -7,7 +8,6 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext_lazy as _
 
 from crewdesk.core.permissions import Action, can
 
@@ -28,33 +28,33 @@ def home_url(membership) -> str:
     if can(membership, Action.USE_PORTAL):
         return url_or_none("portal:home") or reverse("accounts:login")
     if not can(membership, Action.VIEW_RECORDS):
-        return url_or_none("jobs:crew_home") or reverse("core:home")
-    return reverse("core:home")
+        return url_or_none("jobs:crew_home") or reverse("dashboard:home")
+    return reverse("dashboard:home")
 
 
 @dataclass(frozen=True)
 class NavItem:
+    """An entry of the office app's menu. Each app registers its own in AppConfig.ready()
+    (register_nav_items); `order` places it, lowest first, whichever app loads first."""
+
     label: str | Promise
     url_name: str
     action: str
     icon: str
+    order: int
 
     def url(self) -> str | None:
         return url_or_none(self.url_name)
 
 
-NAVIGATION: list[NavItem] = [
-    NavItem(_("Home"), "core:home", Action.VIEW_OFFICE_APP, "house"),
-    NavItem(_("Schedule"), "jobs:schedule", Action.VIEW_RECORDS, "calendar-week"),
-    NavItem(_("Jobs"), "jobs:list", Action.VIEW_RECORDS, "briefcase"),
-    NavItem(_("Clients"), "clients:list", Action.VIEW_RECORDS, "person-lines-fill"),
-    NavItem(_("Services"), "properties:catalog", Action.VIEW_RECORDS, "tags"),
-    NavItem(_("Checklists"), "jobs:checklists", Action.EDIT_RECORDS, "ui-checks"),
-    NavItem(_("My jobs"), "jobs:crew_home", Action.VIEW_JOBS, "phone"),
-    NavItem(_("Activity"), "core:activity", Action.VIEW_ACTIVITY, "clock-history"),
-    NavItem(_("Team"), "accounts:team", Action.VIEW_TEAM, "people"),
-    NavItem(_("Company"), "core:company_settings", Action.MANAGE_COMPANY, "building-gear"),
-]
+NAVIGATION: list[NavItem] = []
+
+
+def register_nav_items(*items: NavItem) -> None:
+    for item in items:
+        if item not in NAVIGATION:
+            NAVIGATION.append(item)
+    NAVIGATION.sort(key=lambda item: item.order)
 
 
 def navigation_for(request: HttpRequest, membership) -> list[dict]:

@@ -5,7 +5,6 @@ from crewdesk.core import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("activity/", views.activity, name="activity"),
     path("settings/company/", views.company_settings, name="company_settings"),
 ]

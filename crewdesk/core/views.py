@@ -1,4 +1,5 @@
-"""Office app pages of the core: home, activity log and company settings."""
+"""Office app pages of the core: the activity log and company settings; the error pages.
+(The office home is crewdesk/dashboard.)"""
 
 import copy
 
@@ -9,70 +10,15 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from crewdesk.accounts.models import Membership
-from crewdesk.clients.selectors import reminders_due_for
 from crewdesk.core.decorators import member_required
-from crewdesk.core.formats import format_day
 from crewdesk.core.forms import CompanySettingsForm, form_add_service_error
-from crewdesk.core.navigation import home_url, url_or_none
-from crewdesk.core.permissions import Action, can
+from crewdesk.core.navigation import home_url
+from crewdesk.core.permissions import Action
 from crewdesk.core.selectors import activity_list
 from crewdesk.core.services import company_update
-from crewdesk.jobs.models import STATUS_BADGES, JobStatus
-from crewdesk.jobs.selectors import day_summary
-
-DUE_REMINDERS_SHOWN = 10
-
-
-@member_required(Action.VIEW_OFFICE_APP, others_go_home=True)
-def home(request: HttpRequest) -> HttpResponse:
-    membership = request.membership
-    crew_home = url_or_none("jobs:crew_home")
-    if not can(membership, Action.VIEW_RECORDS) and crew_home:
-        return redirect(crew_home)  # the crew's home is their jobs
-    context = {"recent_activity": [], "team_size": None, "due_reminders": None, "week": None}
-    if can(membership, Action.VIEW_RECORDS):
-        # One more than shown tells that there are more, without counting them all.
-        due = list(reminders_due_for(membership)[: DUE_REMINDERS_SHOWN + 1])
-        context["due_reminders"] = due[:DUE_REMINDERS_SHOWN]
-        context["more_due_reminders"] = len(due) > DUE_REMINDERS_SHOWN
-        context.update(_week_at_a_glance(membership))
-    if can(membership, Action.VIEW_ACTIVITY):
-        context["recent_activity"] = list(activity_list(viewer=membership)[:8])
-        context["team_size"] = Membership.objects.filter(
-            company_id=membership.company_id, active=True
-        ).count()
-    return render(request, "core/home.html", context)
-
-
-def _week_at_a_glance(membership) -> dict:
-    """Today's jobs by status and the next seven days as a chart, linked to the schedule."""
-    week = day_summary(membership, timezone.localdate())
-    today = week[0]
-    chart = {
-        "labels": [format_day(d["day"], "weekday_day") for d in week],
-        "series": [
-            {"label": str(label), "status": status, "data": [d.get(status, 0) for d in week]}
-            for status, label in JobStatus.choices
-            if status != JobStatus.CANCELLED
-        ],
-    }
-    return {
-        "week": week,
-        "today_jobs": today,
-        "today_rows": [
-            {"label": label, "badge": STATUS_BADGES[status], "count": today.get(status, 0)}
-            for status, label in JobStatus.choices
-            if status != JobStatus.CANCELLED
-        ],
-        "week_chart": chart,
-        "schedule_url": url_or_none("jobs:schedule"),
-        "jobs_url": url_or_none("jobs:list"),
-    }
 
 
 @member_required(Action.VIEW_ACTIVITY)

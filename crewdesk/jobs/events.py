@@ -1,6 +1,8 @@
 """Activity-log entries about jobs (see core/events.py). They target the job: its page shows
 them as its history, with who did what and when."""
 
+from django.utils.translation import gettext_lazy as _
+
 from crewdesk.accounts.models import Membership
 from crewdesk.core.events import activity_record
 from crewdesk.core.models import Activity
@@ -19,6 +21,26 @@ class Verb:
     ATTACHMENT_ADDED = "job.attachment_added"
     ATTACHMENT_ARCHIVED = "job.attachment_archived"
     JOBS_GENERATED = "job.generated"
+    JOB_MOVED_WITH_PROPERTY = "job.moved_with_property"
+
+
+# How each entry reads on a timeline: "<who> <sentence>" (registered in apps.py).
+SENTENCES = {
+    Verb.JOB_CREATED: _("created the job %(name)s"),
+    Verb.JOB_UPDATED: _("changed %(fields)s of the job %(name)s"),
+    Verb.JOB_STATUS: _("moved the job %(name)s from %(from_label)s to %(to_label)s"),
+    Verb.JOB_BAD_DEBT: _("marked the job %(name)s as bad debt"),
+    Verb.JOB_BAD_DEBT_CLEARED: _("took the bad-debt mark off the job %(name)s"),
+    Verb.JOB_ARCHIVED: _("archived the job %(name)s"),
+    Verb.JOB_RESTORED: _("restored the job %(name)s"),
+    Verb.JOB_NOTE_ADDED: _("added a note to the job %(name)s"),
+    Verb.ATTACHMENT_ADDED: _("added %(file)s to the job %(name)s"),
+    Verb.ATTACHMENT_ARCHIVED: _("removed %(file)s from the job %(name)s"),
+    Verb.JOBS_GENERATED: _("scheduled the job %(name)s from its repeating service"),
+    Verb.JOB_MOVED_WITH_PROPERTY: _(
+        "moved the job %(name)s from %(from_client)s to %(to_client)s with its property"
+    ),
+}
 
 
 def job_event(*, actor: Membership | None, job: Job, verb: str, **data) -> Activity:
@@ -29,4 +51,16 @@ def job_event(*, actor: Membership | None, job: Job, verb: str, **data) -> Activ
         verb=verb,
         target=job,
         data={"name": str(job), "job_id": job.pk, "client_id": job.client_id, **data},
+    )
+
+
+def job_moved_with_property_event(*, actor: Membership, job: Job, old_client, new_client):
+    return job_event(
+        actor=actor,
+        job=job,
+        verb=Verb.JOB_MOVED_WITH_PROPERTY,
+        from_client=old_client.display_name,
+        from_client_id=old_client.pk,
+        to_client=new_client.display_name,
+        to_client_id=new_client.pk,
     )

@@ -12,9 +12,9 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import field_validator, model_validator
 
-from crewdesk.api.pagination import MAX_PAGE_SIZE
 from crewdesk.clients.schemas import RecordId, TextInput
 from crewdesk.core import dates
+from crewdesk.core.paging import MAX_PAGE_SIZE
 from crewdesk.core.records import MAX_ID
 from crewdesk.jobs.models import AttachmentKind, JobClientRole, JobStatus
 

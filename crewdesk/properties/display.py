@@ -1,74 +1,23 @@
-"""Reads the property pages need beyond properties/selectors.py: the jobs, files and history
-of one property, and how a status or a rule is shown."""
+"""Reads the property pages need beyond properties/selectors.py: a property's history, how a
+rule is shown, and the panels other apps add to the property page.
+
+PROPERTY_PANELS is the property page's registration point (core.panels): an app that keeps
+something about a property (the jobs done there, their photos) registers a Panel in its
+AppConfig.ready(), with its context as `context(request, prop)`. The page has two places:
+"main", under the services, and "side", above the history."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.utils import timezone
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from crewdesk.accounts.models import Membership
+from crewdesk.core.panels import PanelRegistry
 from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.core.selectors import activity_list
-from crewdesk.jobs.models import Job, JobAttachment, JobClient
-from crewdesk.jobs.selectors import JobFilters, job_list, with_list_data
 from crewdesk.properties.models import Property, PropertyService
-from crewdesk.properties.services import jobs_following_a_move
+from crewdesk.properties.recurrence import recurrence_summary
 
-ATTACHMENTS_SHOWN = 24
-
-
-def jobs_at_property(actor: Membership, prop: Property) -> QuerySet[Job]:
-    """The property's jobs the member may see, newest first."""
-    jobs = job_list(actor, JobFilters(property=prop.pk))
-    return with_list_data(jobs).order_by("-scheduled_start", "-id")
-
-
-def jobs_of_client(actor: Membership, client_id: int) -> QuerySet[Job]:
-    """A client's jobs, theirs and those naming them as an extra client (`named_as`, the
-    role: billing, technical...): those still to come first (soonest first), then the past
-    (newest first)."""
-    now = timezone.now()
-    roles = JobClient.objects.filter(job=OuterRef("pk"), client_id=client_id).values("role")
-    jobs = job_list(actor, JobFilters(client=client_id)).annotate(
-        named_as=Subquery(roles[:1]),
-        is_past=Case(
-            When(scheduled_start__lt=now, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        upcoming_start=Case(When(scheduled_start__gte=now, then=F("scheduled_start"))),
-    )
-    return with_list_data(jobs).order_by(
-        "is_past", F("upcoming_start").asc(nulls_last=True), "-scheduled_start", "-id"
-    )
-
-
-def jobs_that_follow_a_move(prop: Property) -> int:
-    """How many of the property's jobs (not yet started) would move with it to a new client."""
-    return jobs_following_a_move(prop).count()
-
-
-def property_attachments(prop: Property, limit: int = ATTACHMENTS_SHOWN) -> list[JobAttachment]:
-    """The photos and files of the property's jobs still on record, newest first."""
-    return list(
-        JobAttachment.objects.filter(
-            company_id=prop.company_id,
-            job__property=prop,
-            job__archived_at__isnull=True,
-            archived_at__isnull=True,
-        ).order_by("-uploaded_at", "-id")[:limit]
-    )
+PROPERTY_PANELS = PanelRegistry("the property page")
 
 
 def property_history(actor: Membership, prop: Property):
@@ -96,6 +45,4 @@ def crew_choices(actor: Membership) -> list[tuple[int, str]]:
 def recurrence_text(ps: PropertyService) -> str:
     if not ps.is_recurring:
         return _("Does not repeat")
-    from crewdesk.jobs.recurrence import recurrence_summary
-
     return recurrence_summary(ps)

@@ -1,6 +1,8 @@
 """Activity-log entries about properties and the service catalog (see core/events.py).
 Entries about a property target the property: its page shows them as its history."""
 
+from django.utils.translation import gettext_lazy as _
+
 from crewdesk.accounts.models import Membership
 from crewdesk.core.events import activity_record
 from crewdesk.core.models import Activity
@@ -20,6 +22,23 @@ class Verb:
     SERVICE_CREATED = "service.created"
     SERVICE_UPDATED = "service.updated"
     SERVICE_ARCHIVED = "service.archived"
+
+
+# How each entry reads on a timeline: "<who> <sentence>" (registered in apps.py).
+SENTENCES = {
+    Verb.PROPERTY_CREATED: _("added the property %(name)s"),
+    Verb.PROPERTY_UPDATED: _("changed %(fields)s of the property %(name)s"),
+    Verb.PROPERTY_ARCHIVED: _("archived the property %(name)s"),
+    Verb.PROPERTY_RESTORED: _("restored the property %(name)s"),
+    Verb.PROPERTY_MOVED: _("moved the property %(name)s from %(from_client)s to %(to_client)s"),
+    Verb.ACCESS_NOTES_VIEWED: _("read the access notes of %(name)s"),
+    Verb.PROPERTY_SERVICE_ADDED: _("added %(service)s to the property %(name)s"),
+    Verb.PROPERTY_SERVICE_UPDATED: _("changed %(service)s at the property %(name)s"),
+    Verb.PROPERTY_SERVICE_ARCHIVED: _("stopped %(service)s at the property %(name)s"),
+    Verb.SERVICE_CREATED: _("added %(name)s to the service catalog"),
+    Verb.SERVICE_UPDATED: _("changed %(name)s in the service catalog"),
+    Verb.SERVICE_ARCHIVED: _("archived %(name)s in the service catalog"),
+}
 
 
 def property_event(*, actor: Membership, prop: Property, verb: str, **data) -> Activity:
@@ -46,7 +65,10 @@ def property_updated_event(*, actor: Membership, prop: Property, changes: dict) 
     )
 
 
-def property_moved_event(*, actor, prop, old_client, new_client, jobs: int) -> Activity:
+def property_moved_event(
+    *, actor, prop, old_client, new_client, followed: dict[str, int]
+) -> Activity:
+    """`followed`: how many of each kind of record followed the property ({"jobs_moved": 2})."""
     return property_event(
         actor=actor,
         prop=prop,
@@ -55,7 +77,7 @@ def property_moved_event(*, actor, prop, old_client, new_client, jobs: int) -> A
         from_client_id=old_client.pk,
         to_client=new_client.display_name,
         to_client_id=new_client.pk,
-        jobs_moved=jobs,
+        **followed,
     )
 
 

@@ -8,10 +8,10 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from crewdesk.api.pagination import MAX_PAGE_SIZE
 from crewdesk.clients.schemas import ArchivedName, RecordId, TextInput
 from crewdesk.clients.selectors import Archived
 from crewdesk.core import dates
+from crewdesk.core.paging import MAX_PAGE_SIZE
 from crewdesk.properties.models import Frequency, PropertyType
 from crewdesk.properties.services import WEEKDAY_CODES
 

@@ -23,6 +23,7 @@ from crewdesk.core.records import company_record, crew_members
 from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.properties import events
 from crewdesk.properties.geocoding import geocode
+from crewdesk.properties.hooks import PROPERTY_MOVE_HANDLERS, SERVICE_SCHEDULE_HANDLERS
 from crewdesk.properties.models import (
     WEEKDAY_CODES,
     Frequency,
@@ -168,23 +169,12 @@ def property_restore(actor: Membership, prop: Property) -> Property:
     return prop
 
 
-def jobs_following_a_move(prop: Property):
-    """The property's jobs not yet started: they move with it to a new client."""
-    from crewdesk.jobs.models import Job, JobStatus
-
-    return Job.objects.filter(
-        company_id=prop.company_id,
-        property=prop,
-        status__in=[JobStatus.PENDING, JobStatus.ON_THE_WAY],
-    )
-
-
 @transaction.atomic
 def property_move(actor: Membership, prop: Property, new_client) -> Property:
     """The property now belongs to another client (a house sold, a manager changed).
 
-    Jobs already done stay with the client they were done for (they may be invoiced to
-    them); jobs not yet started follow the property to its new client."""
+    What other apps keep about the property follows it by their own rules, through
+    PROPERTY_MOVE_HANDLERS (the jobs not yet started move; those done stay)."""
     require(actor, Action.EDIT_RECORDS, prop)
     new_client = company_record(actor, Client, new_client, "client")
     if new_client.archived_at or new_client.merged_into_id:
@@ -192,13 +182,16 @@ def property_move(actor: Membership, prop: Property, new_client) -> Property:
     old_client = prop.client
     if new_client.pk == old_client.pk:
         return prop
-    moved_jobs = jobs_following_a_move(prop).update(client=new_client)
     prop.client = new_client
     prop.save(update_fields=["client"])
+    followed = {
+        handler.data_key: handler.follow(actor, prop, new_client)
+        for handler in PROPERTY_MOVE_HANDLERS
+    }
     client_index_refresh(old_client)
     client_index_refresh(new_client)
     events.property_moved_event(
-        actor=actor, prop=prop, old_client=old_client, new_client=new_client, jobs=moved_jobs
+        actor=actor, prop=prop, old_client=old_client, new_client=new_client, followed=followed
     )
     return prop
 
@@ -379,9 +372,8 @@ def property_service_add(
     ps.assignees.set(crew)
     events.property_service_event(actor=actor, ps=ps, verb=events.Verb.PROPERTY_SERVICE_ADDED)
     if ps.is_recurring:
-        from crewdesk.jobs.recurrence import recurring_jobs_generate
-
-        recurring_jobs_generate(ps, actor=actor)
+        for handler in SERVICE_SCHEDULE_HANDLERS:
+            handler.started(ps, actor=actor)
     return ps
 
 
@@ -413,9 +405,8 @@ def property_service_update(
             actor=actor, ps=ps, verb=events.Verb.PROPERTY_SERVICE_UPDATED, changes=changes
         )
     if RECURRENCE_FIELDS & set(changes) or crew_changed or "price" in changes:
-        from crewdesk.jobs.recurrence import recurring_jobs_regenerate
-
-        recurring_jobs_regenerate(ps, actor=actor)
+        for handler in SERVICE_SCHEDULE_HANDLERS:
+            handler.changed(ps, actor=actor)
     return ps
 
 
@@ -426,9 +417,8 @@ def property_service_archive(actor: Membership, ps: PropertyService) -> Property
     if ps.archived_at is None:
         ps.archived_at = timezone.now()
         ps.save(update_fields=["archived_at"])
-        from crewdesk.jobs.recurrence import recurring_jobs_remove_future
-
-        recurring_jobs_remove_future(ps, actor=actor)
+        for handler in SERVICE_SCHEDULE_HANDLERS:
+            handler.stopped(ps, actor=actor)
         events.property_service_event(
             actor=actor, ps=ps, verb=events.Verb.PROPERTY_SERVICE_ARCHIVED
         )

@@ -18,7 +18,7 @@ from tests.accounts.test_login import last_code_for
 
 LOGIN = reverse("accounts:login")
 CODE = reverse("accounts:login_code")
-HOME = reverse("core:home")
+HOME = reverse("dashboard:home")
 
 
 def _logged_in(username: str, email: str) -> Client:

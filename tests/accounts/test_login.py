@@ -56,8 +56,8 @@ def test_happy_path_staff_lands_in_office_app(client, owner):
     code = last_code_for("alice@example.com")
     response = client.post(CODE, {"code": code})
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
-    assert client.get(reverse("core:home")).status_code == 200
+    assert response.url == reverse("dashboard:home")
+    assert client.get(reverse("dashboard:home")).status_code == 200
     assert Activity.objects.filter(verb="user.login", actor=owner.user).exists()
 
 
@@ -67,7 +67,7 @@ def test_customer_lands_in_portal(client, customer):
     assert response.url == reverse("portal:home")
     assert client.get(reverse("portal:home")).status_code == 200
     # and the office app is not theirs: its front door sends them back to the portal
-    assert client.get(reverse("core:home")).url == reverse("portal:home")
+    assert client.get(reverse("dashboard:home")).url == reverse("portal:home")
     assert client.get(reverse("core:activity")).status_code == 403
 
 
@@ -187,7 +187,7 @@ def test_logout_ends_the_session_on_the_server(client, owner):
     client.post(reverse("accounts:logout"))
     assert not Session.objects.filter(session_key=key).exists()
     assert Activity.objects.filter(verb="user.logout").exists()
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("dashboard:home")).status_code == 302
 
 
 def test_logout_needs_post(client_as, owner):
@@ -202,7 +202,7 @@ def test_next_url_is_kept_but_not_to_other_sites(client, owner):
     client.post(reverse("accounts:logout"))
     client.post(LOGIN + "?next=https://evil.example/", {"username": "alice"})
     response = client.post(CODE, {"code": last_code_for("alice@example.com")})
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("dashboard:home")
 
 
 def test_user_sees_and_ends_own_sessions(client, owner):
@@ -214,8 +214,8 @@ def test_user_sees_and_ends_own_sessions(client, owner):
     page = client.get(reverse("accounts:sessions"))
     assert page.status_code == 200
     client.post(reverse("accounts:sessions"), {"end": "others"})
-    assert other_browser.get(reverse("core:home")).status_code == 302
-    assert client.get(reverse("core:home")).status_code == 200
+    assert other_browser.get(reverse("dashboard:home")).status_code == 302
+    assert client.get(reverse("dashboard:home")).status_code == 200
 
 
 def test_cannot_end_someone_elses_session(client_as, owner, office):
@@ -276,8 +276,8 @@ def test_the_link_asks_before_it_logs_in(client, owner):
     assert page.status_code == 200 and "Log in as alice" in page.content.decode()
     assert "_auth_user_id" not in other_browser.session
     response = other_browser.post(link)
-    assert response.status_code == 302 and response.url == reverse("core:home")
-    assert other_browser.get(reverse("core:home")).status_code == 200
+    assert response.status_code == 302 and response.url == reverse("dashboard:home")
+    assert other_browser.get(reverse("dashboard:home")).status_code == 200
 
 
 def test_the_link_and_its_code_work_once_together(client, owner):

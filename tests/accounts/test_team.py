@@ -37,14 +37,14 @@ def test_a_new_member_logs_in_accepts_and_lands_in_the_company(client, owner):
         actor=owner, username="erin", email="erin@example.com", role=Role.OFFICE
     )
     client.force_login(invitation.user)
-    assert client.get(reverse("core:home")).url == reverse("accounts:invitations")
+    assert client.get(reverse("dashboard:home")).url == reverse("accounts:invitations")
     page = client.get(reverse("accounts:invitations")).content.decode()
     assert "Acme Cleaning" in page
     response = _accept(client, invitation)
     assert response.status_code == 302
     membership = Membership.objects.get(user=invitation.user, company=owner.company)
     assert membership.role == Role.OFFICE and membership.active
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("dashboard:home")).status_code == 200
     assert Activity.objects.filter(verb="invitation.accepted").exists()
 
 
@@ -82,7 +82,7 @@ def test_an_existing_user_joins_only_if_they_accept(client, owner, outsider):
     session["company_id"] = outsider.company_id
     session.save()
     # still working in their own company until they answer
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("dashboard:home")).status_code == 200
     client.post(reverse("accounts:invitations"), {"invitation": invitation.pk, "answer": "decline"})
     assert not Membership.objects.filter(user=outsider.user, company=owner.company).exists()
     assert Activity.objects.filter(verb="invitation.declined").exists()
@@ -174,17 +174,17 @@ def test_deactivating_ends_the_members_sessions(owner, office, client):
     client.force_login(office.user)
     key = client.session.session_key
     UserSession.objects.create(user=office.user, session_key=key)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("dashboard:home")).status_code == 200
     services.member_deactivate(actor=owner, membership=office)
     assert not Session.objects.filter(session_key=key).exists()
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("dashboard:home")).status_code == 302
     assert Activity.objects.filter(verb="member.deactivated").exists()
 
 
 def test_a_deactivated_member_is_logged_out_even_without_a_tracked_session(owner, office, client):
     client.force_login(office.user)
     Membership.objects.filter(pk=office.pk).update(active=False)
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("dashboard:home")).status_code == 302
 
 
 def test_owner_cannot_deactivate_themselves(owner):
@@ -273,7 +273,7 @@ def test_switch_company(client_as, owner, outsider):
     response = client.post(reverse("accounts:switch_company"), {"company": outsider.company_id})
     assert response.status_code == 302
     assert client.session["company_id"] == outsider.company_id
-    assert "Bravo Pools" in client.get(reverse("core:home")).content.decode()
+    assert "Bravo Pools" in client.get(reverse("dashboard:home")).content.decode()
 
 
 def test_switch_to_a_company_you_are_not_in_is_404(client_as, owner, outsider):
@@ -333,7 +333,7 @@ def test_a_member_invited_elsewhere_is_shown_the_invitation_at_login(client, own
     assert response.url == reverse("accounts:invitations")
     page = client.get(response.url).content.decode()
     assert "Bravo Pools" in page and "Not now: go to Acme Cleaning" in page
-    assert client.get(reverse("core:home")).status_code == 200  # not forced to answer
+    assert client.get(reverse("dashboard:home")).status_code == 200  # not forced to answer
 
 
 def test_the_invitation_email_links_to_the_invitations_page(owner):

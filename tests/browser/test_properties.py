@@ -94,7 +94,7 @@ def test_office_adds_a_property_with_a_weekly_service(visit, office, employee, h
     expect(services.get_by_text("Deep clean")).to_be_visible()
     expect(services.get_by_text("Shoes off. Towels in the hall closet.")).to_be_visible()
     expect(services).to_contain_text(employee.user.display_name)
-    from crewdesk.jobs.recurrence import recurrence_summary
+    from crewdesk.properties.recurrence import recurrence_summary
 
     expect(services).to_contain_text(recurrence_summary(ps))
     tab.check("property")

@@ -228,7 +228,7 @@ def test_export_link_keeps_the_current_search(office_client, make_client):
 
 
 def test_the_menu_leads_office_staff_to_clients(office_client):
-    html = office_client.get(reverse("core:home")).content.decode()
+    html = office_client.get(reverse("dashboard:home")).content.decode()
     assert f'href="{reverse("clients:list")}"' in html
 
 

@@ -292,7 +292,7 @@ def test_profile_shows_notices_reminders_and_only_the_tabs_that_exist(client_as,
     content = client_as(owner).get(url("detail", world.client.pk)).content.decode()
     assert "Gate code 4512" in content
     assert "Call about spring" in content
-    for tab in ("Contacts", "Properties", "Jobs", "Notes & files", "Activity"):
+    for tab in ("Contacts", "Properties", "Jobs", "Notes &amp; files", "Activity"):
         assert tab in content
     # Later issues bring these tabs: no placeholders until then.
     for later in ("Invoices", "Batches", "Transactions", "User access"):
@@ -600,7 +600,7 @@ def test_home_shows_my_due_reminders(client_as, owner, office, world):
         due_on=today + timedelta(days=3),
         assignee_id=office.user_id,
     )
-    page = client_as(office).get(reverse("core:home")).content.decode()
+    page = client_as(office).get(reverse("dashboard:home")).content.decode()
     content = re.search(r"<section[^>]*due-reminders-title.*?</section>", page, re.S).group(0)
     assert "My due reminders" in content
     assert "Overdue call" in content and "Future call" not in content
@@ -621,20 +621,23 @@ def test_done_from_home_goes_back_home(client_as, owner, world):
 
 
 def test_home_has_no_reminders_card_for_employees(client_as, employee):
-    assert "My due reminders" not in client_as(employee).get(reverse("core:home")).content.decode()
+    assert (
+        "My due reminders"
+        not in client_as(employee).get(reverse("dashboard:home")).content.decode()
+    )
 
 
 def test_home_query_count_does_not_grow_with_reminders(
     client_as, owner, world, django_assert_max_num_queries
 ):
     http = client_as(owner)
-    http.get(reverse("core:home"))
+    http.get(reverse("dashboard:home"))
     with CaptureQueriesContext(connection) as few:
-        http.get(reverse("core:home"))
+        http.get(reverse("dashboard:home"))
     for i in range(15):
         services.reminder_create(owner, world.client, text=f"R{i}", due_on=company_today(owner))
     with django_assert_max_num_queries(len(few)):
-        content = http.get(reverse("core:home")).content.decode()
+        content = http.get(reverse("dashboard:home")).content.decode()
     assert "Showing the oldest 10." in content
 
 
@@ -940,7 +943,7 @@ def test_xss_payloads_come_out_escaped(client_as, owner, make_client):
     )
     services.client_update(owner, client, ClientInput(fields={"last_name": XSS}))
     http = client_as(owner)
-    for path in (url("detail", client.pk), reverse("core:home")):
+    for path in (url("detail", client.pk), reverse("dashboard:home")):
         content = http.get(path).content.decode()
         assert "<script>alert" not in content, path
         assert "<img src=x" not in content, path

@@ -26,11 +26,11 @@ def test_a_crew_member_on_an_office_page_gets_our_403(client_as, employee):
 def test_an_office_member_on_an_owner_page_is_led_back_to_the_office_home(client_as, office):
     response = client_as(office).get(reverse("core:company_settings"))
     assert response.status_code == 403
-    assert f'href="{reverse("core:home")}"' in response.content.decode()
+    assert f'href="{reverse("dashboard:home")}"' in response.content.decode()
 
 
 def test_a_customer_on_the_office_app_lands_in_the_portal(client_as, customer):
-    response = client_as(customer).get(reverse("core:home"))
+    response = client_as(customer).get(reverse("dashboard:home"))
     assert response.status_code == 302
     assert response.url == reverse("portal:home")
 
@@ -46,7 +46,7 @@ def test_our_404_page(client_as, owner, client):
     assert response.status_code == 404
     page = response.content.decode()
     assert "<title>Page not found · Crewdesk</title>" in page
-    assert f'href="{reverse("core:home")}"' in page
+    assert f'href="{reverse("dashboard:home")}"' in page
     client.logout()
     anonymous = client.get("/no-such-page/")
     assert anonymous.status_code == 404

@@ -47,7 +47,7 @@ def _log_in(client, capture, username: str, next_: str):
 def test_login_with_a_bad_next_lands_home(client, owner, django_capture_on_commit_callbacks, next_):
     response = _log_in(client, django_capture_on_commit_callbacks, "alice", next_)
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("dashboard:home")
 
 
 def test_login_follows_a_good_next(client, owner, django_capture_on_commit_callbacks):

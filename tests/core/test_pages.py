@@ -9,7 +9,7 @@ from django.urls import reverse
 from crewdesk.core.events import activity_record
 from crewdesk.core.models import Activity
 
-OFFICE_PAGES = ["core:home", "core:activity", "core:company_settings", "accounts:team"]
+OFFICE_PAGES = ["dashboard:home", "core:activity", "core:company_settings", "accounts:team"]
 
 
 @pytest.mark.parametrize("name", [*OFFICE_PAGES, "portal:home", "accounts:sessions"])
@@ -22,8 +22,8 @@ def test_anonymous_is_sent_to_login(client, db, name):
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [
-        ("owner", {"core:home", "core:activity", "core:company_settings", "accounts:team"}),
-        ("office", {"core:home", "core:activity", "accounts:team"}),
+        ("owner", {"dashboard:home", "core:activity", "core:company_settings", "accounts:team"}),
+        ("office", {"dashboard:home", "core:activity", "accounts:team"}),
         ("employee", set()),
         ("customer", set()),
     ],
@@ -32,27 +32,9 @@ def test_office_pages_by_role(request, client_as, role, allowed):
     client = client_as(request.getfixturevalue(role))
     for name in OFFICE_PAGES:
         expected = 200 if name in allowed else 403
-        if role in ("employee", "customer") and name == "core:home":
+        if role in ("employee", "customer") and name == "dashboard:home":
             expected = 302  # the crew's home is their jobs, a customer's the portal
         assert client.get(reverse(name)).status_code == expected, name
-
-
-def test_the_crews_home_is_their_jobs(client_as, employee):
-    response = client_as(employee).get(reverse("core:home"))
-    assert response.url == reverse("jobs:crew_home")
-
-
-def test_the_office_home_shows_todays_jobs_and_the_week(client_as, office, make_client):
-    from tests.factories import make_job, make_property
-
-    prop = make_property(office, make_client(first_name="Ann", email="ann@example.com"))
-    make_job(office, prop)  # today, nobody assigned
-    response = client_as(office).get(reverse("core:home"))
-    assert response.status_code == 200
-    today = response.context["today_jobs"]
-    assert (today["total"], today["pending"], today["unassigned"]) == (1, 1, 1)
-    assert len(response.context["week_chart"]["labels"]) == 7
-    assert 'id="week-chart-data"' in response.content.decode()
 
 
 def test_portal_is_for_customers_only(client_as, customer, office):
@@ -61,10 +43,10 @@ def test_portal_is_for_customers_only(client_as, customer, office):
 
 
 def test_navigation_hides_what_the_role_cannot_open(client_as, employee, owner):
-    content = client_as(employee).get(reverse("core:home"), follow=True).content.decode()
+    content = client_as(employee).get(reverse("dashboard:home"), follow=True).content.decode()
     assert reverse("accounts:team") not in content
     assert reverse("core:company_settings") not in content
-    content = client_as(owner).get(reverse("core:home")).content.decode()
+    content = client_as(owner).get(reverse("dashboard:home")).content.decode()
     assert reverse("core:company_settings") in content
 
 
@@ -134,12 +116,12 @@ def test_company_settings_bad_input_is_a_form_error(client_as, owner):
 def test_user_strings_are_escaped(client_as, owner):
     owner.user.first_name = "<script>alert(1)</script>"
     owner.user.save()
-    content = client_as(owner).get(reverse("core:home")).content.decode()
+    content = client_as(owner).get(reverse("dashboard:home")).content.decode()
     assert "<script>alert(1)</script>" not in content
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
 
 
 def test_spanish_is_offered(client_as, owner):
-    response = client_as(owner).get(reverse("core:home"), headers={"accept-language": "es"})
+    response = client_as(owner).get(reverse("dashboard:home"), headers={"accept-language": "es"})
     assert response.status_code == 200
     assert 'lang="es"' in response.content.decode()

@@ -21,13 +21,13 @@ from crewdesk.jobs.events import Verb
 from crewdesk.jobs.models import Job, JobAssignment, JobLine, JobStatus
 from crewdesk.jobs.recurrence import (
     occurrences,
-    recurrence_summary,
     recurring_jobs_generate,
     recurring_jobs_regenerate,
     recurring_jobs_remove_future,
 )
 from crewdesk.jobs.services import JobInput, job_note_add, job_transition, job_update
 from crewdesk.properties.models import PropertyService
+from crewdesk.properties.recurrence import recurrence_summary
 from crewdesk.properties.services import (
     property_archive,
     property_service_add,

@@ -546,7 +546,7 @@ def test_add_a_weekly_service_and_read_its_rule(client_as, office, employee, own
     ps = PropertyService.objects.get(property=world.prop, service=window)
     assert ps.frequency == "weekly" and ps.interval == 2 and ps.weekdays == "MO,TH"
     assert ps.price == Decimal("80.00") and ps.start_time == datetime.time(9, 30)
-    from crewdesk.jobs.recurrence import recurrence_summary
+    from crewdesk.properties.recurrence import recurrence_summary
 
     content = http.get(url("detail", world.prop.pk)).content.decode()
     assert recurrence_summary(ps) in content and "Ladder in the garage" in content

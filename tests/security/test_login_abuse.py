@@ -96,7 +96,7 @@ def test_the_emailed_link_still_logs_the_real_user_in_during_a_pause(client, own
     link = last_link_for("bob@example.com")
     fail_times(10, username="bob")
     response = Client().post(link)
-    assert response.status_code == 302 and response.url == reverse("core:home")
+    assert response.status_code == 302 and response.url == reverse("dashboard:home")
     # and a successful login forgives the failures
     assert LoginLockout.objects.get(key=f"user:{office.user_id}").failures == 0
 

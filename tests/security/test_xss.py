@@ -651,7 +651,7 @@ PAGES = [
     ),
     Page(
         "home page: due reminders and recent activity",
-        _get("core:home"),
+        _get("dashboard:home"),
         ("reminder.mine", "client.first_name", "notice", "company.name"),
     ),
     Page(

@@ -40,6 +40,7 @@ from crewdesk.clients.forms_profile import (
 )
 from crewdesk.clients.models import Client, Note, NoteFile, Notice, Tag
 from crewdesk.clients.normalize import phone_display
+from crewdesk.clients.profile_tabs import ProfileTab, profile_tab, profile_tabs_for
 from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import form_add_service_error
 from crewdesk.core.maps import map_url
@@ -47,14 +48,9 @@ from crewdesk.core.navigation import next_url, url_or_none
 from crewdesk.core.permissions import Action, can
 from crewdesk.core.selectors import activity_list
 from crewdesk.core.uploads import private_file_response
-from crewdesk.properties.display import jobs_of_client, properties_with_counts
-from crewdesk.properties.selectors import properties_of_client
 
-TABS = ("contacts", "properties", "jobs", "notes", "activity")
 NOTES_PER_PAGE = 20
 ACTIVITY_PER_PAGE = 25
-PROPERTIES_PER_PAGE = 25
-JOBS_PER_PAGE = 20
 TAG_SUGGESTIONS = 500
 OPEN_REMINDERS_SHOWN = 50
 SUBSIDIARIES_SHOWN = 20
@@ -261,43 +257,54 @@ def _activity_context(request: HttpRequest, client: Client) -> dict:
     return {"activity_page": page}
 
 
-def _properties_context(request: HttpRequest, client: Client) -> dict:
-    show_archived = request.GET.get("properties_archived") == "1"
-    properties = properties_with_counts(
-        properties_of_client(request.membership, client, include_archived=show_archived)
-    )
-    page = Paginator(properties, PROPERTIES_PER_PAGE).get_page(request.GET.get("properties_page"))
-    return {"properties_page": page, "properties_archived": show_archived}
+# Clients' own tabs, registered in apps.py like other apps' (profile_tabs.PROFILE_TABS):
+# Properties (20) and Jobs (30) come between Contacts and Notes.
+CLIENT_TABS = (
+    ProfileTab(
+        "contacts",
+        gettext_lazy("Contacts"),
+        "people",
+        "clients/_profile_contacts.html",
+        _contacts_context,
+        order=10,
+        show_label=gettext_lazy("Show the contacts"),
+    ),
+    ProfileTab(
+        "notes",
+        gettext_lazy("Notes & files"),
+        "journal-text",
+        "clients/_profile_notes.html",
+        _notes_context,
+        order=40,
+        show_label=gettext_lazy("Show the notes and files"),
+    ),
+    ProfileTab(
+        "activity",
+        gettext_lazy("Activity"),
+        "clock-history",
+        "clients/_profile_activity.html",
+        _activity_context,
+        order=50,
+        show_label=gettext_lazy("Show the activity"),
+        action=Action.VIEW_ACTIVITY,
+    ),
+)
 
-
-def _jobs_context(request: HttpRequest, client: Client) -> dict:
-    page = Paginator(jobs_of_client(request.membership, client.pk), JOBS_PER_PAGE).get_page(
-        request.GET.get("jobs_page")
-    )
-    now = timezone.now()
-    for job in page:
-        job.url = url_or_none("jobs:detail", job.pk)
-        job.upcoming = job.scheduled_start >= now
-    new_job = url_or_none("jobs:new")
-    return {
-        "jobs_page": page,
-        "new_job_url": f"{new_job}?client={client.pk}" if new_job else None,
-    }
-
-
+# The panels beside the tabs, swapped in by htmx after a change.
 PANELS: dict[str, Callable[[HttpRequest, Client], dict]] = {
     "tags": _tags_context,
     "notices": _notices_context,
     "notice_form": _notice_form_context,
     "reminders": _reminders_context,
-    "contacts": _contacts_context,
-    "properties": _properties_context,
-    "jobs": _jobs_context,
-    "notes": _notes_context,
-    "activity": _activity_context,
 }
-# The tabs: only the open one is rendered with the page; the others load when first shown.
-TAB_PANELS = ("contacts", "properties", "jobs", "notes", "activity")
+
+
+def _panel(name: str) -> tuple[str, Callable[[HttpRequest, Client], dict]]:
+    """The template and the context of a side panel or a tab."""
+    if name in PANELS:
+        return f"clients/_profile_{name}.html", PANELS[name]
+    tab = profile_tab(name)
+    return tab.template, tab.context
 
 
 def _base_context(request: HttpRequest, client: Client) -> dict:
@@ -313,16 +320,14 @@ def _render_panel(
 ) -> HttpResponse:
     """One panel of the profile for htmx to swap in; `oob` panels come along out of band."""
     base = _base_context(request, client)
+    template, load = _panel(panel)
     html = render_to_string(
-        f"clients/_profile_{panel}.html",
-        {**base, **PANELS[panel](request, client), **overrides},
-        request=request,
+        template, {**base, **load(request, client), **overrides}, request=request
     )
     for other in oob:
+        template, load = _panel(other)
         html += render_to_string(
-            f"clients/_profile_{other}.html",
-            {**base, **PANELS[other](request, client), "oob": True},
-            request=request,
+            template, {**base, **load(request, client), "oob": True}, request=request
         )
     return HttpResponse(html)
 
@@ -332,18 +337,20 @@ def _render_profile(
 ) -> HttpResponse:
     membership = request.membership
     context = _base_context(request, client)
+    tabs = profile_tabs_for(membership)
     tab = tab or request.GET.get("tab")
-    tab = tab if tab in TABS else TABS[0]
-    if tab == "activity" and not can(membership, Action.VIEW_ACTIVITY):
-        tab = TABS[0]
-    for name, load in PANELS.items():
-        if name not in TAB_PANELS or name == tab:
-            context.update(load(request, client))
+    open_tab = next((t for t in tabs if t.name == tab), tabs[0])
+    for load in PANELS.values():
+        context.update(load(request, client))
+    context.update(open_tab.context(request, client))  # the others load when first shown
     context.update(overrides)
     client_id = client.pk
     context.update(
         {
-            "tab": tab,
+            "tab": open_tab.name,
+            "tabs": [
+                {"tab": t, "badge": t.badge(request, client) if t.badge else None} for t in tabs
+            ],
             "can_view_activity": can(membership, Action.VIEW_ACTIVITY),
             "can_delete": can(membership, Action.HARD_DELETE, client),
             "urls": {
@@ -398,11 +405,11 @@ def _refused(
 @require_GET
 @client_page(Action.VIEW_RECORDS)
 def detail(request: HttpRequest, client: Client) -> HttpResponse:
-    panel = request.GET.get("panel")
-    if request.htmx and panel in TAB_PANELS:
-        if panel == "activity" and not can(request.membership, Action.VIEW_ACTIVITY):
+    tab = profile_tab(request.GET.get("panel"))
+    if request.htmx and tab is not None:
+        if not can(request.membership, tab.action):
             raise PermissionDenied
-        return _render_panel(request, client, panel)  # a tab shown for the first time
+        return _render_panel(request, client, tab.name)  # a tab shown for the first time
     return _render_profile(request, client)
 
 

@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewdesk.clients import selectors as client_selectors
@@ -24,9 +23,9 @@ from crewdesk.core.navigation import url_or_none
 from crewdesk.core.permissions import Action, can
 from crewdesk.properties import display, selectors, services
 from crewdesk.properties.forms import MoveForm, PropertyForm, PropertyServiceForm
+from crewdesk.properties.hooks import PROPERTY_MOVE_HANDLERS
 from crewdesk.properties.models import Property, PropertyService
 
-JOBS_PER_PAGE = 20
 HISTORY_PER_PAGE = 25
 LOOKUP_SIZE = 8
 
@@ -63,19 +62,6 @@ def detail(request: HttpRequest, property_id: int) -> HttpResponse:
     ps_list = list(selectors.property_services(prop))
     for ps in ps_list:
         ps.summary = display.recurrence_text(ps)
-    jobs_page = Paginator(display.jobs_at_property(actor, prop), JOBS_PER_PAGE).get_page(
-        request.GET.get("jobs_page")
-    )
-    for job in jobs_page:
-        job.url = url_or_none("jobs:detail", job.pk)
-    attachments = display.property_attachments(prop)
-    for attachment in attachments:
-        attachment.thumb_url = (
-            url_or_none("jobs:attachment_thumbnail", attachment.job_id, attachment.pk)
-            if attachment.thumbnail
-            else None
-        )
-        attachment.file_url = url_or_none("jobs:attachment_file", attachment.job_id, attachment.pk)
     history_page = None
     if can(actor, Action.VIEW_ACTIVITY):
         history_page = Paginator(display.property_history(actor, prop), HISTORY_PER_PAGE).get_page(
@@ -92,8 +78,8 @@ def detail(request: HttpRequest, property_id: int) -> HttpResponse:
             "access_notes": services.access_notes_for(actor, prop),
             "map_url": prop.map_url,
             "property_services": ps_list,
-            "jobs_page": jobs_page,
-            "attachments": attachments,
+            "main_panels": display.PROPERTY_PANELS.render(request, prop, slot="main"),
+            "side_panels": display.PROPERTY_PANELS.render(request, prop, slot="side"),
             "history_page": history_page,
             "new_job_url": f"{new_job}?property={prop.pk}" if new_job else None,
             "catalog_url": url_or_none("properties:catalog"),
@@ -199,7 +185,7 @@ def property_move(request: HttpRequest, property_id: int) -> HttpResponse:
     form = MoveForm(request.POST or None)
     chosen = _picked_client(request, request.POST.get("client")) if form.is_bound else None
     if form.is_bound and form.is_valid():
-        following = display.jobs_that_follow_a_move(prop)
+        following = [(h, h.would_follow(prop)) for h in PROPERTY_MOVE_HANDLERS]
         old_client = prop.client
         if chosen is None:
             form.add_error("client", _("Pick the client the property now belongs to."))
@@ -211,14 +197,12 @@ def property_move(request: HttpRequest, property_id: int) -> HttpResponse:
             except ValidationError as error:
                 form_add_service_error(form, error)
             else:
-                text = ngettext(
-                    "%(name)s now belongs to %(client)s; %(count)s job not yet started moved "
-                    "with it.",
-                    "%(name)s now belongs to %(client)s; %(count)s jobs not yet started moved "
-                    "with it.",
-                    following,
-                ) % {"name": prop.label, "client": chosen.display_name, "count": following}
-                messages.success(request, text)
+                text = _("%(name)s now belongs to %(client)s") % {
+                    "name": prop.label,
+                    "client": chosen.display_name,
+                }
+                parts = [text, *(h.followed_text(count) for h, count in following)]
+                messages.success(request, "; ".join(parts) + ".")
                 return redirect(_detail_url(prop))
     return render(
         request,
@@ -228,7 +212,13 @@ def property_move(request: HttpRequest, property_id: int) -> HttpResponse:
             "client": prop.client,
             "form": form,
             "picker": _picker(prop, chosen, form.errors.get("client", [])),
-            "following": display.jobs_that_follow_a_move(prop),
+            "followers": [
+                {
+                    "rule": h.rule_text(prop.client.display_name),
+                    "will_follow": h.will_follow_text(h.would_follow(prop)),
+                }
+                for h in PROPERTY_MOVE_HANDLERS
+            ],
         },
     )
 
