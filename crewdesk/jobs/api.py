@@ -19,6 +19,7 @@ from ninja.pagination import paginate
 
 from crewdesk.api.errors import COMMON_ERRORS, Conflict, ErrorOut, error_responses
 from crewdesk.api.pagination import PageNumberPagination, bounded_count
+from crewdesk.core.responses import private_file_response
 from crewdesk.jobs import selectors, services
 from crewdesk.jobs.models import Job, JobChecklistItem, JobLine
 from crewdesk.jobs.schemas import (
@@ -303,11 +304,9 @@ def attachment_file(request, job_id: int, attachment_id: int):
     attachment = selectors.attachment_get(request.membership, attachment_id)
     if attachment.job_id != job.pk or attachment.archived_at is not None:
         raise attachment.DoesNotExist
-    from crewdesk.jobs.views.files import file_response
-
-    return file_response(
+    return private_file_response(
         attachment.file,
-        attachment,
+        name=attachment.name,
         content_type=attachment.content_type,
         inline=attachment.is_image,
     )

@@ -45,8 +45,8 @@ from crewdesk.core.forms import form_add_service_error
 from crewdesk.core.maps import map_url
 from crewdesk.core.navigation import next_url, url_or_none
 from crewdesk.core.permissions import Action, can
+from crewdesk.core.responses import private_file_response
 from crewdesk.core.selectors import activity_list
-from crewdesk.core.uploads import private_file_response
 from crewdesk.properties.display import jobs_of_client, properties_with_counts
 from crewdesk.properties.selectors import properties_of_client
 
