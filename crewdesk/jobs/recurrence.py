@@ -24,10 +24,10 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from crewdesk.accounts.models import Membership
+from crewdesk.accounts.selectors import crew_only
 from crewdesk.core.formats import format_day
 from crewdesk.core.money import line_total
 from crewdesk.core.permissions import Action, require
-from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.jobs import events
 from crewdesk.jobs.models import (
     Job,
@@ -127,11 +127,7 @@ def _generates(ps: PropertyService) -> bool:
 
 
 def _crew(ps: PropertyService) -> list[int]:
-    return list(
-        ps.assignees.filter(active=True, role__in=STAFF_ROLES)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    return list(crew_only(ps.assignees.all()).order_by("pk").values_list("pk", flat=True))
 
 
 def _check_actor(actor: Membership | None, ps: PropertyService) -> None:

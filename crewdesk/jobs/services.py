@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crewdesk.accounts.models import Membership
+from crewdesk.accounts.selectors import crew_members
 from crewdesk.clients.models import Client
 from crewdesk.core import dates
 from crewdesk.core.money import line_total, round_money
 from crewdesk.core.permissions import Action, require
-from crewdesk.core.records import company_record, crew_members
+from crewdesk.core.records import company_record
 from crewdesk.jobs import events, transitions
 from crewdesk.jobs.models import (
     ChecklistTemplate,

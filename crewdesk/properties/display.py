@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crewdesk.accounts.models import Membership
-from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.core.selectors import activity_list
 from crewdesk.jobs.models import Job, JobAttachment, JobClient
 from crewdesk.jobs.selectors import JobFilters, job_list, with_list_data
@@ -87,9 +86,9 @@ def properties_with_counts(properties: QuerySet[Property]) -> QuerySet[Property]
 
 def crew_choices(actor: Membership) -> list[tuple[int, str]]:
     """Who can be crew: the company's active team members, by name."""
-    from crewdesk.accounts.selectors import member_list
+    from crewdesk.accounts.selectors import crew_list
 
-    members = member_list(viewer=actor).filter(active=True, role__in=STAFF_ROLES)
+    members = crew_list(viewer=actor)
     return sorted(((m.pk, m.user.display_name) for m in members), key=lambda c: c[1].casefold())
 
 

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crewdesk.accounts.models import Membership
+from crewdesk.accounts.selectors import crew_members
 from crewdesk.clients.indexing import client_index_refresh
 from crewdesk.clients.models import Client
 from crewdesk.core import dates
 from crewdesk.core.models import Activity
 from crewdesk.core.permissions import Action, can, require
-from crewdesk.core.records import company_record, crew_members
+from crewdesk.core.records import company_record
 from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.properties import events
 from crewdesk.properties.geocoding import geocode
