@@ -1,7 +1,6 @@
 """Reads the property pages need beyond properties/selectors.py: the jobs, files and history
 of one property, and how a status or a rule is shown."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
     Count,
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crewdesk.accounts.models import Membership
-from crewdesk.core.selectors import activity_list
+from crewdesk.core.selectors import record_activity_list
 from crewdesk.jobs.models import Job, JobAttachment, JobClient
 from crewdesk.jobs.selectors import JobFilters, job_list, with_list_data
 from crewdesk.properties.models import Property, PropertyService
@@ -72,9 +71,7 @@ def property_attachments(prop: Property, limit: int = ATTACHMENTS_SHOWN) -> list
 
 def property_history(actor: Membership, prop: Property):
     """The activity-log entries about the property, newest first."""
-    return activity_list(viewer=actor).filter(
-        target_type=ContentType.objects.get_for_model(Property), target_id=prop.pk
-    )
+    return record_activity_list(viewer=actor, record=prop)
 
 
 def properties_with_counts(properties: QuerySet[Property]) -> QuerySet[Property]:

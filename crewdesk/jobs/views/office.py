@@ -13,7 +13,6 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -38,7 +37,7 @@ from crewdesk.core.forms import refusal_text
 from crewdesk.core.navigation import next_url, query_with, url_or_none
 from crewdesk.core.permissions import Action, can
 from crewdesk.core.records import parse_id
-from crewdesk.core.selectors import activity_list
+from crewdesk.core.selectors import record_activity_list
 from crewdesk.jobs import selectors, services, transitions
 from crewdesk.jobs.forms import MAX_ID, NEW, JobFilterForm, JobForm
 from crewdesk.jobs.models import (
@@ -510,11 +509,7 @@ def _detail_context(request: HttpRequest, job: Job, *, transition_error: str = "
     actor = request.membership
     activity = []
     if can(actor, Action.VIEW_ACTIVITY):
-        activity = list(
-            activity_list(viewer=actor).filter(
-                target_type=ContentType.objects.get_for_model(Job), target_id=job.pk
-            )[:ACTIVITY_ROWS]
-        )
+        activity = list(record_activity_list(viewer=actor, record=job)[:ACTIVITY_ROWS])
     lines = list(job.lines.all())
     return {
         "job": job,
