@@ -18,6 +18,7 @@ from crewdesk.accounts.selectors import crew_members
 from crewdesk.clients.indexing import client_index_refresh
 from crewdesk.clients.models import Client
 from crewdesk.core import dates
+from crewdesk.core.changes import apply_changes
 from crewdesk.core.models import Activity
 from crewdesk.core.permissions import Action, can, require
 from crewdesk.core.records import company_record
@@ -70,8 +71,9 @@ def _text(value) -> str:
 
 
 def _apply(instance, fields: tuple[str, ...], data: dict) -> dict[str, list]:
-    """Set the given fields from `data`; answer {field: [before, after]} of what changed."""
-    changes = {}
+    """Set the given fields from `data`, text trimmed; answer {field: [before, after]} of what
+    changed."""
+    values = {}
     for name in fields:
         if name not in data:
             continue
@@ -80,17 +82,8 @@ def _apply(instance, fields: tuple[str, ...], data: dict) -> dict[str, list]:
             value = _text(value)
         if name == "country" and value:
             value = value.upper()
-        before = getattr(instance, name)
-        if before != value:
-            changes[name] = [_log_value(before), _log_value(value)]
-            setattr(instance, name, value)
-    return changes
-
-
-def _log_value(value):
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    return str(value)
+        values[name] = value
+    return apply_changes(instance, values)
 
 
 def _changes_without_secrets(changes: dict) -> dict:
