@@ -18,7 +18,7 @@ from crewdesk.accounts.models import Membership
 from crewdesk.accounts.selectors import crew_members
 from crewdesk.clients.models import Client
 from crewdesk.core import dates
-from crewdesk.core.money import line_total, round_money
+from crewdesk.core.money import MAX_AMOUNT, MAX_QUANTITY, line_total, round_money
 from crewdesk.core.permissions import Action, require
 from crewdesk.core.records import company_record
 from crewdesk.jobs import events, transitions
@@ -74,11 +74,6 @@ def company_zone(actor: Membership) -> zoneinfo.ZoneInfo:
 
 def local_date(actor: Membership, moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment, company_zone(actor)).date()
-
-
-# What the columns hold: quantity numeric(10,2), prices and totals numeric(12,2).
-MAX_QUANTITY = Decimal("99999999.99")
-MAX_AMOUNT = Decimal("9999999999.99")
 
 
 def _decimal(
