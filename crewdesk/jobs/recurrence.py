@@ -12,7 +12,6 @@ Times are wall-clock times in the company's time zone: a 9:00 job stays at 9:00 
 sides of a daylight-saving change."""
 
 import datetime
-import zoneinfo
 from decimal import Decimal
 
 from dateutil import rrule
@@ -25,6 +24,7 @@ from simple_history.utils import bulk_create_with_history
 
 from crewdesk.accounts.models import Membership
 from crewdesk.accounts.selectors import crew_only
+from crewdesk.core.dates import company_today, company_zone
 from crewdesk.core.formats import format_day
 from crewdesk.core.money import line_total
 from crewdesk.core.permissions import Action, require
@@ -105,14 +105,6 @@ def occurrences(ps: PropertyService, first: datetime.date, last: datetime.date) 
 # --- generating ------------------------------------------------------------------------------
 
 
-def company_zone(ps: PropertyService) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(ps.company.timezone)
-
-
-def company_today(ps: PropertyService) -> datetime.date:
-    return timezone.localdate(timezone=company_zone(ps))
-
-
 def _generates(ps: PropertyService) -> bool:
     prop = ps.property
     client = prop.client
@@ -155,8 +147,8 @@ def recurring_jobs_generate(ps, *, actor=None, horizon_days=GENERATE_AHEAD_DAYS)
     current = _locked(ps)
     if not _generates(current):
         return 0
-    zone = company_zone(current)
-    today = company_today(current)
+    zone = company_zone(current.company)
+    today = company_today(current.company)
     first = max(current.starts_on, today)
     if current.generated_until:
         first = max(first, current.generated_until + datetime.timedelta(days=1))
@@ -304,7 +296,7 @@ def recurring_jobs_regenerate(ps, *, actor=None) -> int:
     job was kept is not made twice. Returns how many jobs were made."""
     _check_actor(actor, ps)
     current = _locked(ps)
-    _remove_future(current, company_today(current))
+    _remove_future(current, company_today(current.company))
     ps.generated_until = current.generated_until
     return recurring_jobs_generate(ps, actor=actor)
 
@@ -315,7 +307,7 @@ def recurring_jobs_remove_future(ps, *, actor=None) -> int:
     `_remove_future`), the rest stay. Returns how many were removed."""
     _check_actor(actor, ps)
     current = _locked(ps)
-    removed = _remove_future(current, company_today(current))
+    removed = _remove_future(current, company_today(current.company))
     ps.generated_until = current.generated_until
     return removed
 

@@ -3,7 +3,6 @@ Each function checks the member's role and company, runs in a transaction and wr
 activity log. Pages and the API both come through here."""
 
 import datetime
-import zoneinfo
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
@@ -221,7 +220,7 @@ def access_notes_for(viewer: Membership, prop: Property, job=None) -> str | None
         return prop.access_notes
     if job is None or job.property_id != prop.pk or viewer.role not in STAFF_ROLES:
         return None
-    zone = zoneinfo.ZoneInfo(viewer.company.timezone)
+    zone = dates.company_zone(viewer.company)
     if not job_unlocks_access_notes(job, timezone.localdate(timezone=zone)):
         return None
     if not job.assignments.filter(membership=viewer).exists():

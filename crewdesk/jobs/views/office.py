@@ -250,7 +250,7 @@ def _service_options(actor: Membership, prop: Property | None) -> dict:
 
 
 def _initial_for(actor: Membership, job: Job) -> dict:
-    zone = services.company_zone(actor)
+    zone = dates.company_zone(actor.company)
     start = timezone.localtime(job.scheduled_start, zone)
     end = timezone.localtime(job.scheduled_end, zone) if job.scheduled_end else None
     return {
