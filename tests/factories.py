@@ -1,14 +1,13 @@
 """factory_boy factories for the test world."""
 
-import zoneinfo
 from datetime import date
 
 import factory
 from django.contrib.auth.hashers import make_password
-from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from crewdesk.accounts.models import Membership, User
+from crewdesk.core import dates
 from crewdesk.core.models import Company
 from crewdesk.core.roles import Role
 
@@ -45,7 +44,7 @@ class MembershipFactory(DjangoModelFactory):
 def company_today(membership) -> date:
     """Today where the member's company is: what its pages call today (its time zone is
     active in requests), which is not always today in UTC."""
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(membership.company.timezone))
+    return dates.company_today(membership.company)
 
 
 # --- properties and jobs: made through the services, as the pages and the API make them ---

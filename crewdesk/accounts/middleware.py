@@ -2,7 +2,6 @@
 request and in force for the time zone."""
 
 import time
-import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from crewdesk.accounts import services
 from crewdesk.accounts.models import Invitation, Membership, UserSession
+from crewdesk.core.dates import company_zone
 
 # How often a session's use is written down: every request would cost a database write.
 SEEN_EVERY_SECONDS = 60
@@ -87,7 +87,7 @@ class CurrentMembershipMiddleware:
             else:
                 logout(request)
         if request.company is not None:
-            timezone.activate(zoneinfo.ZoneInfo(request.company.timezone))
+            timezone.activate(company_zone(request.company))
         else:
             timezone.deactivate()
         return self.get_response(request)

@@ -1,11 +1,17 @@
 """Reads about people shared by pages and the API."""
 
+from collections.abc import Iterable
+
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from crewdesk.accounts.models import ApiToken, Invitation, Membership, User, UserSession
 from crewdesk.core.permissions import Action, can, require, scope
+from crewdesk.core.records import company_record
+from crewdesk.core.roles import STAFF_ROLES
 
 
 def member_list(*, viewer: Membership) -> QuerySet[Membership]:
@@ -20,6 +26,43 @@ def member_list(*, viewer: Membership) -> QuerySet[Membership]:
 def member_get(*, viewer: Membership, membership_id: int) -> Membership:
     """A member of the viewer's company; another company's id is simply not found."""
     return member_list(viewer=viewer).get(pk=membership_id)
+
+
+# --- who can be crew ------------------------------------------------------------------------
+# Crew (a job's assignees, a recurring service's crew) is an active member of the staff: Owner,
+# Office or Employee. A customer never is, nor anyone whose membership was ended.
+
+
+def crew_only(members: QuerySet[Membership]) -> QuerySet[Membership]:
+    """Those of `members` who can be crew."""
+    return members.filter(active=True, role__in=STAFF_ROLES)
+
+
+def can_be_crew(member: Membership) -> bool:
+    """The same rule for one member already loaded."""
+    return member.active and member.role in STAFF_ROLES
+
+
+def crew_list(*, viewer: Membership) -> QuerySet[Membership]:
+    """Who can be crew in the viewer's company (the crew pickers, the schedule's rows), by
+    name."""
+    return (
+        crew_only(Membership.objects.filter(company_id=viewer.company_id))
+        .select_related("user")
+        .order_by("user__first_name", "user__username", "id")
+    )
+
+
+def crew_members(actor: Membership, ids: Iterable, field: str = "assignees") -> list[Membership]:
+    """Membership ids sent by the office become its crew, in the order sent, without repeats;
+    another company's id or someone who cannot be crew is a field error."""
+    members = []
+    for value in dict.fromkeys(ids or []):
+        member = company_record(actor, Membership, value, field)
+        if not can_be_crew(member):
+            raise ValidationError({field: [_("Only active team members can be crew.")]})
+        members.append(member)
+    return members
 
 
 def user_session_list(*, user: User) -> QuerySet[UserSession]:

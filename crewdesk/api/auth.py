@@ -1,12 +1,11 @@
 """Bearer-token authentication: a token acts as its user in its company."""
 
-import zoneinfo
-
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
 from crewdesk.accounts.services import api_token_authenticate
+from crewdesk.core.dates import company_zone
 
 
 class TokenAuth(HttpBearer):
@@ -19,5 +18,5 @@ class TokenAuth(HttpBearer):
         request.membership = membership
         request.company = membership.company
         # As for pages (accounts.middleware): "today" is the company's day.
-        timezone.activate(zoneinfo.ZoneInfo(membership.company.timezone))
+        timezone.activate(company_zone(membership.company))
         return api_token

@@ -1,4 +1,8 @@
-"""One JSON error shape for the whole API (DESIGN §6): `detail` always, `errors` on 422."""
+"""One JSON error shape for the whole API (DESIGN §6): `detail` always, `errors` on 422; the
+error responses an operation declares; and how a service's refusal becomes a 409."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -37,6 +41,25 @@ def error_responses(*codes: int) -> dict[int, type[Schema]]:
 
 
 COMMON_ERRORS = error_responses(401, 403, 404, 422)
+# Operations that change a record may find it in a state that forbids the change.
+CONFLICT_ERRORS = {**COMMON_ERRORS, **error_responses(409)}
+# Operations reading a JSON body also answer 400 to a body that is not JSON.
+BODY_ERRORS = {**CONFLICT_ERRORS, **error_responses(400)}
+
+
+@contextmanager
+def refusal_is_conflict(*refusals: type[Exception]) -> Iterator[None]:
+    """A service refusing an action as a whole is a conflict with the record's state (409):
+    a ValidationError naming no field ("the primary contact cannot be deleted") or one of
+    `refusals` (a status move the rules forbid). A field's error stays a 422."""
+    try:
+        yield
+    except refusals as exc:
+        raise Conflict(str(exc)) from exc
+    except DjangoValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise
+        raise Conflict(" ".join(str(m) for m in exc.messages)) from exc
 
 
 def _ninja_errors(exc: NinjaValidationError) -> dict[str, list[str]]:

@@ -15,7 +15,13 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from crewdesk.accounts.models import Membership
-from crewdesk.api.errors import COMMON_ERRORS, Conflict, ErrorOut, error_responses
+from crewdesk.api.errors import (
+    BODY_ERRORS,
+    COMMON_ERRORS,
+    CONFLICT_ERRORS,
+    Conflict,
+    refusal_is_conflict,
+)
 from crewdesk.api.pagination import PageNumberPagination
 from crewdesk.clients import selectors, services
 from crewdesk.clients.duplicates import Candidate
@@ -49,9 +55,6 @@ from crewdesk.core.permissions import Action, require
 
 router = Router(tags=["clients"])
 
-CONFLICT_ERRORS = {**COMMON_ERRORS, 409: ErrorOut}
-# Operations reading a JSON body also answer 400 to a body that is not JSON.
-BODY_ERRORS = {**CONFLICT_ERRORS, **error_responses(400)}
 NO_CONTENT = {204: None}
 
 MERGED_CLIENT = gettext_lazy("This client was merged into another one; use that one.")
@@ -82,18 +85,6 @@ def _client_for_write(request: HttpRequest, client_id: int) -> Client:
     if client.merged_into_id:
         raise Conflict(str(MERGED_CLIENT), merged_into=_survivor(client).pk)
     return client
-
-
-@contextmanager
-def _refusal_is_conflict() -> Iterator[None]:
-    """A service refusing an action as a whole (not a field) is a conflict with the record's
-    state: "the primary contact cannot be deleted", "cannot be deleted because ..."."""
-    try:
-        yield
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            raise
-        raise Conflict(" ".join(str(m) for m in exc.messages)) from exc
 
 
 @contextmanager
@@ -221,7 +212,7 @@ def client_detail(request, client_id: int, response: HttpResponse):
 def client_change(request, client_id: int, payload: ClientIn):
     """Change a client: only the fields sent change."""
     client = _client_for_write(request, client_id)
-    with _refusal_is_conflict(), _phone_errors_as_sent(payload):
+    with refusal_is_conflict(), _phone_errors_as_sent(payload):
         return services.client_update(request.membership, client, _client_input(payload, client))
 
 
@@ -229,7 +220,7 @@ def client_change(request, client_id: int, payload: ClientIn):
 def client_remove(request, client_id: int):
     """Delete a client without history (Owner only); otherwise 409 says why: archive it."""
     client = _client_for_write(request, client_id)
-    with _refusal_is_conflict():
+    with refusal_is_conflict():
         services.client_delete(request.membership, client)
     return Status(204, None)
 
@@ -242,7 +233,7 @@ def client_archive(request, client_id: int):
 @router.post("/clients/{client_id}/restore", response={200: ClientOut, **CONFLICT_ERRORS})
 def client_restore(request, client_id: int):
     client = _client_for_write(request, client_id)
-    with _refusal_is_conflict():
+    with refusal_is_conflict():
         return services.client_restore(request.membership, client)
 
 
@@ -289,7 +280,7 @@ def contact_change(request, client_id: int, contact_id: int, payload: ContactIn)
 def contact_remove(request, client_id: int, contact_id: int):
     """Delete a contact; the primary cannot be deleted (409): make another primary first."""
     contact = _contact(request, client_id, contact_id)
-    with _refusal_is_conflict():
+    with refusal_is_conflict():
         services.contact_delete(request.membership, contact)
     return Status(204, None)
 

@@ -14,6 +14,7 @@ from crewdesk.clients.importing import csv_safe
 from crewdesk.clients.models import Client, ClientPhone, ClientTag, PhoneKind
 from crewdesk.clients.normalize import phone_local
 from crewdesk.clients.selectors import ClientFilters, client_matches
+from crewdesk.core.dates import company_zone
 
 CHUNK_SIZE = 1_000
 
@@ -110,10 +111,7 @@ def export_csv(actor: Membership, filters: ClientFilters) -> Iterator[str]:
             "client_tags", queryset=ClientTag.objects.select_related("tag").order_by("tag__name")
         ),
     )
-    try:
-        tz = zoneinfo.ZoneInfo(actor.company.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        tz = zoneinfo.ZoneInfo("UTC")
+    tz = company_zone(actor.company)
     country = actor.company.country
     writer = csv.writer(_Line())
     # The byte-order mark makes spreadsheet programs read the file as UTF-8.

@@ -48,6 +48,7 @@ from crewdesk.clients.models import (
     Reminder,
 )
 from crewdesk.clients.validation import validate_client_fields
+from crewdesk.core.changes import log_value
 from crewdesk.core.events import activity_record
 from crewdesk.core.models import Activity
 from crewdesk.core.permissions import Action, require
@@ -537,7 +538,7 @@ def _plan(survivor: Client, clients: list[Client], choices: dict) -> _Plan:
 
 def _snapshot(client: Client) -> dict:
     """A client's merge fields as the activity log shows them."""
-    values = {name: services._value_for_log(getattr(client, name)) for name in MERGE_FIELDS}
+    values = {name: log_value(getattr(client, name)) for name in MERGE_FIELDS}
     values["phones"] = [number for _kind, number in _phones_of(client)]
     values["tags"] = services.client_tag_names(client)
     return values

@@ -7,7 +7,6 @@ from datetime import date
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +32,7 @@ from crewdesk.clients.models import (
 )
 from crewdesk.clients.selectors import reminder_assignees
 from crewdesk.clients.validation import clean_phones, validate_client_fields
+from crewdesk.core.changes import apply_changes
 from crewdesk.core.models import Brand, Company
 from crewdesk.core.permissions import Action, require
 from crewdesk.core.uploads import Accept, UploadBatch
@@ -284,14 +284,6 @@ def client_create(actor: Membership, data: ClientInput, *, allow_duplicate: bool
     return client
 
 
-def _value_for_log(value) -> str | int | bool | None:
-    if isinstance(value, Model):
-        return str(value)
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    return str(value)
-
-
 @transaction.atomic
 def client_update(actor: Membership, client: Client, data: ClientInput) -> Client:
     """Change a client's details. Only the fields sent change; each change is logged."""
@@ -305,12 +297,7 @@ def client_update(actor: Membership, client: Client, data: ClientInput) -> Clien
         actor, client, fields, old_phones if data.phones is None else data.phones, data.relations
     )
 
-    changes: dict[str, list] = {}
-    for name, value in (fields | relations).items():
-        old = getattr(client, name)
-        if old != value:
-            changes[name] = [_value_for_log(old), _value_for_log(value)]
-            setattr(client, name, value)
+    changes = apply_changes(client, fields | relations)
     if phones != old_phones:
         changes["phones"] = [[n for _k, n in old_phones], [n for _k, n in phones]]
         _phones_set(client, phones)

@@ -37,18 +37,3 @@ def company_record(actor, model: type[M], value, field: str) -> M:
         return model.objects.get(company_id=actor.company_id, pk=record_id)
     except ObjectDoesNotExist as error:
         raise ValidationError({field: [_("No such record in your company.")]}) from error
-
-
-def crew_members(actor, ids, field: str = "assignees") -> list:
-    """Membership ids sent by the office become its active staff (owner, office, employee
-    — a customer is never crew), in the order sent, without repeats; else a field error."""
-    from crewdesk.accounts.models import Membership
-    from crewdesk.core.roles import STAFF_ROLES
-
-    members = []
-    for value in dict.fromkeys(ids or []):
-        member = company_record(actor, Membership, value, field)
-        if member.role not in STAFF_ROLES or not member.active:
-            raise ValidationError({field: [_("Only active team members can be crew.")]})
-        members.append(member)
-    return members

@@ -1,6 +1,18 @@
-"""Answers shared by pages: a page's script (fetch) gets JSON where a browser gets HTML."""
+"""Answers shared by pages and the API: a page's script (fetch) gets JSON where a browser gets
+HTML, and a private file is served with the same headers wherever it is asked for."""
 
-from django.http import HttpRequest, JsonResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, JsonResponse
+
+from crewdesk.core.uploads import IMAGE_FORMATS, PDF_CONTENT_TYPE
+
+PRIVATE = "private, no-store"
+# The only content types a stored file is served as; anything else (a file kept before the
+# upload check existed) is plain bytes, downloaded.
+SERVED_TYPES = {content_type for content_type, _ in IMAGE_FORMATS.values()} | {PDF_CONTENT_TYPE}
+# Even if a file were ever taken for a page, it runs no script and reaches no cookie, and no
+# other site may embed it.
+PRIVATE_FILE_CSP = "sandbox; default-src 'none'; img-src 'self'"
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -10,3 +22,27 @@ def wants_json(request: HttpRequest) -> bool:
 
 def json_refusal(detail: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"ok": False, "detail": detail}, status=status)
+
+
+def private_file_response(
+    field: FieldFile, *, name: str, content_type: str, inline: bool, cache: str = PRIVATE
+) -> FileResponse:
+    """A private file's bytes (a job's photo, a note's document...), for a view that has
+    checked permission: a picture shown inline, anything else a download named `name`.
+    Raises Http404 when the file is missing."""
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, OSError, ValueError) as error:
+        raise Http404 from error
+    if content_type not in SERVED_TYPES:
+        content_type, inline = "application/octet-stream", False
+    response = FileResponse(
+        handle, as_attachment=not inline, filename=name, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = cache
+    response["Content-Security-Policy"] = PRIVATE_FILE_CSP
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response

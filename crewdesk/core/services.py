@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from crewdesk.accounts.models import Membership, User
 from crewdesk.core import events
+from crewdesk.core.changes import apply_changes
 from crewdesk.core.models import Brand, Company
 from crewdesk.core.permissions import Action, require
 from crewdesk.core.roles import Role
@@ -89,11 +90,9 @@ def company_update(*, actor: Membership, company: Company, data: dict) -> Compan
     require(actor, Action.MANAGE_COMPANY)
     if company.pk != actor.company_id:
         raise Company.DoesNotExist
-    changes = {}
-    for field in COMPANY_SETTINGS_FIELDS:
-        if field in data and getattr(company, field) != data[field]:
-            changes[field] = [str(getattr(company, field)), str(data[field])]
-            setattr(company, field, data[field])
+    changes = apply_changes(
+        company, {field: data[field] for field in COMPANY_SETTINGS_FIELDS if field in data}
+    )
     company.full_clean()
     if changes:
         company.save(update_fields=list(changes))

@@ -5,7 +5,7 @@ A file is taken for what it really is, never for its name or the content type it
 declared: a PDF by its first bytes, a picture by decoding it as JPEG, PNG or WebP. Pictures are
 re-encoded without their metadata (EXIF carries where a photo was taken, the phone's serial
 number and more). Files are stored under private/ in MEDIA_ROOT, which no URL serves: views
-check permission and answer with `private_file_response`.
+check permission and answer with `core.responses.private_file_response`.
 
 What an upload may cost is bounded before the work is done (settings; README's table):
 - a file's bytes, from the request: `LimitedUploadHandler` stops keeping a part past the limit
@@ -34,7 +34,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.db.models import BigIntegerField, Count, Q, Sum
 from django.db.models.functions import Cast
-from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
@@ -428,35 +427,3 @@ class LimitedUploadHandler(FileUploadHandler):
             self.received,
             past_count=self.past_count,
         )
-
-
-# --- serving ---------------------------------------------------------------------------------
-
-PRIVATE = "private, no-store"
-# The only content types a stored file is served as; anything else (a file kept before the
-# check) is plain bytes.
-SERVED_TYPES = {content_type for content_type, _ in IMAGE_FORMATS.values()} | {PDF_CONTENT_TYPE}
-
-
-def private_file_response(
-    field, *, name: str, content_type: str, inline: bool, cache: str = PRIVATE
-) -> FileResponse:
-    """A private file's bytes with the headers every one gets (pages and API alike). Raises
-    Http404 when the file is missing."""
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, OSError, ValueError) as error:
-        raise Http404 from error
-    if content_type not in SERVED_TYPES:
-        content_type, inline = "application/octet-stream", False
-    response = FileResponse(
-        handle, as_attachment=not inline, filename=name, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = cache
-    # Even if a file were ever taken for a page, it runs no script and reaches no cookie.
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response

@@ -7,18 +7,15 @@ employee only the jobs assigned to them (another job's id answers 404), a custom
 An employee's token sees its jobs fully except the money (`total`, `unit_price`, `amount` are
 null), may move their status, tick their checklists and add photos; the rest is the office's."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from crewdesk.api.errors import COMMON_ERRORS, Conflict, ErrorOut, error_responses
+from crewdesk.api.errors import BODY_ERRORS, COMMON_ERRORS, CONFLICT_ERRORS, refusal_is_conflict
 from crewdesk.api.pagination import PageNumberPagination, bounded_count
+from crewdesk.core.responses import private_file_response
 from crewdesk.jobs import selectors, services
 from crewdesk.jobs.models import Job, JobChecklistItem, JobLine
 from crewdesk.jobs.schemas import (
@@ -40,24 +37,8 @@ from crewdesk.properties.services import access_notes_for
 
 router = Router(tags=["jobs"])
 
-CONFLICT_ERRORS = {**COMMON_ERRORS, 409: ErrorOut}
-BODY_ERRORS = {**CONFLICT_ERRORS, **error_responses(400)}
 TEXT_FIELDS = ("title", "internal_notes", "customer_notes")
 JOB_FIELDS = (*TEXT_FIELDS, "scheduled_start", "scheduled_end")
-
-
-@contextmanager
-def _refusal_is_conflict() -> Iterator[None]:
-    """A service refusing an action as a whole (not a field) — "the job is marked bad debt",
-    "its checklist is closed", or a status move the rules forbid — is a conflict (409)."""
-    try:
-        yield
-    except services.TransitionError as exc:
-        raise Conflict(str(exc)) from exc
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            raise
-        raise Conflict(" ".join(str(m) for m in exc.messages)) from exc
 
 
 def _with_parts(jobs: QuerySet[Job]) -> QuerySet[Job]:
@@ -178,7 +159,7 @@ def job_change(request, job_id: int, payload: JobIn):
     """Change a job (office only): only the fields sent change; a list sent (lines, crew,
     extra clients) replaces the job's; a checklist template adds its items."""
     job = _job(request, job_id)
-    with _refusal_is_conflict():
+    with refusal_is_conflict(services.TransitionError):
         job = services.job_update(request.membership, job, _job_input(payload))
     return _detail(request, job.pk)
 
@@ -189,7 +170,7 @@ def job_transition(request, job_id: int, payload: TransitionIn):
     409 with why; cancelling a job, reopening a finished one or restoring a cancelled one is
     the office's (403 for an employee's token)."""
     job = _job(request, job_id)
-    with _refusal_is_conflict():
+    with refusal_is_conflict(services.TransitionError):
         job = services.job_transition(request.membership, job, payload.status)
     return _detail(request, job.pk)
 
@@ -198,7 +179,7 @@ def job_transition(request, job_id: int, payload: TransitionIn):
 def job_bad_debt(request, job_id: int, payload: BadDebtIn):
     """Mark a finished job bad debt (billing leaves it out), or take that off. Office only."""
     job = _job(request, job_id)
-    with _refusal_is_conflict():
+    with refusal_is_conflict(services.TransitionError):
         job = services.job_set_bad_debt(request.membership, job, payload.bad_debt)
     return _detail(request, job.pk)
 
@@ -207,7 +188,7 @@ def job_bad_debt(request, job_id: int, payload: BadDebtIn):
 def job_archive(request, job_id: int):
     """Archive a job (never deleted). A job the crew is working on answers 409."""
     job = _job(request, job_id)
-    with _refusal_is_conflict():
+    with refusal_is_conflict(services.TransitionError):
         job = services.job_archive(request.membership, job)
     return _detail(request, job.pk)
 
@@ -233,7 +214,7 @@ def checklist_list(request, job_id: int):
 def checklist_item_new(request, job_id: int, payload: ChecklistItemIn):
     """Add an item to the job's checklist (office only)."""
     job = _job(request, job_id)
-    with _refusal_is_conflict():
+    with refusal_is_conflict(services.TransitionError):
         item = services.checklist_item_add(
             request.membership, job, payload.text, required=payload.required
         )
@@ -246,7 +227,7 @@ def checklist_item_change(request, job_id: int, item_id: int, payload: Checklist
     job = _job(request, job_id)
     item = JobChecklistItem.objects.select_related("done_by").get(job=job, pk=item_id)
     item.job = job
-    with _refusal_is_conflict():
+    with refusal_is_conflict(services.TransitionError):
         return services.checklist_item_set_done(request.membership, item, payload.done)
 
 
@@ -303,11 +284,9 @@ def attachment_file(request, job_id: int, attachment_id: int):
     attachment = selectors.attachment_get(request.membership, attachment_id)
     if attachment.job_id != job.pk or attachment.archived_at is not None:
         raise attachment.DoesNotExist
-    from crewdesk.jobs.views.files import file_response
-
-    return file_response(
+    return private_file_response(
         attachment.file,
-        attachment,
+        name=attachment.name,
         content_type=attachment.content_type,
         inline=attachment.is_image,
     )

@@ -12,7 +12,6 @@ Times are wall-clock times in the company's time zone: a 9:00 job stays at 9:00 
 sides of a daylight-saving change."""
 
 import datetime
-import zoneinfo
 from decimal import Decimal
 
 from django.db import transaction
@@ -21,9 +20,10 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from crewdesk.accounts.models import Membership
+from crewdesk.accounts.selectors import crew_only
+from crewdesk.core.dates import company_today, company_zone
 from crewdesk.core.money import line_total
 from crewdesk.core.permissions import Action, require
-from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.jobs import events
 from crewdesk.jobs.models import (
     Job,
@@ -58,14 +58,6 @@ def occurrences(ps: PropertyService, first: datetime.date, last: datetime.date) 
 # --- generating ------------------------------------------------------------------------------
 
 
-def company_zone(ps: PropertyService) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(ps.company.timezone)
-
-
-def company_today(ps: PropertyService) -> datetime.date:
-    return timezone.localdate(timezone=company_zone(ps))
-
-
 def _generates(ps: PropertyService) -> bool:
     prop = ps.property
     client = prop.client
@@ -80,11 +72,7 @@ def _generates(ps: PropertyService) -> bool:
 
 
 def _crew(ps: PropertyService) -> list[int]:
-    return list(
-        ps.assignees.filter(active=True, role__in=STAFF_ROLES)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    return list(crew_only(ps.assignees.all()).order_by("pk").values_list("pk", flat=True))
 
 
 def _check_actor(actor: Membership | None, ps: PropertyService) -> None:
@@ -112,8 +100,8 @@ def recurring_jobs_generate(ps, *, actor=None, horizon_days=GENERATE_AHEAD_DAYS)
     current = _locked(ps)
     if not _generates(current):
         return 0
-    zone = company_zone(current)
-    today = company_today(current)
+    zone = company_zone(current.company)
+    today = company_today(current.company)
     first = max(current.starts_on, today)
     if current.generated_until:
         first = max(first, current.generated_until + datetime.timedelta(days=1))
@@ -261,7 +249,7 @@ def recurring_jobs_regenerate(ps, *, actor=None) -> int:
     job was kept is not made twice. Returns how many jobs were made."""
     _check_actor(actor, ps)
     current = _locked(ps)
-    _remove_future(current, company_today(current))
+    _remove_future(current, company_today(current.company))
     ps.generated_until = current.generated_until
     return recurring_jobs_generate(ps, actor=actor)
 
@@ -272,7 +260,7 @@ def recurring_jobs_remove_future(ps, *, actor=None) -> int:
     `_remove_future`), the rest stay. Returns how many were removed."""
     _check_actor(actor, ps)
     current = _locked(ps)
-    removed = _remove_future(current, company_today(current))
+    removed = _remove_future(current, company_today(current.company))
     ps.generated_until = current.generated_until
     return removed
 

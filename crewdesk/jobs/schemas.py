@@ -14,6 +14,7 @@ from pydantic import field_validator, model_validator
 
 from crewdesk.clients.schemas import RecordId, TextInput
 from crewdesk.core import dates
+from crewdesk.core.money import MAX_AMOUNT, MAX_QUANTITY
 from crewdesk.core.paging import MAX_PAGE_SIZE
 from crewdesk.core.records import MAX_ID
 from crewdesk.jobs.models import AttachmentKind, JobClientRole, JobStatus
@@ -23,10 +24,7 @@ StatusFilter = Literal[("", "open", *JobStatus.values)]
 ClientRoleName = Literal[tuple(JobClientRole.values)]
 AttachmentKindName = Literal[tuple(AttachmentKind.values)]
 
-# The largest amounts the columns hold (12 digits, 2 places; a quantity 10 digits).
-MAX_PRICE = Decimal("9999999999.99")
-MAX_QUANTITY = Decimal("99999999.99")
-Price = Annotated[Decimal, Field(ge=0, le=MAX_PRICE, allow_inf_nan=False)]
+Price = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)]
 Quantity = Annotated[Decimal, Field(ge=0, le=MAX_QUANTITY, allow_inf_nan=False)]
 
 
@@ -94,7 +92,7 @@ class JobIn(TextInput):
             (line.quantity * line.unit_price for line in self.lines if line.unit_price is not None),
             Decimal("0"),
         )
-        if total > MAX_PRICE:
+        if total > MAX_AMOUNT:
             raise ValueError("The lines add up to more than a job can charge.")
         return self
 

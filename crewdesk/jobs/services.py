@@ -5,7 +5,6 @@ log. Pages and the API both come through here. Attachments are in attachments.py
 jobs in recurrence.py."""
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -15,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crewdesk.accounts.models import Membership
+from crewdesk.accounts.selectors import crew_members
 from crewdesk.clients.models import Client
 from crewdesk.core import dates
-from crewdesk.core.money import line_total, round_money
+from crewdesk.core.money import MAX_AMOUNT, MAX_QUANTITY, line_total, round_money
 from crewdesk.core.permissions import Action, require
-from crewdesk.core.records import company_record, crew_members
+from crewdesk.core.records import company_record
 from crewdesk.jobs import events, transitions
 from crewdesk.jobs.models import (
     ChecklistTemplate,
@@ -67,17 +67,8 @@ class JobInput:
     checklist_template: int | None = None
 
 
-def company_zone(actor: Membership) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(actor.company.timezone)
-
-
 def local_date(actor: Membership, moment: datetime.datetime) -> datetime.date:
-    return timezone.localtime(moment, company_zone(actor)).date()
-
-
-# What the columns hold: quantity numeric(10,2), prices and totals numeric(12,2).
-MAX_QUANTITY = Decimal("99999999.99")
-MAX_AMOUNT = Decimal("9999999999.99")
+    return timezone.localtime(moment, dates.company_zone(actor.company)).date()
 
 
 def _decimal(
@@ -206,9 +197,13 @@ def _set_schedule(actor: Membership, job: Job, fields: dict) -> None:
         if not dates.in_range(getattr(job, name)):
             raise ValidationError({name: [dates.OUT_OF_RANGE]})
     if timezone.is_naive(job.scheduled_start):
-        job.scheduled_start = timezone.make_aware(job.scheduled_start, company_zone(actor))
+        job.scheduled_start = timezone.make_aware(
+            job.scheduled_start, dates.company_zone(actor.company)
+        )
     if job.scheduled_end and timezone.is_naive(job.scheduled_end):
-        job.scheduled_end = timezone.make_aware(job.scheduled_end, company_zone(actor))
+        job.scheduled_end = timezone.make_aware(
+            job.scheduled_end, dates.company_zone(actor.company)
+        )
     if job.scheduled_end and job.scheduled_end <= job.scheduled_start:
         raise ValidationError({"scheduled_end": [_("The end is before the start.")]})
     job.scheduled_date = local_date(actor, job.scheduled_start)
@@ -300,7 +295,7 @@ def job_move(actor: Membership, job: Job, *, day: datetime.date | None = None, a
         raise ValidationError(dates.OUT_OF_RANGE)
     changed = []
     if day is not None and day != job.scheduled_date:
-        zone = company_zone(actor)
+        zone = dates.company_zone(actor.company)
         start = timezone.localtime(job.scheduled_start, zone)
         new_start = datetime.datetime.combine(day, start.time(), tzinfo=zone)
         # Wall-clock time is kept across a DST change; the length of the job too.

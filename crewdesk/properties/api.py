@@ -11,7 +11,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from crewdesk.accounts.models import Membership
-from crewdesk.api.errors import COMMON_ERRORS, ErrorOut, error_responses
+from crewdesk.api.errors import BODY_ERRORS, COMMON_ERRORS
 from crewdesk.api.pagination import PageNumberPagination, bounded_count
 from crewdesk.clients.models import Client
 from crewdesk.clients.selectors import Archived, client_get
@@ -34,9 +34,6 @@ from crewdesk.properties.schemas import (
 
 router = Router(tags=["properties"])
 catalog_router = Router(tags=["services"])
-
-CONFLICT_ERRORS = {**COMMON_ERRORS, 409: ErrorOut}
-BODY_ERRORS = {**CONFLICT_ERRORS, **error_responses(400)}
 
 
 def _member(request: HttpRequest) -> Membership:

@@ -6,14 +6,12 @@ something about a property (the jobs done there, their photos) registers a Panel
 AppConfig.ready(), with its context as `context(request, prop)`. The page has two places:
 "main", under the services, and "side", above the history."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from crewdesk.accounts.models import Membership
 from crewdesk.core.panels import PanelRegistry
-from crewdesk.core.roles import STAFF_ROLES
-from crewdesk.core.selectors import activity_list
+from crewdesk.core.selectors import record_activity_list
 from crewdesk.properties.models import Property, PropertyService
 from crewdesk.properties.recurrence import recurrence_summary
 
@@ -22,9 +20,7 @@ PROPERTY_PANELS = PanelRegistry("the property page")
 
 def property_history(actor: Membership, prop: Property):
     """The activity-log entries about the property, newest first."""
-    return activity_list(viewer=actor).filter(
-        target_type=ContentType.objects.get_for_model(Property), target_id=prop.pk
-    )
+    return record_activity_list(viewer=actor, record=prop)
 
 
 def properties_with_counts(properties: QuerySet[Property]) -> QuerySet[Property]:
@@ -36,9 +32,9 @@ def properties_with_counts(properties: QuerySet[Property]) -> QuerySet[Property]
 
 def crew_choices(actor: Membership) -> list[tuple[int, str]]:
     """Who can be crew: the company's active team members, by name."""
-    from crewdesk.accounts.selectors import member_list
+    from crewdesk.accounts.selectors import crew_list
 
-    members = member_list(viewer=actor).filter(active=True, role__in=STAFF_ROLES)
+    members = crew_list(viewer=actor)
     return sorted(((m.pk, m.user.display_name) for m in members), key=lambda c: c[1].casefold())
 
 

@@ -11,6 +11,7 @@ from pydantic import field_validator
 from crewdesk.clients.schemas import ArchivedName, RecordId, TextInput
 from crewdesk.clients.selectors import Archived
 from crewdesk.core import dates
+from crewdesk.core.money import MAX_AMOUNT
 from crewdesk.core.paging import MAX_PAGE_SIZE
 from crewdesk.properties.models import Frequency, PropertyType
 from crewdesk.properties.services import WEEKDAY_CODES
@@ -24,7 +25,7 @@ Amount = Annotated[
     Decimal,
     Field(
         ge=0,
-        lt=Decimal("10000000000"),
+        le=MAX_AMOUNT,
         allow_inf_nan=False,
         description='A decimal amount such as "120.00".',
     ),

@@ -3,7 +3,6 @@ Each function checks the member's role and company, runs in a transaction and wr
 activity log. Pages and the API both come through here."""
 
 import datetime
-import zoneinfo
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
@@ -14,12 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crewdesk.accounts.models import Membership
+from crewdesk.accounts.selectors import crew_members
 from crewdesk.clients.indexing import client_index_refresh
 from crewdesk.clients.models import Client
 from crewdesk.core import dates
+from crewdesk.core.changes import apply_changes
 from crewdesk.core.models import Activity
 from crewdesk.core.permissions import Action, can, require
-from crewdesk.core.records import company_record, crew_members
+from crewdesk.core.records import company_record
 from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.properties import events
 from crewdesk.properties.geocoding import geocode
@@ -70,8 +71,9 @@ def _text(value) -> str:
 
 
 def _apply(instance, fields: tuple[str, ...], data: dict) -> dict[str, list]:
-    """Set the given fields from `data`; answer {field: [before, after]} of what changed."""
-    changes = {}
+    """Set the given fields from `data`, text trimmed; answer {field: [before, after]} of what
+    changed."""
+    values = {}
     for name in fields:
         if name not in data:
             continue
@@ -80,17 +82,8 @@ def _apply(instance, fields: tuple[str, ...], data: dict) -> dict[str, list]:
             value = _text(value)
         if name == "country" and value:
             value = value.upper()
-        before = getattr(instance, name)
-        if before != value:
-            changes[name] = [_log_value(before), _log_value(value)]
-            setattr(instance, name, value)
-    return changes
-
-
-def _log_value(value):
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    return str(value)
+        values[name] = value
+    return apply_changes(instance, values)
 
 
 def _changes_without_secrets(changes: dict) -> dict:
@@ -220,7 +213,7 @@ def access_notes_for(viewer: Membership, prop: Property, job=None) -> str | None
         return prop.access_notes
     if job is None or job.property_id != prop.pk or viewer.role not in STAFF_ROLES:
         return None
-    zone = zoneinfo.ZoneInfo(viewer.company.timezone)
+    zone = dates.company_zone(viewer.company)
     if not job_unlocks_access_notes(job, timezone.localdate(timezone=zone)):
         return None
     if not job.assignments.filter(membership=viewer).exists():

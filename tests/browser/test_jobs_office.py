@@ -119,6 +119,9 @@ def test_office_creates_a_job_and_finds_it(visit, office, employee, setting, set
     # The list finds it as it is typed; the address bar keeps the search.
     tab.goto("/app/jobs/")
     expect(page.locator(".job-row")).to_have_count(2)
+    page.locator("h1").click()
+    page.keyboard.press("/")  # jumps to the search box, as in the client directory
+    expect(page.get_by_label("Search jobs")).to_be_focused()
     page.get_by_label("Search jobs").fill("lake house")  # the client's property
     expect(page.locator(".job-row")).to_have_count(1)
     expect(page.locator(".job-row")).to_contain_text("John Smith")

@@ -815,6 +815,18 @@ def test_a_note_document_is_served_like_a_job_document(client_as, owner, world):
     assert "no-store" in response["Cache-Control"]
 
 
+def test_a_note_file_gets_every_header_a_job_file_gets(client_as, owner, world):
+    """Issue 11: note files were served without the sandbox policy and the same-origin
+    resource policy that job files get."""
+    from crewdesk.core.responses import PRIVATE, PRIVATE_FILE_CSP
+
+    response = client_as(owner).get(url("note_file", world.client.pk, world.file.pk))
+    assert response["Content-Security-Policy"] == PRIVATE_FILE_CSP
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert response["Cache-Control"] == PRIVATE
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
 def test_a_file_kept_from_before_is_served_as_plain_bytes(client_as, owner, world):
     # Files stored before the check kept the type their sender declared.
     NoteFile.objects.filter(pk=world.file.pk).update(content_type="text/html")

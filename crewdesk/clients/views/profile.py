@@ -10,7 +10,6 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model
@@ -46,8 +45,8 @@ from crewdesk.core.forms import form_add_service_error
 from crewdesk.core.maps import map_url
 from crewdesk.core.navigation import next_url, url_or_none
 from crewdesk.core.permissions import Action, can
-from crewdesk.core.selectors import activity_list
-from crewdesk.core.uploads import private_file_response
+from crewdesk.core.responses import private_file_response
+from crewdesk.core.selectors import record_activity_list
 
 NOTES_PER_PAGE = 20
 ACTIVITY_PER_PAGE = 25
@@ -246,9 +245,8 @@ def _activity_context(request: HttpRequest, client: Client) -> dict:
         merged.pk: merged
         for merged in Client.objects.filter(company_id=client.company_id, merged_into=client)
     }
-    entries = activity_list(viewer=request.membership).filter(
-        target_type=ContentType.objects.get_for_model(Client),
-        target_id__in=[client.pk, *merged_from],
+    entries = record_activity_list(
+        viewer=request.membership, record=client, merged_ids=list(merged_from)
     )
     page = Paginator(entries, ACTIVITY_PER_PAGE).get_page(request.GET.get("activity_page"))
     for entry in page:

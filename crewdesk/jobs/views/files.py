@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from crewdesk.core.decorators import member_required
 from crewdesk.core.permissions import Action
-from crewdesk.core.uploads import PRIVATE, private_file_response
+from crewdesk.core.responses import PRIVATE, private_file_response
 from crewdesk.jobs import selectors
 from crewdesk.jobs.models import JobAttachment
 
@@ -25,22 +25,13 @@ def _attachment(request: HttpRequest, job_id: int, attachment_id: int) -> JobAtt
     return attachment
 
 
-def file_response(
-    field, attachment: JobAttachment, *, content_type: str, inline: bool, cache: str = PRIVATE
-):
-    """The file's bytes with the headers every private file gets (pages and API alike)."""
-    return private_file_response(
-        field, name=attachment.name, content_type=content_type, inline=inline, cache=cache
-    )
-
-
 @require_safe
 @member_required(Action.VIEW_JOBS)
 def attachment_file(request: HttpRequest, job_id: int, attachment_id: int):
     attachment = _attachment(request, job_id, attachment_id)
-    return file_response(
+    return private_file_response(
         attachment.file,
-        attachment,
+        name=attachment.name,
         content_type=attachment.content_type,
         inline=attachment.is_image,
         cache=PRIVATE,
@@ -56,18 +47,18 @@ def attachment_thumbnail(request: HttpRequest, job_id: int, attachment_id: int):
         raise Http404
     if attachment.thumbnail:
         try:
-            return file_response(
+            return private_file_response(
                 attachment.thumbnail,
-                attachment,
+                name=attachment.name,
                 content_type="image/jpeg",
                 inline=True,
                 cache=THUMBNAIL_CACHE,
             )
         except Http404:
             pass
-    return file_response(
+    return private_file_response(
         attachment.file,
-        attachment,
+        name=attachment.name,
         content_type=attachment.content_type,
         inline=True,
         cache=PRIVATE,

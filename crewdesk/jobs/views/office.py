@@ -13,7 +13,6 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,6 +25,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewdesk.accounts.models import Membership
+from crewdesk.accounts.selectors import crew_list
 from crewdesk.clients import selectors as client_selectors
 from crewdesk.clients import services as client_services
 from crewdesk.clients.models import Client
@@ -37,8 +37,7 @@ from crewdesk.core.forms import refusal_text
 from crewdesk.core.navigation import next_url, query_with, url_or_none
 from crewdesk.core.permissions import Action, can
 from crewdesk.core.records import parse_id
-from crewdesk.core.roles import STAFF_ROLES
-from crewdesk.core.selectors import activity_list
+from crewdesk.core.selectors import record_activity_list
 from crewdesk.jobs import selectors, services, transitions
 from crewdesk.jobs.forms import MAX_ID, NEW, JobFilterForm, JobForm
 from crewdesk.jobs.models import (
@@ -93,15 +92,6 @@ def _back(request: HttpRequest, job: Job) -> str:
     return next_url(request, _detail_url(job))
 
 
-def _staff(actor: Membership) -> list[Membership]:
-    """The active team members who can be crew on a job."""
-    return list(
-        Membership.objects.filter(company_id=actor.company_id, active=True, role__in=STAFF_ROLES)
-        .select_related("user")
-        .order_by("user__first_name", "user__username", "id")
-    )
-
-
 def _crew_names(job: Job) -> list[str]:
     return [a.membership.user.display_name for a in job.assignments.all()]
 
@@ -116,7 +106,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
     if not can(actor, Action.VIEW_RECORDS):
         return _to_crew("jobs:crew_home")
     rows_only = request.htmx and not request.htmx.history_restore_request
-    members = _staff(actor)
+    members = list(crew_list(viewer=actor))
     form = JobFilterForm(request.GET, members=members)
     filters = JobFilters(
         status=form.value("status", ""),
@@ -260,7 +250,7 @@ def _service_options(actor: Membership, prop: Property | None) -> dict:
 
 
 def _initial_for(actor: Membership, job: Job) -> dict:
-    zone = services.company_zone(actor)
+    zone = dates.company_zone(actor.company)
     start = timezone.localtime(job.scheduled_start, zone)
     end = timezone.localtime(job.scheduled_end, zone) if job.scheduled_end else None
     return {
@@ -371,7 +361,7 @@ def _save(actor: Membership, form: JobForm, job: Job | None) -> Job:
 
 def _form_kwargs(actor: Membership) -> dict:
     return {
-        "members": _staff(actor),
+        "members": list(crew_list(viewer=actor)),
         "templates": list(selectors.checklist_templates(actor)[:200]),
     }
 
@@ -519,11 +509,7 @@ def _detail_context(request: HttpRequest, job: Job, *, transition_error: str = "
     actor = request.membership
     activity = []
     if can(actor, Action.VIEW_ACTIVITY):
-        activity = list(
-            activity_list(viewer=actor).filter(
-                target_type=ContentType.objects.get_for_model(Job), target_id=job.pk
-            )[:ACTIVITY_ROWS]
-        )
+        activity = list(record_activity_list(viewer=actor, record=job)[:ACTIVITY_ROWS])
     lines = list(job.lines.all())
     return {
         "job": job,

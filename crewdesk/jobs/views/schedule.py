@@ -21,13 +21,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from crewdesk.accounts.models import Membership
-from crewdesk.accounts.selectors import member_list
+from crewdesk.accounts.selectors import crew_list
 from crewdesk.core import dates
 from crewdesk.core.decorators import member_required
 from crewdesk.core.navigation import next_url, url_or_none
 from crewdesk.core.permissions import Action, can
 from crewdesk.core.responses import json_refusal, wants_json
-from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.jobs import selectors, services
 from crewdesk.jobs.models import Job
 
@@ -73,7 +72,7 @@ def schedule_url(view: str, day: datetime.date) -> str:
 
 
 def _staff(actor: Membership) -> list[Membership]:
-    return list(member_list(viewer=actor).filter(active=True, role__in=STAFF_ROLES))
+    return list(crew_list(viewer=actor).order_by("user__username"))
 
 
 def _card(job: Job) -> dict:

@@ -1,31 +1,8 @@
-// The office's job pages: "/" jumps to the job search; the job form shows the new-property
-// fields only when "+ New property" is chosen, adds and removes line rows, fills a line's price
-// from its service and shows an estimated total; the checklist form adds item rows.
+// The office's job pages: the job form shows the new-property fields only when "+ New
+// property" is chosen, adds and removes line rows, fills a line's price from its service and
+// shows an estimated total; the checklist form adds item rows (the list's search box: app.js).
 // Every page works without it (the forms then show a few blank rows).
 (() => {
-  const typingIn = (el) =>
-    el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
-
-  document.addEventListener("keydown", (event) => {
-    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (typingIn(event.target)) return;
-    const search = document.getElementById("job-search");
-    if (!search) return;
-    event.preventDefault();
-    search.focus();
-    search.select();
-  });
-
-  // Filters left empty stay out of the query, so the address bar shows only what was chosen.
-  document.addEventListener("htmx:configRequest", (event) => {
-    const elt = event.detail.elt;
-    if (!elt || !elt.closest || !elt.closest("#job-filters")) return;
-    const params = event.detail.parameters;
-    for (const key of Object.keys(params)) {
-      if (params[key] === "") delete params[key];
-    }
-  });
-
   function showNewProperty() {
     const select = document.getElementById("id_property");
     const fields = document.getElementById("new-property");
