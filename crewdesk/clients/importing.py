@@ -34,10 +34,10 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history
 
 from crewdesk.accounts.models import Membership
 from crewdesk.clients import normalize as n
+from crewdesk.clients import services
 from crewdesk.clients.duplicates import (
     BLOCK_SCORE,
     Candidate,
@@ -48,9 +48,6 @@ from crewdesk.clients.duplicates import (
 from crewdesk.clients.events import Verb
 from crewdesk.clients.indexing import (
     address_keys,
-    client_match_keys,
-    sort_key_for,
-    tokens_for,
 )
 from crewdesk.clients.models import (
     Client,
@@ -58,19 +55,13 @@ from crewdesk.clients.models import (
     ClientImportRow,
     ClientKind,
     ClientMatchKey,
-    ClientPhone,
-    ClientTag,
-    ClientToken,
     ClientType,
     ContactMethod,
     ImportRowKind,
     ImportStatus,
     PhoneKind,
-    Tag,
 )
-from crewdesk.clients.services import _clean_fields
 from crewdesk.clients.validation import clean_phones, validate_client_fields
-from crewdesk.core.bulk import BulkWriter
 from crewdesk.core.events import activity_record
 from crewdesk.core.models import Activity
 from crewdesk.core.permissions import Action, require
@@ -873,11 +864,11 @@ class RowChecker:
         raw, raw_phones, tags = self._values(cells)
         values, conversion_errors = self._convert(raw)
         problems += conversion_errors
-        fields = _clean_fields(values)
+        fields = services.client_fields_clean(values)
         phones, phone_errors = clean_phones(raw_phones, self.region)
         problems += [("phones", message) for message in phone_errors]
         phones = _phone_kinds(phones, company=fields.get("kind") == ClientKind.COMPANY)
-        client = Client(company_id=self.actor.company_id, created_by=self.actor.user, **fields)
+        client = services.client_build(self.actor, fields)
         outcome.summary = (
             " · ".join(part for part in (client.display_name, fields.get("email", "")) if part)
             or " ".join(c.strip() for c in cells if c.strip())[:80]
@@ -886,7 +877,6 @@ class RowChecker:
             validate_client_fields(fields, phones)
         except ValidationError as error:
             problems += _error_messages(error)
-        client.sort_key = sort_key_for(client)
         try:
             client.full_clean(
                 exclude=["company", "created_by", "sort_key"],
@@ -902,10 +892,7 @@ class RowChecker:
             ]
             return outcome
         outcome.client, outcome.phones = client, phones
-        unique_tags: dict[str, str] = {}
-        for tag in tags:
-            unique_tags.setdefault(tag.casefold(), tag)
-        outcome.tags = list(unique_tags.values())
+        outcome.tags = list(services.tag_names_unique(tags).values())
         self._file_duplicate(outcome, phones)
         return outcome
 
@@ -1381,59 +1368,6 @@ def import_start(actor: Membership, client_import: ClientImport) -> None:
     client_import.refresh_from_db()
 
 
-class _TagIds:
-    """Tag ids by folded name, read once per import; missing tags created once per company."""
-
-    def __init__(self, company_id: int) -> None:
-        self.company_id = company_id
-        self.ids: dict[str, int] = {}
-        self._load()
-
-    def _load(self) -> None:
-        for tag_id, name in Tag.objects.filter(company_id=self.company_id).values_list(
-            "id", "name"
-        ):
-            self.ids.setdefault(name.casefold(), tag_id)
-
-    def ensure(self, names: Iterable[str]) -> None:
-        missing = {name.casefold(): name for name in names if name.casefold() not in self.ids}
-        if missing:
-            Tag.objects.bulk_create(
-                [Tag(company_id=self.company_id, name=name) for name in missing.values()],
-                ignore_conflicts=True,  # someone else created it meanwhile
-            )
-            self._load()
-
-
-def _save_batch(actor: Membership, outcomes: list[RowOutcome], tag_ids: _TagIds) -> None:
-    """What client_create stores for each client, in a few bulk inserts for the batch."""
-    company_id = actor.company_id
-    clients = [o.client for o in outcomes]
-    bulk_create_with_history(clients, Client, batch_size=500, default_user=actor.user)
-    tag_ids.ensure(name for o in outcomes for name in o.tags)
-    # The rows that hang off each client go in as plain tuples (COPY on PostgreSQL): a
-    # thousand clients have some 15,000 search tokens, too many to build as model objects.
-    phones, links, tokens, keys = [], [], [], []
-    for outcome in outcomes:
-        client = outcome.client
-        numbers = [number for _kind, number in outcome.phones]
-        phones += [
-            (company_id, client.pk, kind, number, i)
-            for i, (kind, number) in enumerate(outcome.phones)
-        ]
-        links += [
-            (company_id, client.pk, tag_ids.ids[name.casefold()])
-            for name in dict.fromkeys(outcome.tags)
-        ]
-        tokens += [(company_id, token, client.pk) for token in tokens_for(client, numbers)]
-        keys += [(company_id, key, client.pk) for key in client_match_keys(client, numbers)]
-    writer = BulkWriter()
-    writer.write(ClientPhone, ["company_id", "client_id", "kind", "number", "position"], phones)
-    writer.write(ClientTag, ["company_id", "client_id", "tag_id"], links)
-    writer.write(ClientToken, ["company_id", "token", "client_id"], tokens)
-    writer.write(ClientMatchKey, ["company_id", "key", "client_id"], keys)
-
-
 def client_imported_event(*, actor: Membership, client_import: ClientImport) -> Activity:
     """One entry for a whole import, not one per client."""
     return activity_record(
@@ -1460,7 +1394,6 @@ def import_run(actor: Membership, client_import: ClientImport) -> None:
     )
     kind_choices = {kind: getattr(client_import, name) for kind, name in CHOICE_FIELDS.items()}
     checker = RowChecker(actor, client_import)
-    tag_ids = _TagIds(actor.company_id)
     report = _Report(client_import.headers)
     done_before = client_import.processed_rows
     rows = islice(import_rows(client_import), done_before, None)
@@ -1482,7 +1415,9 @@ def import_run(actor: Membership, client_import: ClientImport) -> None:
                     good.append(outcome)
             with transaction.atomic():
                 if good:
-                    _save_batch(actor, good, tag_ids)
+                    services.clients_create_many(
+                        actor, [services.NewClient(o.client, o.phones, o.tags) for o in good]
+                    )
                 ClientImport.objects.filter(pk=client_import.pk).update(
                     processed_rows=F("processed_rows") + len(outcomes),
                     imported_count=F("imported_count") + len(good),

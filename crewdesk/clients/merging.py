@@ -754,7 +754,7 @@ def client_merge(
     survivor.full_clean(exclude=["company", "created_by", "sort_key", "merged_into"])
     survivor.save()
     if plan.phones != _phones_of(survivor):
-        services._phones_set(survivor, plan.phones)
+        services.client_phones_set(survivor, plan.phones)
     now = timezone.now()
     for client in merged:
         client.merged_into = survivor

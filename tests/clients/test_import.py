@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from crewdesk.clients import duplicates, importing
+from crewdesk.clients import duplicates, importing, services
 from crewdesk.clients.duplicates import ClientDraft, candidate_ids
 from crewdesk.clients.indexing import client_match_keys, tokens_for
 from crewdesk.clients.models import (
@@ -890,14 +890,14 @@ def test_two_thousand_good_rows_are_imported_in_batches_with_progress(
         )
     client_import = upload(owner, csv_bytes(rows), "good.csv")
     progress = []
-    save_batch = importing._save_batch
+    save_batch = services.clients_create_many
 
-    def recording(actor, outcomes, tag_ids):
+    def recording(actor, new_clients):
         progress.append(ClientImport.objects.get(pk=client_import.pk).processed_rows)
-        return save_batch(actor, outcomes, tag_ids)
+        return save_batch(actor, new_clients)
 
     monkeypatch.setattr(importing, "BATCH_SIZE", 500)
-    monkeypatch.setattr(importing, "_save_batch", recording)
+    monkeypatch.setattr(services, "clients_create_many", recording)
     importing.import_check(owner, client_import)
     client_import.refresh_from_db()
     assert importing.import_preview(client_import).good == 2_000
@@ -921,16 +921,16 @@ def test_a_crash_mid_import_keeps_the_saved_batches_and_says_what_happened(
         [FIRST_NAMES[i % 20], LAST_NAMES[i % 50], f"p{i}@example.com"] for i in range(30)
     ]
     client_import = checked(csv_bytes(rows))
-    save_batch, calls = importing._save_batch, []
+    save_batch, calls = services.clients_create_many, []
 
-    def failing(actor, outcomes, tag_ids):
+    def failing(actor, new_clients):
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return save_batch(actor, outcomes, tag_ids)
+        return save_batch(actor, new_clients)
 
     monkeypatch.setattr(importing, "BATCH_SIZE", 10)
-    monkeypatch.setattr(importing, "_save_batch", failing)
+    monkeypatch.setattr(services, "clients_create_many", failing)
     with django_capture_on_commit_callbacks(execute=True):
         importing.import_start(owner, client_import)
     client_import.refresh_from_db()
