@@ -2,7 +2,7 @@
 Entries about a contact, reminder, notice or note target the client, so they form its timeline."""
 
 from crewdesk.accounts.models import Membership
-from crewdesk.clients.models import Client, Contact, Note, Notice, Reminder, Tag
+from crewdesk.clients.models import Client, ClientImport, Contact, Note, Notice, Reminder, Tag
 from crewdesk.core.events import activity_record
 from crewdesk.core.models import Activity
 
@@ -81,3 +81,14 @@ def notice_event(*, actor: Membership, notice: Notice, verb: str) -> Activity:
 
 def note_event(*, actor: Membership, note: Note, verb: str) -> Activity:
     return _client_event(actor, note.client, verb, note_id=note.pk)
+
+
+def client_imported_event(*, actor: Membership, client_import: ClientImport) -> Activity:
+    """One entry for a whole import, not one per client."""
+    return activity_record(
+        company=actor.company,
+        actor=actor.user,
+        verb=Verb.CLIENT_IMPORTED,
+        target=client_import,
+        data={"name": client_import.original_name, "count": client_import.imported_count},
+    )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crewdesk.accounts.models import Membership
-from crewdesk.clients.importing import csv_safe
+from crewdesk.clients.importing.cells import csv_safe
 from crewdesk.clients.models import Client, ClientPhone, ClientTag, PhoneKind
 from crewdesk.clients.normalize import phone_local
 from crewdesk.clients.selectors import ClientFilters, client_matches
