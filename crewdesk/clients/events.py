@@ -92,3 +92,30 @@ def client_imported_event(*, actor: Membership, client_import: ClientImport) -> 
         target=client_import,
         data={"name": client_import.original_name, "count": client_import.imported_count},
     )
+
+
+def client_merged_event(
+    *,
+    actor: Membership,
+    survivor: Client,
+    merged: Client,
+    before: dict,
+    after: dict,
+    moved: dict[str, int],
+) -> Activity:
+    """One entry per merged client, on the survivor: its values before and after, and what
+    moved to it by kind."""
+    return activity_record(
+        company=actor.company,
+        actor=actor.user,
+        verb=Verb.CLIENT_MERGED,
+        target=survivor,
+        data={
+            "name": survivor.display_name,
+            "merged": merged.display_name,
+            "merged_id": merged.pk,
+            "before": before,
+            "after": after,
+            "moved": {kind: count for kind, count in moved.items() if count},
+        },
+    )

@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from crewdesk.accounts.models import Membership, User
 from crewdesk.clients import events
+from crewdesk.clients.duplicate_pairs import duplicate_pairs_refresh_for
 from crewdesk.clients.duplicates import BLOCK_SCORE, Candidate, ClientDraft, find_duplicates
 from crewdesk.clients.indexing import (
     client_index_refresh,
@@ -317,7 +318,7 @@ def client_create(actor: Membership, data: ClientInput, *, allow_duplicate: bool
     client_index_refresh(client)
     if allow_duplicate:
         # Without it the check above already found no look-alike worth a pair.
-        _duplicate_pairs_refresh(client)
+        duplicate_pairs_refresh_for(client)
     events.client_created_event(actor=actor, client=client)
     return client
 
@@ -364,7 +365,7 @@ def client_update(actor: Membership, client: Client, data: ClientInput) -> Clien
     client.full_clean(exclude=["company", "created_by", "sort_key", "merged_into"])
     client.save()
     client_index_refresh(client)
-    _duplicate_pairs_refresh(client)
+    duplicate_pairs_refresh_for(client)
     events.client_updated_event(actor=actor, client=client, changes=changes)
     return client
 
@@ -738,10 +739,3 @@ def note_archive(actor: Membership, note: Note) -> Note:
         note.save(update_fields=["archived_at"])
         events.note_event(actor=actor, note=note, verb=events.Verb.NOTE_ARCHIVED)
     return note
-
-
-def _duplicate_pairs_refresh(client: Client) -> None:
-    # Imported here: merging builds on this module.
-    from crewdesk.clients.merging import duplicate_pairs_refresh_for
-
-    duplicate_pairs_refresh_for(client)
