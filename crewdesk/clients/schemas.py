@@ -10,6 +10,7 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from crewdesk.api.pagination import MAX_PAGE_SIZE
+from crewdesk.clients.filters import Archived
 from crewdesk.clients.models import (
     ClientKind,
     ClientType,
@@ -18,7 +19,6 @@ from crewdesk.clients.models import (
     NoteVisibility,
     PhoneKind,
 )
-from crewdesk.clients.selectors import Archived
 from crewdesk.core.records import MAX_ID
 
 KindName = Literal[tuple(ClientKind.values)]

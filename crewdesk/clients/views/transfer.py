@@ -16,12 +16,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewdesk.clients import exporting, importing, selectors
+from crewdesk.clients.filters import ClientFilters
 from crewdesk.clients.forms import ClientFilterForm
 from crewdesk.clients.importing.columns import FIELD_GROUPS, IGNORE, mapping_errors
 from crewdesk.clients.importing.decoding import MAX_UPLOAD_BYTES, MSG_TOO_BIG
 from crewdesk.clients.importing.preview import CHOICE_FIELDS
 from crewdesk.clients.models import ClientImport, ImportRowKind, ImportStatus
-from crewdesk.clients.selectors import Archived, ClientFilters
 from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import form_add_service_error
 from crewdesk.core.permissions import Action
@@ -285,13 +285,8 @@ def filters_from_query(request: HttpRequest) -> ClientFilters:
         if long_name in query and name not in query:
             query.setlist(name, query.getlist(long_name))
     actor = request.membership
-    form = ClientFilterForm(query, tags=list(selectors.tags_of_company(actor)))
-    return ClientFilters(
-        search=form.value("q", ""),
-        tags=form.value("tag", []),
-        client_type=form.value("type", ""),
-        lead_source=form.value("source", ""),
-        archived=form.value("archived", Archived.ACTIVE),
+    return ClientFilters.from_form(
+        ClientFilterForm(query, tags=list(selectors.tags_of_company(actor)))
     )
 
 
