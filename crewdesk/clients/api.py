@@ -25,6 +25,7 @@ from crewdesk.api.errors import (
 from crewdesk.api.pagination import PageNumberPagination
 from crewdesk.clients import selectors, services
 from crewdesk.clients.duplicates import Candidate
+from crewdesk.clients.filters import ClientFilters
 from crewdesk.clients.models import Client, ClientTag, Contact, Notice, PhoneKind, Reminder
 from crewdesk.clients.schemas import (
     CandidatesOut,
@@ -148,13 +149,7 @@ def client_list(request, filters: Query[ClientListQuery]):
     `count` is exact up to 1,000 matches (`count_exact`)."""
     found = selectors.client_page(
         _member(request),
-        selectors.ClientFilters(
-            search=filters.search,
-            tags=filters.tag,
-            client_type=filters.client_type,
-            lead_source=filters.lead_source,
-            archived=filters.archived,
-        ),
+        ClientFilters.from_query(filters),
         page=filters.page,
         page_size=filters.page_size,
     )

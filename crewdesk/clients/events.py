@@ -4,7 +4,7 @@ Entries about a contact, reminder, notice or note target the client, so they for
 from django.utils.translation import gettext_lazy as _
 
 from crewdesk.accounts.models import Membership
-from crewdesk.clients.models import Client, Contact, Note, Notice, Reminder, Tag
+from crewdesk.clients.models import Client, ClientImport, Contact, Note, Notice, Reminder, Tag
 from crewdesk.core.events import activity_record
 from crewdesk.core.models import Activity
 
@@ -110,3 +110,41 @@ def notice_event(*, actor: Membership, notice: Notice, verb: str) -> Activity:
 
 def note_event(*, actor: Membership, note: Note, verb: str) -> Activity:
     return _client_event(actor, note.client, verb, note_id=note.pk)
+
+
+def client_imported_event(*, actor: Membership, client_import: ClientImport) -> Activity:
+    """One entry for a whole import, not one per client."""
+    return activity_record(
+        company=actor.company,
+        actor=actor.user,
+        verb=Verb.CLIENT_IMPORTED,
+        target=client_import,
+        data={"name": client_import.original_name, "count": client_import.imported_count},
+    )
+
+
+def client_merged_event(
+    *,
+    actor: Membership,
+    survivor: Client,
+    merged: Client,
+    before: dict,
+    after: dict,
+    moved: dict[str, int],
+) -> Activity:
+    """One entry per merged client, on the survivor: its values before and after, and what
+    moved to it by kind."""
+    return activity_record(
+        company=actor.company,
+        actor=actor.user,
+        verb=Verb.CLIENT_MERGED,
+        target=survivor,
+        data={
+            "name": survivor.display_name,
+            "merged": merged.display_name,
+            "merged_id": merged.pk,
+            "before": before,
+            "after": after,
+            "moved": {kind: count for kind, count in moved.items() if count},
+        },
+    )

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crewdesk.accounts.models import Membership
-from crewdesk.clients.importing import csv_safe
+from crewdesk.clients.filters import ClientFilters
+from crewdesk.clients.importing.cells import csv_safe
 from crewdesk.clients.models import Client, ClientPhone, ClientTag, PhoneKind
 from crewdesk.clients.normalize import phone_local
-from crewdesk.clients.selectors import ClientFilters, client_matches
+from crewdesk.clients.selectors import client_matches
 from crewdesk.core.dates import company_zone
 
 CHUNK_SIZE = 1_000

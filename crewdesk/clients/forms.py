@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from crewdesk.clients.filters import Archived, Sort
 from crewdesk.clients.models import Client, ClientKind, ClientType, ContactMethod, PhoneKind
-from crewdesk.clients.selectors import Archived, Sort
 from crewdesk.clients.services import CLIENT_FIELDS, ClientInput
 from crewdesk.clients.validation import clean_phones
 from crewdesk.core.forms import country_field

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from crewdesk.clients.filters import Archived
 from crewdesk.clients.models import (
     ClientKind,
     ClientType,
@@ -17,7 +18,6 @@ from crewdesk.clients.models import (
     NoteVisibility,
     PhoneKind,
 )
-from crewdesk.clients.selectors import Archived
 from crewdesk.core.paging import MAX_PAGE_SIZE
 from crewdesk.core.records import MAX_ID
 

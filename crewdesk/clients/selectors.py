@@ -10,7 +10,7 @@ The client list and search stay fast at a million clients because neither sorts 
   "raman"); several words go to the duplicate check's name keys ("jhon smtih").
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
@@ -19,6 +19,7 @@ from rapidfuzz.distance import JaroWinkler
 from crewdesk.accounts.models import Membership
 from crewdesk.clients import normalize as n
 from crewdesk.clients.duplicates import ClientDraft, find_duplicates
+from crewdesk.clients.filters import Archived, ClientFilters, Sort
 from crewdesk.clients.models import (
     Client,
     ClientPhone,
@@ -33,35 +34,12 @@ from crewdesk.clients.models import (
 from crewdesk.core.paging import COUNT_LIMIT
 from crewdesk.core.permissions import Action, require, roles_allowed
 
-
-class Archived:
-    ACTIVE = "active"
-    ARCHIVED = "archived"
-    ALL = "all"
-
-
-class Sort:
-    NAME = "name"
-    NEWEST = "newest"
-    OLDEST = "oldest"
-
-
 # Each read in index order: (company, sort_key, id) and (company, -created_at).
 SORT_ORDER = {
     Sort.NAME: ("sort_key", "id"),
     Sort.NEWEST: ("-created_at", "-id"),
     Sort.OLDEST: ("created_at", "id"),
 }
-
-
-@dataclass
-class ClientFilters:
-    search: str = ""
-    tags: list[int] = field(default_factory=list)
-    client_type: str = ""
-    lead_source: str = ""
-    archived: str = Archived.ACTIVE
-    sort: str = Sort.NAME  # a search is ordered by its match instead
 
 
 @dataclass

@@ -2,6 +2,7 @@
 transaction, keeps the search index current and writes the activity log. Pages, the API and
 the CSV import all come through here."""
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -10,19 +11,25 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from crewdesk.accounts.models import Membership, User
 from crewdesk.clients import events
+from crewdesk.clients.duplicate_pairs import duplicate_pairs_refresh_for
 from crewdesk.clients.duplicates import BLOCK_SCORE, Candidate, ClientDraft, find_duplicates
 from crewdesk.clients.indexing import (
     client_index_refresh,
+    client_match_keys,
     client_tokens_mark_archived,
     sort_key_for,
+    tokens_for,
 )
 from crewdesk.clients.models import (
     Client,
+    ClientMatchKey,
     ClientPhone,
     ClientTag,
+    ClientToken,
     Contact,
     Note,
     NoteFile,
@@ -32,6 +39,7 @@ from crewdesk.clients.models import (
 )
 from crewdesk.clients.selectors import reminder_assignees
 from crewdesk.clients.validation import clean_phones, validate_client_fields
+from crewdesk.core.bulk import BulkWriter
 from crewdesk.core.changes import apply_changes
 from crewdesk.core.models import Brand, Company
 from crewdesk.core.permissions import Action, require
@@ -142,7 +150,10 @@ def _resolve_relations(actor: Membership, relations: dict, client: Client | None
     return resolved
 
 
-def _clean_fields(values: dict) -> dict:
+def client_fields_clean(values: dict) -> dict:
+    """The client fields among `values` as a client stores them: text trimmed, an email in
+    lower case, a country code in capitals; anything that is not a client field is dropped.
+    The one normalisation of every way in: forms, the API and the CSV import."""
     cleaned = {}
     for name, value in values.items():
         if name not in CLIENT_FIELDS:
@@ -157,22 +168,40 @@ def _clean_fields(values: dict) -> dict:
     return cleaned
 
 
-def _phones_set(client: Client, phones: list[tuple[str, str]]) -> None:
+# A client's phones are rows in the order given: the first (position 0) is the primary.
+PHONE_COLUMNS = ("company_id", "client_id", "kind", "number", "position")
+
+
+def _phone_rows(client: Client, phones: list[tuple[str, str]]) -> list[tuple]:
+    """The ClientPhone rows of a saved client, as values of PHONE_COLUMNS."""
+    return [
+        (client.company_id, client.pk, kind, number, position)
+        for position, (kind, number) in enumerate(phones)
+    ]
+
+
+def client_phones_set(client: Client, phones: list[tuple[str, str]]) -> None:
+    """Replace the client's phones by `phones`, (kind, E.164 number) already cleaned."""
     ClientPhone.objects.filter(client=client).delete()
     ClientPhone.objects.bulk_create(
-        ClientPhone(
-            company_id=client.company_id, client=client, kind=kind, number=number, position=i
-        )
-        for i, (kind, number) in enumerate(phones)
+        ClientPhone(**dict(zip(PHONE_COLUMNS, row, strict=True)))
+        for row in _phone_rows(client, phones)
     )
 
 
-def _tags_set(actor: Membership, client: Client, names: list[str]) -> None:
-    wanted: dict[str, str] = {}  # folded -> as first typed
+def tag_names_unique(names: Iterable[str]) -> dict[str, str]:
+    """{folded name: name as first written} of the tag names given: trimmed, at most 50
+    letters, blanks dropped, "VIP" and "vip" one tag."""
+    unique: dict[str, str] = {}
     for name in names:
         name = (name or "").strip()[:50]
         if name:
-            wanted.setdefault(name.casefold(), name)
+            unique.setdefault(name.casefold(), name)
+    return unique
+
+
+def _tags_set(actor: Membership, client: Client, names: list[str]) -> None:
+    wanted = tag_names_unique(names)
     existing = {
         ct.tag.name.casefold(): ct
         for ct in ClientTag.objects.filter(client=client).select_related("tag")
@@ -253,12 +282,23 @@ def _client_checked(
 NOT_TYPED = ("company", "created_by", "sort_key", "merged_into", "archived_at")
 
 
+def client_build(actor: Membership, fields: dict, relations: dict | None = None) -> Client:
+    """A new client of the member's company, not saved yet, from clean fields (see
+    `client_fields_clean`) and related records: what `client_create` saves, and what the CSV
+    import checks row by row before `clients_create_many` saves the good rows."""
+    client = Client(
+        company_id=actor.company_id, created_by=actor.user, **fields, **(relations or {})
+    )
+    client.sort_key = sort_key_for(client)
+    return client
+
+
 @transaction.atomic
 def client_create(actor: Membership, data: ClientInput, *, allow_duplicate: bool = False) -> Client:
     """A new client. Raises ValidationError for bad details and DuplicateClientError when it
     looks like an existing client, unless `allow_duplicate`."""
     require(actor, Action.EDIT_RECORDS)
-    fields = _clean_fields(data.fields)
+    fields = client_fields_clean(data.fields)
     fields.setdefault("country", actor.company.country)
     phones, relations = _client_checked(actor, None, fields, data.phones or [], data.relations)
     if not allow_duplicate:
@@ -269,17 +309,16 @@ def client_create(actor: Membership, data: ClientInput, *, allow_duplicate: bool
         ]
         if blocking:
             raise DuplicateClientError(blocking)
-    client = Client(company_id=actor.company_id, created_by=actor.user, **fields, **relations)
-    client.sort_key = sort_key_for(client)
+    client = client_build(actor, fields, relations)
     client.full_clean(exclude=["company", "created_by", "sort_key"])
     client.save()
-    _phones_set(client, phones)
+    client_phones_set(client, phones)
     if data.tags:
         _tags_set(actor, client, data.tags)
     client_index_refresh(client)
     if allow_duplicate:
         # Without it the check above already found no look-alike worth a pair.
-        _duplicate_pairs_refresh(client)
+        duplicate_pairs_refresh_for(client)
     events.client_created_event(actor=actor, client=client)
     return client
 
@@ -291,7 +330,7 @@ def client_update(actor: Membership, client: Client, data: ClientInput) -> Clien
     client = Client.objects.select_for_update().get(pk=client.pk)
     if client.merged_into_id:
         raise ValidationError(_("This client was merged into another one; edit that one."))
-    fields = _clean_fields(data.fields)
+    fields = client_fields_clean(data.fields)
     old_phones = [(p.kind, p.number) for p in client.phones.all()]
     phones, relations = _client_checked(
         actor, client, fields, old_phones if data.phones is None else data.phones, data.relations
@@ -300,7 +339,7 @@ def client_update(actor: Membership, client: Client, data: ClientInput) -> Clien
     changes = apply_changes(client, fields | relations)
     if phones != old_phones:
         changes["phones"] = [[n for _k, n in old_phones], [n for _k, n in phones]]
-        _phones_set(client, phones)
+        client_phones_set(client, phones)
     if data.tags is not None:
         before = sorted(client_tag_names(client))
         _tags_set(actor, client, data.tags)
@@ -313,9 +352,75 @@ def client_update(actor: Membership, client: Client, data: ClientInput) -> Clien
     client.full_clean(exclude=["company", "created_by", "sort_key", "merged_into"])
     client.save()
     client_index_refresh(client)
-    _duplicate_pairs_refresh(client)
+    duplicate_pairs_refresh_for(client)
     events.client_updated_event(actor=actor, client=client, changes=changes)
     return client
+
+
+@dataclass
+class NewClient:
+    """A client for `clients_create_many`: built by `client_build` and already checked by the
+    caller with the rules `client_create` applies (validation.py, the model's limits), with its
+    phones cleaned to (kind, E.164 number), the first the primary, and its tag names."""
+
+    client: Client
+    phones: list[tuple[str, str]] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def clients_create_many(actor: Membership, new_clients: Sequence[NewClient]) -> list[Client]:
+    """Save many checked clients as `client_create` saves one (the client with its history
+    row, phones, tags, search words and match keys) in a few bulk inserts, whatever their
+    number: the CSV import's path. The caller decides what `client_create` would: it has
+    checked each client and its look-alikes, and logs one activity entry for all of them."""
+    require(actor, Action.EDIT_RECORDS)
+    clients = [new.client for new in new_clients]
+    if any(c.pk is not None or c.company_id != actor.company_id for c in clients):
+        raise ValueError("clients_create_many saves new clients of the member's company only.")
+    bulk_create_with_history(clients, Client, batch_size=500, default_user=actor.user)
+    tag_ids = _tag_ids(actor.company_id, (name for new in new_clients for name in new.tags))
+    # The rows that hang off each client go in as plain tuples (COPY on PostgreSQL): a
+    # thousand clients have some 15,000 search tokens, too many to build as model objects.
+    company_id = actor.company_id
+    phones, links, tokens, keys = [], [], [], []
+    for new in new_clients:
+        client = new.client
+        numbers = [number for _kind, number in new.phones]
+        phones += _phone_rows(client, new.phones)
+        links += [(company_id, client.pk, tag_ids[key]) for key in tag_names_unique(new.tags)]
+        tokens += [(company_id, token, client.pk) for token in tokens_for(client, numbers)]
+        keys += [(company_id, key, client.pk) for key in client_match_keys(client, numbers)]
+    writer = BulkWriter()
+    writer.write(ClientPhone, PHONE_COLUMNS, phones)
+    writer.write(ClientTag, ["company_id", "client_id", "tag_id"], links)
+    writer.write(ClientToken, ["company_id", "token", "client_id"], tokens)
+    writer.write(ClientMatchKey, ["company_id", "key", "client_id"], keys)
+    return clients
+
+
+def _tag_ids(company_id: int, names: Iterable[str]) -> dict[str, int]:
+    """{folded name: tag id} of the company's tags, the missing ones among `names` created:
+    at most three queries for any number of names."""
+    wanted = tag_names_unique(names)
+    if not wanted:
+        return {}
+
+    def read() -> dict[str, int]:
+        ids: dict[str, int] = {}
+        for tag_id, name in Tag.objects.filter(company_id=company_id).values_list("id", "name"):
+            ids.setdefault(name.casefold(), tag_id)
+        return ids
+
+    ids = read()
+    missing = [name for key, name in wanted.items() if key not in ids]
+    if missing:
+        Tag.objects.bulk_create(
+            [Tag(company_id=company_id, name=name) for name in missing],
+            ignore_conflicts=True,  # someone else created it meanwhile
+        )
+        ids = read()
+    return ids
 
 
 def client_tag_names(client: Client) -> list[str]:
@@ -621,10 +726,3 @@ def note_archive(actor: Membership, note: Note) -> Note:
         note.save(update_fields=["archived_at"])
         events.note_event(actor=actor, note=note, verb=events.Verb.NOTE_ARCHIVED)
     return note
-
-
-def _duplicate_pairs_refresh(client: Client) -> None:
-    # Imported here: merging builds on this module.
-    from crewdesk.clients.merging import duplicate_pairs_refresh_for
-
-    duplicate_pairs_refresh_for(client)

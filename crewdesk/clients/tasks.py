@@ -7,6 +7,7 @@ import logging
 from django_tasks import task
 
 from crewdesk.clients import importing, quality
+from crewdesk.clients.importing.lifecycle import MSG_CHECK_STOPPED
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ def client_import_check(import_id: int, membership_id: int) -> str:
         importing.import_check(actor, client_import)
     except Exception:
         logger.exception("Checking import %s failed", import_id)
-        importing.import_fail(client_import, str(importing.MSG_CHECK_STOPPED))
+        importing.import_fail(client_import, str(MSG_CHECK_STOPPED))
         return "failed"
     return "checked"
 

@@ -10,14 +10,18 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from crewdesk.clients import duplicates, importing
+from crewdesk.clients import duplicates, importing, services
 from crewdesk.clients.duplicates import ClientDraft, candidate_ids
+from crewdesk.clients.importing import batches, decoding, lifecycle
+from crewdesk.clients.importing.columns import MSG_MAPPING_NO_NAME
+from crewdesk.clients.importing.preview import MSG_CHOICE_TOO_LATE
 from crewdesk.clients.indexing import client_match_keys, tokens_for
 from crewdesk.clients.models import (
     Client,
@@ -217,11 +221,11 @@ def test_plain_field_names_and_a_semicolon_delimiter_are_recognised(owner):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, importing.MSG_BINARY),
-        (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 200, importing.MSG_SPREADSHEET),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, decoding.MSG_BINARY),
+        (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 200, decoding.MSG_SPREADSHEET),
         (b"Email,Phone\nann@example.com,555 0100\n", "We found no name column"),
         (b"", "file is empty"),
-        (b"First Name,Last Name,Email\n", importing.MSG_NO_ROWS),
+        (b"First Name,Last Name,Email\n", decoding.MSG_NO_ROWS),
     ],
     ids=["binary", "spreadsheet", "no-name-column", "empty", "headers-only"],
 )
@@ -261,10 +265,10 @@ def test_a_utf16_file_with_a_bom_is_read(owner, checked):
 
 
 def test_a_file_over_50_mb_is_refused(owner, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_UPLOAD_BYTES", 10)
-    with pytest.raises(importing.ValidationError) as refused:
+    monkeypatch.setattr(decoding, "MAX_UPLOAD_BYTES", 10)
+    with pytest.raises(ValidationError) as refused:
         upload(owner, b"First Name,Email\nAnn,ann@example.com\n")
-    assert refused.value.messages == [str(importing.MSG_TOO_BIG)]
+    assert refused.value.messages == [str(decoding.MSG_TOO_BIG)]
 
 
 def test_unbalanced_quotes_do_not_crash(owner, checked):
@@ -275,10 +279,10 @@ def test_unbalanced_quotes_do_not_crash(owner, checked):
 def test_a_header_row_of_thousands_of_columns_is_refused_at_once(owner):
     # 20,000 identical cells (80 KB) used to take minutes to number ("Name (2)"...).
     content = ",".join(["Name"] * 20_000).encode() + b"\n" + b"Ann\n"
-    with pytest.raises(importing.ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused:
         upload(owner, content)
     assert refused.value.messages == [
-        str(importing.MSG_TOO_MANY_COLUMNS) % {"count": 20_000, "most": importing.MAX_COLUMNS}
+        str(decoding.MSG_TOO_MANY_COLUMNS) % {"count": 20_000, "most": decoding.MAX_COLUMNS}
     ]
     assert not ClientImport.objects.exists()
 
@@ -291,11 +295,11 @@ def test_blank_columns_at_the_end_of_the_header_row_do_not_count(owner):
 
 @pytest.mark.timeout(60)  # linear: milliseconds; the quadratic numbering took minutes
 def test_repeated_headers_are_numbered_in_linear_time():
-    headers = importing._unique_headers(["Name"] * 50_000)
+    headers = decoding._unique_headers(["Name"] * 50_000)
     assert headers[:3] == ["Name", "Name (2)", "Name (3)"] and headers[-1] == "Name (50000)"
     assert len(set(headers)) == 50_000
     # A number already taken by a real column is skipped, whatever the case.
-    assert importing._unique_headers(["Tag", "tag (2)", "TAG", "Tag", ""]) == [
+    assert decoding._unique_headers(["Tag", "tag (2)", "TAG", "Tag", ""]) == [
         "Tag",
         "tag (2)",
         "TAG (3)",
@@ -337,7 +341,7 @@ def test_a_mapping_without_a_name_column_is_refused(client_as, office):
         reverse("clients:import_mapping", args=[client_import.pk]), data
     )
     assert response.status_code == 200
-    assert str(importing.MSG_MAPPING_NO_NAME) in response.content.decode()
+    assert str(MSG_MAPPING_NO_NAME) in response.content.decode()
     client_import.refresh_from_db()
     assert client_import.mapping["Customer"] == "full_name"  # unchanged
 
@@ -600,15 +604,15 @@ def test_only_likely_duplicates_are_chosen_and_only_before_the_import(
 ):
     client_import = checked(csv_bytes(reimport_rows(1, errors_at=(1,))))
     for row in (2, 4, 999):  # a good row, a row with errors, no row
-        with pytest.raises(importing.ValidationError):
+        with pytest.raises(ValidationError):
             importing.import_choose(owner, client_import, row=row, import_it=True)
-    with pytest.raises(importing.ValidationError):
+    with pytest.raises(ValidationError):
         importing.import_choose(owner, client_import, kind=ImportRowKind.ERROR, import_it=True)
     with django_capture_on_commit_callbacks(execute=True):
         importing.import_start(owner, client_import)
-    with pytest.raises(importing.ValidationError) as late:
+    with pytest.raises(ValidationError) as late:
         importing.import_choose(owner, client_import, row=3, import_it=True)
-    assert late.value.messages == [str(importing.MSG_CHOICE_TOO_LATE)]
+    assert late.value.messages == [str(MSG_CHOICE_TOO_LATE)]
 
 
 def test_the_choice_of_a_row_is_made_on_the_page_with_or_without_htmx(client_as, office, checked):
@@ -653,7 +657,7 @@ def test_the_batch_prefilter_asks_for_the_keys_the_duplicate_check_uses(owner, m
 def test_a_big_file_is_checked_in_the_background_while_the_page_polls(
     client_as, office, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(importing, "SYNC_CHECK_ROWS", 2)
+    monkeypatch.setattr(lifecycle, "SYNC_CHECK_ROWS", 2)
     client_import = upload(office, JOBBER)
     web = client_as(office)
     data = {f"column_{i}": client_import.mapping[h] for i, h in enumerate(client_import.headers)}
@@ -890,14 +894,14 @@ def test_two_thousand_good_rows_are_imported_in_batches_with_progress(
         )
     client_import = upload(owner, csv_bytes(rows), "good.csv")
     progress = []
-    save_batch = importing._save_batch
+    save_batch = services.clients_create_many
 
-    def recording(actor, outcomes, tag_ids):
+    def recording(actor, new_clients):
         progress.append(ClientImport.objects.get(pk=client_import.pk).processed_rows)
-        return save_batch(actor, outcomes, tag_ids)
+        return save_batch(actor, new_clients)
 
-    monkeypatch.setattr(importing, "BATCH_SIZE", 500)
-    monkeypatch.setattr(importing, "_save_batch", recording)
+    monkeypatch.setattr(batches, "BATCH_SIZE", 500)
+    monkeypatch.setattr(services, "clients_create_many", recording)
     importing.import_check(owner, client_import)
     client_import.refresh_from_db()
     assert importing.import_preview(client_import).good == 2_000
@@ -921,16 +925,16 @@ def test_a_crash_mid_import_keeps_the_saved_batches_and_says_what_happened(
         [FIRST_NAMES[i % 20], LAST_NAMES[i % 50], f"p{i}@example.com"] for i in range(30)
     ]
     client_import = checked(csv_bytes(rows))
-    save_batch, calls = importing._save_batch, []
+    save_batch, calls = services.clients_create_many, []
 
-    def failing(actor, outcomes, tag_ids):
+    def failing(actor, new_clients):
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return save_batch(actor, outcomes, tag_ids)
+        return save_batch(actor, new_clients)
 
-    monkeypatch.setattr(importing, "BATCH_SIZE", 10)
-    monkeypatch.setattr(importing, "_save_batch", failing)
+    monkeypatch.setattr(batches, "BATCH_SIZE", 10)
+    monkeypatch.setattr(services, "clients_create_many", failing)
     with django_capture_on_commit_callbacks(execute=True):
         importing.import_start(owner, client_import)
     client_import.refresh_from_db()
@@ -958,7 +962,7 @@ def test_import_cannot_start_before_the_check(client_as, office):
     response = client_as(office).post(
         reverse("clients:import_start", args=[client_import.pk]), follow=True
     )
-    assert str(importing.MSG_NOT_READY) in response.content.decode()
+    assert str(lifecycle.MSG_NOT_READY) in response.content.decode()
     assert not Client.objects.exists()
 
 
@@ -981,7 +985,7 @@ def test_the_status_page_polls_while_importing_and_stops_when_done(client_as, of
 
 def test_an_import_whose_worker_died_says_so_instead_of_waiting_forever(client_as, office, checked):
     client_import = checked(QUICKBOOKS, actor=office)
-    moved = timezone.now() - importing.STALLED_AFTER + timedelta(minutes=1)
+    moved = timezone.now() - lifecycle.STALLED_AFTER + timedelta(minutes=1)
     ClientImport.objects.filter(pk=client_import.pk).update(
         status=ImportStatus.IMPORTING, processed_rows=2, progress_at=moved
     )

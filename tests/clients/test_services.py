@@ -5,7 +5,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from crewdesk.clients import services
-from crewdesk.clients.models import Client, ClientMatchKey, ClientToken, Contact, Tag
+from crewdesk.clients.models import (
+    Client,
+    ClientMatchKey,
+    ClientTag,
+    ClientToken,
+    Contact,
+    Tag,
+)
 from crewdesk.clients.services import ClientInput
 from crewdesk.core.models import Activity
 
@@ -277,3 +284,94 @@ def test_reminders_notices_notes(owner, office, employee, outsider):
         services.note_create(owner, client, text="  ")
     with pytest.raises(PermissionDenied):
         services.notice_create(employee, client, "x")
+
+
+# --- many clients at once (the CSV import's path) ---
+
+
+def _new_client(actor, phones=(), tags=(), **fields):
+    client = services.client_build(actor, services.client_fields_clean(fields))
+    return services.NewClient(client=client, phones=list(phones), tags=list(tags))
+
+
+def _stored(client: Client) -> dict:
+    """What a client is made of in the database, besides its own row."""
+    return {
+        "phones": [(p.kind, p.number, p.position) for p in client.phones.order_by("position")],
+        "tags": sorted(services.client_tag_names(client)),
+        "tokens": set(ClientToken.objects.filter(client=client).values_list("token", flat=True)),
+        "keys": set(ClientMatchKey.objects.filter(client=client).values_list("key", flat=True)),
+        "history": client.history.count(),
+    }
+
+
+def test_create_many_stores_each_client_as_client_create_does(owner):
+    Tag.objects.create(company=owner.company, name="VIP")
+    one = create(
+        owner,
+        first_name="Zoë",
+        last_name="Núñez",
+        email="zoe@example.com",
+        phones=[("mobile", "+14155550123"), ("work", "+14155550124")],
+        tags=["vip", "Airbnb"],
+    )
+    [many] = services.clients_create_many(
+        owner,
+        [
+            _new_client(
+                owner,
+                phones=[("mobile", "+14155550123"), ("work", "+14155550124")],
+                tags=["vip", "Airbnb", "AIRBNB"],
+                first_name=" Zoë ",
+                last_name="Núñez",
+                email="Zoe@Example.com",
+            )
+        ],
+    )
+    assert many.pk and many.email == "zoe@example.com" and many.sort_key == one.sort_key
+    assert _stored(many) == _stored(one)
+    assert Tag.objects.filter(company=owner.company).count() == 2  # "vip" is the VIP tag
+
+
+def test_create_many_writes_in_bulk_never_per_client(owner, django_assert_max_num_queries):
+    clients = [
+        services.NewClient(
+            client=services.client_build(
+                owner, {"first_name": f"Ann{i}", "email": f"ann{i}@example.com"}
+            ),
+            phones=[("mobile", f"+1415555{i:04d}")],
+            tags=["VIP", f"Tag {i % 3}"],
+        )
+        for i in range(300)
+    ]
+    # SQLite takes some 30 clients per INSERT (its limit on parameters); still not one per client.
+    with django_assert_max_num_queries(40):
+        services.clients_create_many(owner, clients)
+    assert Client.objects.filter(company=owner.company).count() == 300
+    assert ClientTag.objects.filter(company=owner.company).count() == 600
+
+
+def test_create_many_refuses_a_client_of_another_company(owner, outsider):
+    theirs = _new_client(outsider, first_name="Ann", email="ann@example.com")
+    with pytest.raises(ValueError):
+        services.clients_create_many(owner, [theirs])
+    assert not Client.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["employee", "customer"])
+def test_create_many_is_for_owner_and_office(request, owner, role):
+    member = request.getfixturevalue(role)
+    with pytest.raises(PermissionDenied):
+        services.clients_create_many(
+            member, [_new_client(owner, first_name="Ann", email="ann@example.com")]
+        )
+    assert not Client.objects.exists()
+
+
+def test_tag_names_are_trimmed_and_one_per_folded_name():
+    names = [" VIP ", "vip", "", "  ", "Net 30", "x" * 60]
+    assert services.tag_names_unique(names) == {
+        "vip": "VIP",
+        "net 30": "Net 30",
+        "x" * 50: "x" * 50,
+    }

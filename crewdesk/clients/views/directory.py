@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewdesk.clients import selectors, services
+from crewdesk.clients.filters import Archived, ClientFilters
 from crewdesk.clients.forms import ClientFilterForm, ClientForm
 from crewdesk.clients.models import LEAD_SOURCES, Client
 from crewdesk.clients.normalize import phone_display
-from crewdesk.clients.selectors import Archived, ClientFilters, Sort
 from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import refusal_text
 from crewdesk.core.models import Brand
@@ -65,26 +65,12 @@ def client_list(request: HttpRequest) -> HttpResponse:
     needs_tags = not rows_only or "tag" in request.GET
     tags = list(selectors.tags_of_company(actor)) if needs_tags else []
     form = ClientFilterForm(request.GET, tags=tags)
-    filters = ClientFilters(
-        search=form.value("q", ""),
-        tags=form.value("tag", []),
-        client_type=form.value("type", ""),
-        lead_source=form.value("source", ""),
-        archived=form.value("archived", Archived.ACTIVE),
-        sort=form.value("sort", Sort.NAME),
-    )
+    filters = ClientFilters.from_form(form)
     page = selectors.client_page(actor, filters, page=form.value("page", 1), page_size=PAGE_SIZE)
     first = (page.page - 1) * page.page_size + 1
     last = first + len(page.clients) - 1
-    is_filtered = bool(
-        filters.search
-        or filters.tags
-        or filters.client_type
-        or filters.lead_source
-        or filters.archived != Archived.ACTIVE
-    )
     # Only an empty, unfiltered list needs to know whether the company has any client at all.
-    has_any = bool(page.clients) or is_filtered or selectors.client_queryset(actor).exists()
+    has_any = bool(page.clients) or filters.narrows or selectors.client_queryset(actor).exists()
     list_url = reverse("clients:list")
     export_url = url_or_none("clients:export")
     context = {
@@ -94,7 +80,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
         "clients": _with_phone_display(page.clients),
         "first": first,
         "last": last,
-        "is_filtered": is_filtered,
+        "is_filtered": filters.narrows,
         "has_any": has_any,
         "chosen_tags": set(filters.tags),
         "lead_sources": LEAD_SOURCES,

@@ -1,4 +1,5 @@
-"""Client pages: the suspected duplicates, and merging two or more clients (see merging.py)."""
+"""Client pages: the suspected duplicates (duplicate_pairs.py), and merging two or more clients
+(merging/)."""
 
 import json
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from crewdesk.clients import merging
+from crewdesk.clients import duplicate_pairs, merging
 from crewdesk.clients import normalize as n
 from crewdesk.clients.models import Client, DuplicatePair
 from crewdesk.core.decorators import member_required
@@ -75,9 +76,8 @@ def client_url(client_id: int) -> str:
 
 @member_required(Action.VIEW_RECORDS)
 def duplicates(request: HttpRequest) -> HttpResponse:
-    page = Paginator(merging.duplicate_pairs_open(request.membership), PAIRS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    pairs = duplicate_pairs.duplicate_pairs_open(request.membership)
+    page = Paginator(pairs, PAIRS_PER_PAGE).get_page(request.GET.get("page"))
     for pair in page:
         for client in (pair.client_a, pair.client_b):
             client.profile_url = client_url(client.pk)
@@ -95,10 +95,10 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 @require_POST
 def duplicate_dismiss(request: HttpRequest, pair_id: int) -> HttpResponse:
     try:
-        pair = merging.duplicate_pair_get(request.membership, pair_id)
+        pair = duplicate_pairs.duplicate_pair_get(request.membership, pair_id)
     except DuplicatePair.DoesNotExist as error:
         raise Http404 from error
-    merging.duplicate_pair_dismiss(request.membership, pair)
+    duplicate_pairs.duplicate_pair_dismiss(request.membership, pair)
     messages.success(
         request,
         _("%(a)s and %(b)s are no longer listed as duplicates.")

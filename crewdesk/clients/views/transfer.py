@@ -16,9 +16,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewdesk.clients import exporting, importing, selectors
+from crewdesk.clients.filters import ClientFilters
 from crewdesk.clients.forms import ClientFilterForm
+from crewdesk.clients.importing.columns import FIELD_GROUPS, IGNORE, mapping_errors
+from crewdesk.clients.importing.decoding import MAX_UPLOAD_BYTES, MSG_TOO_BIG
+from crewdesk.clients.importing.preview import CHOICE_FIELDS
 from crewdesk.clients.models import ClientImport, ImportRowKind, ImportStatus
-from crewdesk.clients.selectors import Archived, ClientFilters
 from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import form_add_service_error
 from crewdesk.core.permissions import Action
@@ -38,8 +41,8 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > importing.MAX_UPLOAD_BYTES:
-            raise ValidationError(importing.MSG_TOO_BIG)
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(MSG_TOO_BIG)
         return upload
 
 
@@ -49,8 +52,8 @@ class MappingForm(forms.Form):
     def __init__(self, headers: list[str], mapping: dict, samples: dict, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.headers = headers
-        choices = [(importing.IGNORE, _("Ignore this column"))] + [
-            (str(group), list(fields)) for group, fields in importing.FIELD_GROUPS
+        choices = [(IGNORE, _("Ignore this column"))] + [
+            (str(group), list(fields)) for group, fields in FIELD_GROUPS
         ]
         self.columns = []
         for index, header in enumerate(headers):
@@ -59,20 +62,20 @@ class MappingForm(forms.Form):
                 label=header,
                 choices=choices,
                 required=False,
-                initial=mapping.get(header, importing.IGNORE),
+                initial=mapping.get(header, IGNORE),
             )
             self.columns.append((self[name], samples.get(header, [])))
 
     def mapping(self) -> dict[str, str]:
         return {
-            header: self.cleaned_data.get(f"column_{index}") or importing.IGNORE
+            header: self.cleaned_data.get(f"column_{index}") or IGNORE
             for index, header in enumerate(self.headers)
         }
 
     def clean(self):
         cleaned = super().clean()
         if not self.errors:
-            errors = importing.mapping_errors(self.headers, self.mapping())
+            errors = mapping_errors(self.headers, self.mapping())
             for header, message in errors.items():
                 target = f"column_{self.headers.index(header)}" if header else None
                 self.add_error(target, message)
@@ -97,7 +100,7 @@ class ChooseForm(ProblemPageForm):
     choice = forms.ChoiceField(choices=[("import", "import"), ("skip", "skip")])
     row = forms.IntegerField(min_value=1, max_value=10_000_000, required=False)
     kind = forms.ChoiceField(
-        choices=[("", "")] + [(k.value, k.label) for k in importing.CHOICE_FIELDS],
+        choices=[("", "")] + [(k.value, k.label) for k in CHOICE_FIELDS],
         required=False,
     )
 
@@ -156,9 +159,8 @@ def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
     client_import = _import_or_404(request, import_id)
     if client_import.status not in (ImportStatus.UPLOADED, ImportStatus.PREVIEWED):
         return _go(request, _status_url(client_import))
-    if (
-        client_import.status == ImportStatus.UPLOADED
-        and client_import.total_rows <= importing.SYNC_CHECK_ROWS
+    if client_import.status == ImportStatus.UPLOADED and importing.import_checked_while_waiting(
+        client_import
     ):
         importing.import_check(request.membership, client_import)
     if client_import.status == ImportStatus.UPLOADED:
@@ -283,13 +285,8 @@ def filters_from_query(request: HttpRequest) -> ClientFilters:
         if long_name in query and name not in query:
             query.setlist(name, query.getlist(long_name))
     actor = request.membership
-    form = ClientFilterForm(query, tags=list(selectors.tags_of_company(actor)))
-    return ClientFilters(
-        search=form.value("q", ""),
-        tags=form.value("tag", []),
-        client_type=form.value("type", ""),
-        lead_source=form.value("source", ""),
-        archived=form.value("archived", Archived.ACTIVE),
+    return ClientFilters.from_form(
+        ClientFilterForm(query, tags=list(selectors.tags_of_company(actor)))
     )
 
 

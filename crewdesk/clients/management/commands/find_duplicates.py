@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from crewdesk.clients.merging import duplicate_pairs_rebuild
+from crewdesk.clients.duplicate_pairs import duplicate_pairs_rebuild
 from crewdesk.core.models import Company
 
 
