@@ -160,7 +160,8 @@ def test_move_bad_input_is_a_message(client_as, office, outsider, jobs):
 
 def test_another_companys_job_is_not_found(client_as, office, outsider):
     client = client_create(
-        outsider, ClientInput(fields={"first_name": "Zedekiah"}, phones=[("mobile", "+14155550100")])
+        outsider,
+        ClientInput(fields={"first_name": "Zedekiah"}, phones=[("mobile", "+14155550100")]),
     )
     their_job = make_job(outsider, make_property(outsider, client))
     c = client_as(office)
