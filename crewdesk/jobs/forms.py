@@ -250,9 +250,9 @@ class JobForm(forms.Form):
             for name in ("name", "street", "street2", "city", "region", "postal_code")
         } | {"access_notes": data["prop_access_notes"]}
 
-    def job_input(self, prop, *, property_prices: dict[int, str] | None = None) -> JobInput:
-        """`prop`: the property (picked or just created); `property_prices`: service id →
-        its price at that property, used for a line with a service and no price."""
+    def job_input(self, prop) -> JobInput:
+        """`prop`: the property (picked or just created). A line with a service and no price
+        is left without one: the service prices it (properties.selectors.service_price_at)."""
         data = self.cleaned_data
         day = data["date"]
         start = datetime.datetime.combine(day, data["start_time"] or datetime.time(9))
@@ -260,14 +260,11 @@ class JobForm(forms.Form):
         lines = []
         for row in self.filled_lines():
             service = int(row["service"]) if row["service"].isdigit() else None
-            price = row["unit_price"]
-            if not price and service and property_prices and service in property_prices:
-                price = property_prices[service]
             lines.append(
                 LineInput(
                     description=row["description"],
                     quantity=row["quantity"] or "1",
-                    unit_price=price or None,
+                    unit_price=row["unit_price"] or None,
                     service=service,
                 )
             )

@@ -36,6 +36,7 @@ from crewdesk.jobs.models import (
 )
 from crewdesk.jobs.selectors import require_job_access
 from crewdesk.properties.models import Property, Service
+from crewdesk.properties.selectors import service_price_at
 
 MAX_LINES = 100
 MAX_CHECKLIST_ITEMS = 100
@@ -109,7 +110,7 @@ def _lines_set(actor: Membership, job: Job, lines: list[LineInput]) -> None:
         if line.unit_price in (None, ""):
             if service is None:
                 raise ValidationError({"lines": [_("Each line needs a price.")]})
-            unit_price = service.default_price
+            unit_price = service_price_at(job.property, service)
         else:
             unit_price = _decimal(line.unit_price, "lines")
         quantity = _decimal(

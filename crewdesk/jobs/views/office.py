@@ -51,7 +51,7 @@ from crewdesk.jobs.models import (
 from crewdesk.jobs.selectors import JobFilters
 from crewdesk.properties import selectors as property_selectors
 from crewdesk.properties import services as property_services
-from crewdesk.properties.models import Property, PropertyService
+from crewdesk.properties.models import Property
 
 PAGE_SIZE = 50
 LOOKUP_SIZE = 8
@@ -216,13 +216,9 @@ def _property_choices(actor: Membership, client: Client | None) -> list[Property
 def _property_section(actor: Membership, client: Client | None, selected: str, form=None) -> dict:
     properties = _property_choices(actor, client)
     # Each property's own service prices, for jobs.js to fill a line's price (one query).
-    prices: dict[int, dict[str, str]] = {p.pk: {} for p in properties}
-    for row in PropertyService.objects.filter(
-        company_id=actor.company_id, property__in=properties, archived_at__isnull=True
-    ).values("property_id", "service_id", "price"):
-        prices[row["property_id"]][str(row["service_id"])] = str(row["price"])
+    prices = property_selectors.agreed_prices(properties)
     for p in properties:
-        p.prices_json = json.dumps(prices[p.pk])
+        p.prices_json = json.dumps({str(s): str(price) for s, price in prices[p.pk].items()})
     if not selected:
         if not properties:
             selected = NEW
@@ -359,11 +355,7 @@ def _save(actor: Membership, form: JobForm, job: Job | None) -> Job:
             ).first()
             if prop is None:
                 raise ValidationError({"property": [_("Pick one of this client's properties.")]})
-        prices = {
-            ps.service_id: str(ps.price)
-            for ps in prop.services.filter(archived_at__isnull=True).only("service_id", "price")
-        }
-        job_input = form.job_input(prop, property_prices=prices)
+        job_input = form.job_input(prop)
         if job is None:
             return services.job_create(actor, job_input)
         return services.job_update(actor, job, job_input)
