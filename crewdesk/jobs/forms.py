@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crewdesk.clients.models import PhoneKind
 from crewdesk.core.records import MAX_ID
+from crewdesk.jobs.filters import OPEN
 from crewdesk.jobs.models import JobClientRole, JobStatus
 from crewdesk.jobs.services import MAX_CHECKLIST_ITEMS, MAX_LINES, JobInput, LineInput
 
@@ -23,7 +24,7 @@ BLANK_ITEM_ROWS = 3
 MAX_EXTRA_CLIENTS = 10
 NEW = "new"  # the property select's "a new property" choice
 
-STATUS_CHOICES = [("", _("Any status")), ("open", _("Open")), *JobStatus.choices]
+STATUS_CHOICES = [("", _("Any status")), (OPEN, _("Open")), *JobStatus.choices]
 ARCHIVED_CHOICES = [("", _("Active jobs")), ("1", _("Archived jobs"))]
 
 

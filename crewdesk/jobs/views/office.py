@@ -40,6 +40,7 @@ from crewdesk.core.records import parse_id
 from crewdesk.core.roles import STAFF_ROLES
 from crewdesk.core.selectors import activity_list
 from crewdesk.jobs import selectors, services, transitions
+from crewdesk.jobs.filters import JobFilters
 from crewdesk.jobs.forms import MAX_ID, NEW, JobFilterForm, JobForm
 from crewdesk.jobs.models import (
     AttachmentKind,
@@ -48,7 +49,6 @@ from crewdesk.jobs.models import (
     JobClientRole,
     JobStatus,
 )
-from crewdesk.jobs.selectors import JobFilters
 from crewdesk.properties import selectors as property_selectors
 from crewdesk.properties import services as property_services
 from crewdesk.properties.models import Property
@@ -118,27 +118,8 @@ def job_list(request: HttpRequest) -> HttpResponse:
     rows_only = request.htmx and not request.htmx.history_restore_request
     members = _staff(actor)
     form = JobFilterForm(request.GET, members=members)
-    filters = JobFilters(
-        status=form.value("status", ""),
-        date_from=form.value("date_from"),
-        date_to=form.value("date_to"),
-        employee=form.value("employee"),
-        client=form.value("client"),
-        property=form.value("property"),
-        search=form.value("q", ""),
-        archived=form.value("archived", "") == "1",
-    )
+    filters = JobFilters.from_form(form)
     jobs = selectors.job_list(actor, filters)
-    if filters.status == "open" and filters.search:
-        jobs = jobs.order_by(*selectors.search_order(newest_first=False))
-    elif filters.status == "open":
-        # Oldest first: open jobs whose day has passed (overdue) on top, then what comes
-        # next; read in the order of the job_open_by_start index.
-        jobs = jobs.order_by("scheduled_start", "id")
-    elif filters.search:
-        jobs = jobs.order_by(*selectors.search_order(newest_first=True))
-    else:
-        jobs = jobs.order_by("-scheduled_start", "-id")  # the job_recent index
     page = form.value("page", 1)
     start = (page - 1) * PAGE_SIZE
     rows = list(selectors.with_list_data(jobs)[start : start + PAGE_SIZE + 1])
@@ -146,18 +127,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
     rows = rows[:PAGE_SIZE]
     for job in rows:
         job.crew_names = _crew_names(job)
-    is_filtered = any(
-        (
-            filters.status,
-            filters.date_from,
-            filters.date_to,
-            filters.employee is not None,
-            filters.client,
-            filters.property,
-            filters.search,
-            filters.archived,
-        )
-    )
+    is_filtered = filters.is_filtered
     has_any = bool(rows) or is_filtered or selectors.job_queryset(actor).exists()
     client_label = property_label = None
     if not rows_only and filters.client:
