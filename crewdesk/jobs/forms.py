@@ -13,10 +13,16 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from crewdesk.clients.models import PhoneKind
-from crewdesk.core.records import MAX_ID
+from crewdesk.core.records import MAX_ID, parse_id
 from crewdesk.jobs.filters import OPEN
 from crewdesk.jobs.models import JobClientRole, JobStatus
-from crewdesk.jobs.services import MAX_CHECKLIST_ITEMS, MAX_LINES, JobInput, LineInput
+from crewdesk.jobs.services import (
+    MAX_CHECKLIST_ITEMS,
+    MAX_LINES,
+    JobInput,
+    JobWithParts,
+    LineInput,
+)
 
 BLANK_LINE_ROWS = 3  # rows for lines without JavaScript (jobs.js adds more)
 BLANK_EXTRA_ROWS = 2
@@ -251,9 +257,22 @@ class JobForm(forms.Form):
             for name in ("name", "street", "street2", "city", "region", "postal_code")
         } | {"access_notes": data["prop_access_notes"]}
 
-    def job_input(self, prop) -> JobInput:
-        """`prop`: the property (picked or just created). A line with a service and no price
-        is left without one: the service prices it (properties.selectors.service_price_at)."""
+    def job_with_parts(self) -> JobWithParts:
+        """The job with its client and property, picked or typed new, as the service takes
+        them (jobs.services.job_save_with_parts)."""
+        data = self.cleaned_data
+        return JobWithParts(
+            job=self.job_input(),
+            client=data.get("client"),
+            new_client=self.new_client_input() if self.wants_new_client() else None,
+            allow_duplicate=data["allow_duplicate"],
+            property=parse_id(data.get("property")),
+            new_property=self.new_property_data() if self.wants_new_property() else None,
+        )
+
+    def job_input(self) -> JobInput:
+        """The job's own parts. A line with a service and no price is left without one: the
+        service prices it (properties.selectors.service_price_at)."""
         data = self.cleaned_data
         day = data["date"]
         start = datetime.datetime.combine(day, data["start_time"] or datetime.time(9))
@@ -281,7 +300,6 @@ class JobForm(forms.Form):
                 "internal_notes": data["internal_notes"],
                 "customer_notes": data["customer_notes"],
             },
-            property=prop,
             lines=lines,
             assignees=data["assignees"],
             extra_clients=extra,

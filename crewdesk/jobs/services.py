@@ -6,7 +6,7 @@ jobs in recurrence.py."""
 
 import datetime
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from crewdesk.accounts.models import Membership
 from crewdesk.clients.models import Client
+from crewdesk.clients.services import ClientInput, client_create
 from crewdesk.core import dates
 from crewdesk.core.money import line_total, round_money
 from crewdesk.core.permissions import Action, require
@@ -37,6 +38,7 @@ from crewdesk.jobs.models import (
 from crewdesk.jobs.selectors import require_job_access
 from crewdesk.properties.models import Property, Service
 from crewdesk.properties.selectors import service_price_at
+from crewdesk.properties.services import property_create
 
 MAX_LINES = 100
 MAX_CHECKLIST_ITEMS = 100
@@ -288,6 +290,53 @@ def job_update(actor: Membership, job: Job, data: JobInput) -> Job:
             actor=actor, job=job, verb=events.Verb.JOB_UPDATED, fields=", ".join(changed)
         )
     return job
+
+
+@dataclass
+class JobWithParts:
+    """A job with the client and property it is for, each picked by id or typed new (the
+    office's job form). On update the job keeps its client; a new property may be added."""
+
+    job: JobInput  # its `property` is filled in by job_save_with_parts
+    client: int | None = None  # an existing client's id...
+    new_client: ClientInput | None = None  # ...or a new client
+    allow_duplicate: bool = False  # the new client looks like one already there: add it anyway
+    property: int | None = None  # one of the client's properties...
+    new_property: dict | None = None  # ...or a new property's fields
+
+
+@transaction.atomic
+def job_save_with_parts(actor: Membership, job: Job | None, data: JobWithParts) -> Job:
+    """Create a job (`job` None) or update one, creating first the new client and/or property
+    typed with it: all or nothing. Raises ValidationError, or DuplicateClientError when the
+    new client looks like one the company has; then nothing is saved."""
+    require(actor, Action.EDIT_RECORDS, job)
+    if job is not None:
+        client = job.client
+    elif data.client:
+        client = Client.objects.filter(
+            company_id=actor.company_id, pk=data.client, merged_into__isnull=True
+        ).first()
+        if client is None:
+            raise ValidationError({"client": [_("No such client in your company.")]})
+    elif data.new_client is not None:
+        client = client_create(actor, data.new_client, allow_duplicate=data.allow_duplicate)
+    else:
+        raise ValidationError({"client": [_("Pick a client, or add a new one below.")]})
+    if data.new_property is not None:
+        prop = property_create(actor, client, data.new_property)
+    elif data.property is None:
+        raise ValidationError({"property": [_("Pick the property where the work is done.")]})
+    else:
+        prop = Property.objects.filter(
+            company_id=actor.company_id, client=client, pk=data.property
+        ).first()
+        if prop is None:
+            raise ValidationError({"property": [_("Pick one of this client's properties.")]})
+    job_input = replace(data.job, property=prop)
+    if job is None:
+        return job_create(actor, job_input)
+    return job_update(actor, job, job_input)
 
 
 @transaction.atomic
