@@ -64,6 +64,13 @@ SENTENCES = {
     "job.attachment_added": _("added %(file)s to the job %(name)s"),
     "job.attachment_archived": _("removed %(file)s from the job %(name)s"),
     "job.generated": _("scheduled the job %(name)s from its repeating service"),
+    "job.checklist_item_done": _("ticked “%(item)s” on the checklist of the job %(name)s"),
+    "job.checklist_item_undone": _("unticked “%(item)s” on the checklist of the job %(name)s"),
+    "job.checklist_item_added": _("added “%(item)s” to the checklist of the job %(name)s"),
+    "job.checklist_item_removed": _("removed “%(item)s” from the checklist of the job %(name)s"),
+    "checklist_template.created": _("added the checklist %(name)s"),
+    "checklist_template.updated": _("changed the checklist %(name)s"),
+    "checklist_template.archived": _("archived the checklist %(name)s"),
 }
 
 

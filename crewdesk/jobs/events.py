@@ -1,10 +1,11 @@
 """Activity-log entries about jobs (see core/events.py). They target the job: its page shows
-them as its history, with who did what and when."""
+them as its history, with who did what and when. A checklist template's entries target the
+template."""
 
 from crewdesk.accounts.models import Membership
 from crewdesk.core.events import activity_record
 from crewdesk.core.models import Activity
-from crewdesk.jobs.models import Job
+from crewdesk.jobs.models import ChecklistTemplate, Job, JobChecklistItem
 
 
 class Verb:
@@ -19,6 +20,13 @@ class Verb:
     ATTACHMENT_ADDED = "job.attachment_added"
     ATTACHMENT_ARCHIVED = "job.attachment_archived"
     JOBS_GENERATED = "job.generated"
+    CHECKLIST_ITEM_DONE = "job.checklist_item_done"
+    CHECKLIST_ITEM_UNDONE = "job.checklist_item_undone"
+    CHECKLIST_ITEM_ADDED = "job.checklist_item_added"
+    CHECKLIST_ITEM_REMOVED = "job.checklist_item_removed"
+    CHECKLIST_TEMPLATE_CREATED = "checklist_template.created"
+    CHECKLIST_TEMPLATE_UPDATED = "checklist_template.updated"
+    CHECKLIST_TEMPLATE_ARCHIVED = "checklist_template.archived"
 
 
 def job_event(*, actor: Membership | None, job: Job, verb: str, **data) -> Activity:
@@ -29,4 +37,21 @@ def job_event(*, actor: Membership | None, job: Job, verb: str, **data) -> Activ
         verb=verb,
         target=job,
         data={"name": str(job), "job_id": job.pk, "client_id": job.client_id, **data},
+    )
+
+
+def checklist_item_event(*, actor: Membership, item: JobChecklistItem, verb: str) -> Activity:
+    """An item of a job's checklist ticked, unticked, added or removed: in the job's history."""
+    return job_event(actor=actor, job=item.job, verb=verb, item=item.text)
+
+
+def checklist_template_event(
+    *, actor: Membership, template: ChecklistTemplate, verb: str
+) -> Activity:
+    return activity_record(
+        company=actor.company,
+        actor=actor.user,
+        verb=verb,
+        target=template,
+        data={"name": template.name, "template_id": template.pk},
     )

@@ -498,6 +498,8 @@ def checklist_item_set_done(
         item.done_at = timezone.now() if done else None
         item.done_by = actor.user if done else None
         item.save(update_fields=["done_at", "done_by"])
+        verb = events.Verb.CHECKLIST_ITEM_DONE if done else events.Verb.CHECKLIST_ITEM_UNDONE
+        events.checklist_item_event(actor=actor, item=item, verb=verb)
     return item
 
 
@@ -515,13 +517,15 @@ def checklist_item_add(
             {"text": [_("A checklist has at most %d items.") % MAX_CHECKLIST_ITEMS]}
         )
     last = job.checklist.order_by("-position").values_list("position", flat=True).first()
-    return JobChecklistItem.objects.create(
+    item = JobChecklistItem.objects.create(
         company_id=job.company_id,
         job=job,
         text=text[:300],
         required=required,
         position=(last or 0) + 1,
     )
+    events.checklist_item_event(actor=actor, item=item, verb=events.Verb.CHECKLIST_ITEM_ADDED)
+    return item
 
 
 @transaction.atomic
@@ -529,6 +533,7 @@ def checklist_item_remove(actor: Membership, item: JobChecklistItem) -> None:
     require(actor, Action.EDIT_RECORDS, item.job)
     _checklist_open(item.job)
     item.delete()
+    events.checklist_item_event(actor=actor, item=item, verb=events.Verb.CHECKLIST_ITEM_REMOVED)
 
 
 @transaction.atomic
@@ -553,8 +558,12 @@ def checklist_template_save(
         errors["items"] = [_("A checklist has at most %d items.") % MAX_CHECKLIST_ITEMS]
     if errors:
         raise ValidationError(errors)
+    verb = events.Verb.CHECKLIST_TEMPLATE_UPDATED
     if template is None:
         template = ChecklistTemplate(company_id=actor.company_id)
+        verb = events.Verb.CHECKLIST_TEMPLATE_CREATED
+    elif _template_as_saved(template) == (name[:200], bool(required_blocks_finish), items):
+        verb = None  # saved as it was: nothing to log
     template.name = name[:200]
     template.required_blocks_finish = required_blocks_finish
     template.save()
@@ -565,7 +574,14 @@ def checklist_template_save(
         )
         for i, (text, req) in enumerate(items)
     )
+    if verb is not None:
+        events.checklist_template_event(actor=actor, template=template, verb=verb)
     return template
+
+
+def _template_as_saved(template: ChecklistTemplate) -> tuple[str, bool, list[tuple[str, bool]]]:
+    items = template.items.order_by("position", "id").values_list("text", "required")
+    return template.name, template.required_blocks_finish, list(items)
 
 
 @transaction.atomic
@@ -574,6 +590,9 @@ def checklist_template_archive(actor: Membership, template: ChecklistTemplate) -
     if template.archived_at is None:
         template.archived_at = timezone.now()
         template.save(update_fields=["archived_at"])
+        events.checklist_template_event(
+            actor=actor, template=template, verb=events.Verb.CHECKLIST_TEMPLATE_ARCHIVED
+        )
     return template
 
 
