@@ -17,6 +17,7 @@ from crewdesk.api.errors import BODY_ERRORS, COMMON_ERRORS, CONFLICT_ERRORS, ref
 from crewdesk.api.pagination import PageNumberPagination, bounded_count
 from crewdesk.core.responses import private_file_response
 from crewdesk.jobs import selectors, services
+from crewdesk.jobs.filters import JobFilters
 from crewdesk.jobs.models import Job, JobChecklistItem, JobLine
 from crewdesk.jobs.schemas import (
     AttachmentKindName,
@@ -112,26 +113,11 @@ def _job_input(payload: JobIn) -> services.JobInput:
 
 @router.get("/jobs", response={200: JobListOut, **COMMON_ERRORS})
 def job_list(request, filters: Query[JobListQuery]):
-    """Jobs in schedule order (earliest first), filtered and searched (a job number, or the
-    client as the clients search finds it). The office sees every job, an employee's token
-    only their own."""
-    found = selectors.job_list(
-        request.membership,
-        selectors.JobFilters(
-            status=filters.status,
-            date_from=filters.date_from,
-            date_to=filters.date_to,
-            employee=filters.employee,
-            client=filters.client,
-            property=filters.property,
-            search=filters.search,
-            archived=filters.archived,
-        ),
-    )
-    if filters.search:
-        found = found.order_by(*selectors.search_order(newest_first=False))
-    else:
-        found = found.order_by("scheduled_date", "scheduled_start", "id")  # job_by_day, then time
+    """Jobs filtered and searched (a job number, or the client as the clients search finds
+    it), in the order of the office's list: with `status=open` the oldest first (overdue on
+    top, then what comes next), any other list newest first. The office sees every job, an
+    employee's token only their own."""
+    found = selectors.job_list(request.membership, JobFilters.from_query(filters))
     count, exact = bounded_count(found)
     start = (filters.page - 1) * filters.page_size
     return {

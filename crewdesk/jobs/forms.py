@@ -13,9 +13,16 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from crewdesk.clients.models import PhoneKind
-from crewdesk.core.records import MAX_ID
+from crewdesk.core.records import MAX_ID, parse_id
+from crewdesk.jobs.filters import OPEN
 from crewdesk.jobs.models import JobClientRole, JobStatus
-from crewdesk.jobs.services import MAX_CHECKLIST_ITEMS, MAX_LINES, JobInput, LineInput
+from crewdesk.jobs.services import (
+    MAX_CHECKLIST_ITEMS,
+    MAX_LINES,
+    JobInput,
+    JobWithParts,
+    LineInput,
+)
 
 BLANK_LINE_ROWS = 3  # rows for lines without JavaScript (jobs.js adds more)
 BLANK_EXTRA_ROWS = 2
@@ -23,7 +30,7 @@ BLANK_ITEM_ROWS = 3
 MAX_EXTRA_CLIENTS = 10
 NEW = "new"  # the property select's "a new property" choice
 
-STATUS_CHOICES = [("", _("Any status")), ("open", _("Open")), *JobStatus.choices]
+STATUS_CHOICES = [("", _("Any status")), (OPEN, _("Open")), *JobStatus.choices]
 ARCHIVED_CHOICES = [("", _("Active jobs")), ("1", _("Archived jobs"))]
 
 
@@ -250,9 +257,22 @@ class JobForm(forms.Form):
             for name in ("name", "street", "street2", "city", "region", "postal_code")
         } | {"access_notes": data["prop_access_notes"]}
 
-    def job_input(self, prop, *, property_prices: dict[int, str] | None = None) -> JobInput:
-        """`prop`: the property (picked or just created); `property_prices`: service id →
-        its price at that property, used for a line with a service and no price."""
+    def job_with_parts(self) -> JobWithParts:
+        """The job with its client and property, picked or typed new, as the service takes
+        them (jobs.services.job_save_with_parts)."""
+        data = self.cleaned_data
+        return JobWithParts(
+            job=self.job_input(),
+            client=data.get("client"),
+            new_client=self.new_client_input() if self.wants_new_client() else None,
+            allow_duplicate=data["allow_duplicate"],
+            property=parse_id(data.get("property")),
+            new_property=self.new_property_data() if self.wants_new_property() else None,
+        )
+
+    def job_input(self) -> JobInput:
+        """The job's own parts. A line with a service and no price is left without one: the
+        service prices it (properties.selectors.service_price_at)."""
         data = self.cleaned_data
         day = data["date"]
         start = datetime.datetime.combine(day, data["start_time"] or datetime.time(9))
@@ -260,14 +280,11 @@ class JobForm(forms.Form):
         lines = []
         for row in self.filled_lines():
             service = int(row["service"]) if row["service"].isdigit() else None
-            price = row["unit_price"]
-            if not price and service and property_prices and service in property_prices:
-                price = property_prices[service]
             lines.append(
                 LineInput(
                     description=row["description"],
                     quantity=row["quantity"] or "1",
-                    unit_price=price or None,
+                    unit_price=row["unit_price"] or None,
                     service=service,
                 )
             )
@@ -283,7 +300,6 @@ class JobForm(forms.Form):
                 "internal_notes": data["internal_notes"],
                 "customer_notes": data["customer_notes"],
             },
-            property=prop,
             lines=lines,
             assignees=data["assignees"],
             extra_clients=extra,

@@ -37,6 +37,7 @@ from crewdesk.jobs.models import (
 )
 from crewdesk.properties.models import PropertyService
 from crewdesk.properties.recurrence import rule_for
+from crewdesk.properties.selectors import service_price_at
 
 GENERATE_AHEAD_DAYS = 60
 DEFAULT_START_TIME = datetime.time(9, 0)
@@ -143,7 +144,7 @@ def _jobs_create(ps: PropertyService, days: list, zone, actor: Membership | None
     service = ps.service
     start_time = ps.start_time or DEFAULT_START_TIME
     length = datetime.timedelta(minutes=service.duration_minutes or 60)
-    price = (ps.price if ps.price is not None else service.default_price).quantize(Decimal("0.01"))
+    price = service_price_at(ps.property, service, agreement=ps).quantize(Decimal("0.01"))
     total = line_total(Decimal("1"), price)
     user = actor.user if actor is not None else None
     jobs = []

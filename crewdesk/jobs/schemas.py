@@ -17,10 +17,11 @@ from crewdesk.core import dates
 from crewdesk.core.money import MAX_AMOUNT, MAX_QUANTITY
 from crewdesk.core.paging import MAX_PAGE_SIZE
 from crewdesk.core.records import MAX_ID
+from crewdesk.jobs.filters import OPEN
 from crewdesk.jobs.models import AttachmentKind, JobClientRole, JobStatus
 
 StatusName = Literal[tuple(JobStatus.values)]
-StatusFilter = Literal[("", "open", *JobStatus.values)]
+StatusFilter = Literal[("", OPEN, *JobStatus.values)]
 ClientRoleName = Literal[tuple(JobClientRole.values)]
 AttachmentKindName = Literal[tuple(AttachmentKind.values)]
 

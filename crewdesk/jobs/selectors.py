@@ -4,13 +4,13 @@ Who sees which jobs is decided here, once: the office sees every job of its comp
 employee only the jobs they are assigned to. Pages and the API start from `job_queryset`."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from crewdesk.accounts.models import Membership
 from crewdesk.core.permissions import Action, can, require, scope
+from crewdesk.jobs.filters import OPEN, JobFilters
 from crewdesk.jobs.models import (
     ChecklistTemplate,
     Job,
@@ -76,26 +76,16 @@ def require_job_access(actor: Membership, job: Job) -> None:
         raise PermissionDenied
 
 
-@dataclass
-class JobFilters:
-    status: str = ""  # a JobStatus, or "open" for pending/on the way/started
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
-    employee: int | None = None  # a membership id; 0 means "nobody assigned"
-    client: int | None = None
-    property: int | None = None
-    search: str = ""
-    archived: bool = False
-
-
 SEARCH_CLIENTS = 500
 OPEN_STATUSES = (JobStatus.PENDING, JobStatus.ON_THE_WAY, JobStatus.STARTED)
 
 
 def job_list(actor: Membership, filters: JobFilters) -> QuerySet[Job]:
+    """The jobs list of the page and the API: the jobs this member may see, filtered and
+    ordered (see `_list_order`)."""
     jobs = job_queryset(actor)
     jobs = jobs.filter(archived_at__isnull=not filters.archived)
-    if filters.status == "open":
+    if filters.status == OPEN:
         jobs = jobs.filter(status__in=OPEN_STATUSES)
     elif filters.status in JobStatus.values:
         jobs = jobs.filter(status=filters.status)
@@ -119,7 +109,19 @@ def job_list(actor: Membership, filters: JobFilters) -> QuerySet[Job]:
         jobs = jobs.filter(property_id=filters.property)
     if filters.search:
         jobs = _search(actor, jobs, filters.search)
-    return jobs
+    return jobs.order_by(*_list_order(filters))
+
+
+def _list_order(filters: JobFilters) -> list:
+    """Open jobs oldest first: those whose day has passed (overdue) on top, then what comes
+    next (the job_open_by_start index). Any other list newest first (the job_recent index).
+    A search's few jobs are sorted by an expression no index holds (see `search_order`)."""
+    soonest_first = filters.status == OPEN
+    if filters.search:
+        return search_order(newest_first=not soonest_first)
+    if soonest_first:
+        return ["scheduled_start", "id"]
+    return ["-scheduled_start", "-id"]
 
 
 def _search(actor: Membership, jobs: QuerySet[Job], text: str) -> QuerySet[Job]:

@@ -5,7 +5,7 @@ log. Pages and the API both come through here. Attachments are in attachments.py
 jobs in recurrence.py."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from crewdesk.accounts.models import Membership
 from crewdesk.accounts.selectors import crew_members
 from crewdesk.clients.models import Client
+from crewdesk.clients.services import ClientInput, client_create
 from crewdesk.core import dates
 from crewdesk.core.money import MAX_AMOUNT, MAX_QUANTITY, line_total, round_money
 from crewdesk.core.permissions import Action, require
@@ -36,6 +37,8 @@ from crewdesk.jobs.models import (
 )
 from crewdesk.jobs.selectors import require_job_access
 from crewdesk.properties.models import Property, Service
+from crewdesk.properties.selectors import service_price_at
+from crewdesk.properties.services import property_create
 
 MAX_LINES = 100
 MAX_CHECKLIST_ITEMS = 100
@@ -100,7 +103,7 @@ def _lines_set(actor: Membership, job: Job, lines: list[LineInput]) -> None:
         if line.unit_price in (None, ""):
             if service is None:
                 raise ValidationError({"lines": [_("Each line needs a price.")]})
-            unit_price = service.default_price
+            unit_price = service_price_at(job.property, service)
         else:
             unit_price = _decimal(line.unit_price, "lines")
         quantity = _decimal(
@@ -284,6 +287,53 @@ def job_update(actor: Membership, job: Job, data: JobInput) -> Job:
     return job
 
 
+@dataclass
+class JobWithParts:
+    """A job with the client and property it is for, each picked by id or typed new (the
+    office's job form). On update the job keeps its client; a new property may be added."""
+
+    job: JobInput  # its `property` is filled in by job_save_with_parts
+    client: int | None = None  # an existing client's id...
+    new_client: ClientInput | None = None  # ...or a new client
+    allow_duplicate: bool = False  # the new client looks like one already there: add it anyway
+    property: int | None = None  # one of the client's properties...
+    new_property: dict | None = None  # ...or a new property's fields
+
+
+@transaction.atomic
+def job_save_with_parts(actor: Membership, job: Job | None, data: JobWithParts) -> Job:
+    """Create a job (`job` None) or update one, creating first the new client and/or property
+    typed with it: all or nothing. Raises ValidationError, or DuplicateClientError when the
+    new client looks like one the company has; then nothing is saved."""
+    require(actor, Action.EDIT_RECORDS, job)
+    if job is not None:
+        client = job.client
+    elif data.client:
+        client = Client.objects.filter(
+            company_id=actor.company_id, pk=data.client, merged_into__isnull=True
+        ).first()
+        if client is None:
+            raise ValidationError({"client": [_("No such client in your company.")]})
+    elif data.new_client is not None:
+        client = client_create(actor, data.new_client, allow_duplicate=data.allow_duplicate)
+    else:
+        raise ValidationError({"client": [_("Pick a client, or add a new one below.")]})
+    if data.new_property is not None:
+        prop = property_create(actor, client, data.new_property)
+    elif data.property is None:
+        raise ValidationError({"property": [_("Pick the property where the work is done.")]})
+    else:
+        prop = Property.objects.filter(
+            company_id=actor.company_id, client=client, pk=data.property
+        ).first()
+        if prop is None:
+            raise ValidationError({"property": [_("Pick one of this client's properties.")]})
+    job_input = replace(data.job, property=prop)
+    if job is None:
+        return job_create(actor, job_input)
+    return job_update(actor, job, job_input)
+
+
 @transaction.atomic
 def job_move(actor: Membership, job: Job, *, day: datetime.date | None = None, assignee=...) -> Job:
     """The schedule's drag: the job to another day (same time of day) and/or to one crew
@@ -443,6 +493,8 @@ def checklist_item_set_done(
         item.done_at = timezone.now() if done else None
         item.done_by = actor.user if done else None
         item.save(update_fields=["done_at", "done_by"])
+        verb = events.Verb.CHECKLIST_ITEM_DONE if done else events.Verb.CHECKLIST_ITEM_UNDONE
+        events.checklist_item_event(actor=actor, item=item, verb=verb)
     return item
 
 
@@ -460,13 +512,15 @@ def checklist_item_add(
             {"text": [_("A checklist has at most %d items.") % MAX_CHECKLIST_ITEMS]}
         )
     last = job.checklist.order_by("-position").values_list("position", flat=True).first()
-    return JobChecklistItem.objects.create(
+    item = JobChecklistItem.objects.create(
         company_id=job.company_id,
         job=job,
         text=text[:300],
         required=required,
         position=(last or 0) + 1,
     )
+    events.checklist_item_event(actor=actor, item=item, verb=events.Verb.CHECKLIST_ITEM_ADDED)
+    return item
 
 
 @transaction.atomic
@@ -474,6 +528,7 @@ def checklist_item_remove(actor: Membership, item: JobChecklistItem) -> None:
     require(actor, Action.EDIT_RECORDS, item.job)
     _checklist_open(item.job)
     item.delete()
+    events.checklist_item_event(actor=actor, item=item, verb=events.Verb.CHECKLIST_ITEM_REMOVED)
 
 
 @transaction.atomic
@@ -498,8 +553,12 @@ def checklist_template_save(
         errors["items"] = [_("A checklist has at most %d items.") % MAX_CHECKLIST_ITEMS]
     if errors:
         raise ValidationError(errors)
+    verb = events.Verb.CHECKLIST_TEMPLATE_UPDATED
     if template is None:
         template = ChecklistTemplate(company_id=actor.company_id)
+        verb = events.Verb.CHECKLIST_TEMPLATE_CREATED
+    elif _template_as_saved(template) == (name[:200], bool(required_blocks_finish), items):
+        verb = None  # saved as it was: nothing to log
     template.name = name[:200]
     template.required_blocks_finish = required_blocks_finish
     template.save()
@@ -510,7 +569,14 @@ def checklist_template_save(
         )
         for i, (text, req) in enumerate(items)
     )
+    if verb is not None:
+        events.checklist_template_event(actor=actor, template=template, verb=verb)
     return template
+
+
+def _template_as_saved(template: ChecklistTemplate) -> tuple[str, bool, list[tuple[str, bool]]]:
+    items = template.items.order_by("position", "id").values_list("text", "required")
+    return template.name, template.required_blocks_finish, list(items)
 
 
 @transaction.atomic
@@ -519,6 +585,9 @@ def checklist_template_archive(actor: Membership, template: ChecklistTemplate) -
     if template.archived_at is None:
         template.archived_at = timezone.now()
         template.save(update_fields=["archived_at"])
+        events.checklist_template_event(
+            actor=actor, template=template, verb=events.Verb.CHECKLIST_TEMPLATE_ARCHIVED
+        )
     return template
 
 

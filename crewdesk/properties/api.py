@@ -13,8 +13,9 @@ from ninja.pagination import paginate
 from crewdesk.accounts.models import Membership
 from crewdesk.api.errors import BODY_ERRORS, COMMON_ERRORS
 from crewdesk.api.pagination import PageNumberPagination, bounded_count
+from crewdesk.clients.filters import Archived
 from crewdesk.clients.models import Client
-from crewdesk.clients.selectors import Archived, client_get
+from crewdesk.clients.selectors import client_get
 from crewdesk.core.permissions import Action, require
 from crewdesk.properties import selectors, services
 from crewdesk.properties.models import Property, PropertyService

@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from crewdesk.clients.filters import Archived
 from crewdesk.clients.schemas import ArchivedName, RecordId, TextInput
-from crewdesk.clients.selectors import Archived
 from crewdesk.core import dates
 from crewdesk.core.money import MAX_AMOUNT
 from crewdesk.core.paging import MAX_PAGE_SIZE

@@ -1,5 +1,8 @@
 """Reads about properties and the service catalog that pages and the API share."""
 
+from collections.abc import Iterable
+from decimal import Decimal
+
 from django.db.models import Prefetch, QuerySet
 
 from crewdesk.accounts.models import Membership
@@ -65,3 +68,36 @@ def property_service_get(actor: Membership, ps_id) -> PropertyService:
         )
     except (TypeError, ValueError) as error:
         raise PropertyService.DoesNotExist from error
+
+
+# --- prices ----------------------------------------------------------------------------------
+
+
+def agreed_prices(properties: Iterable[Property]) -> dict[int, dict[int, Decimal]]:
+    """Each property's agreed price per service (property id → service id → price), from its
+    active services, in one query. A service the property has twice counts at its newest
+    agreement's price."""
+    properties = list(properties)
+    prices: dict[int, dict[int, Decimal]] = {p.pk: {} for p in properties}
+    agreements = PropertyService.objects.filter(
+        property__in=properties, archived_at__isnull=True
+    ).order_by("id")
+    for property_id, service_id, price in agreements.values_list(
+        "property_id", "service_id", "price"
+    ):
+        prices[property_id][service_id] = price  # the newest is read last
+    return prices
+
+
+def service_price_at(
+    prop: Property, service: Service, *, agreement: PropertyService | None = None
+) -> Decimal:
+    """The price of `service` done at `prop` when nobody typed one: the property's agreed price
+    if it has the service, else the catalog's default price. The one price rule of a job
+    line (the job form's hints, the job services, the recurring jobs); invoices copy it.
+    `agreement`: the property's service the caller works from (a recurring one makes its own
+    jobs at its own price, even when the property has the service twice)."""
+    if agreement is not None:
+        return agreement.price
+    agreed = agreed_prices([prop])[prop.pk].get(service.pk)
+    return service.default_price if agreed is None else agreed

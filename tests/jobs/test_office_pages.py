@@ -571,9 +571,9 @@ def test_list_filters_and_search(client_as, office, owner, employee, world):
 
 
 def test_list_pages_without_counting(client_as, office, owner, world):
-    from crewdesk.jobs.views import office as office_views
+    from crewdesk.jobs.views import job_list as list_view
 
-    for _ in range(office_views.PAGE_SIZE):
+    for _ in range(list_view.PAGE_SIZE):
         make_job(owner, world["property"], lines=[])
     web = client_as(office)
     page = web.get(reverse("jobs:list")).content.decode()

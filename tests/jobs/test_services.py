@@ -292,3 +292,50 @@ def test_the_crews_copy_of_the_day_follows_the_job(owner, employee, prop):
     job_move(owner, job, assignee=owner.pk)
     days = set(JobAssignment.objects.filter(job=job).values_list("scheduled_date", flat=True))
     assert days == {datetime.date(2027, 3, 9)}
+
+
+# --- a job with a new client and property (the office's job form) ----------------------------
+
+
+def _new_parts(**job_fields):
+    from crewdesk.clients.services import ClientInput
+    from crewdesk.jobs.services import JobWithParts
+
+    return JobWithParts(
+        job=JobInput(fields={"scheduled_start": _start(), **job_fields}),
+        new_client=ClientInput(
+            fields={"first_name": "Nia", "last_name": "Park", "email": "nia@example.com"}
+        ),
+        new_property={"street": "4 Pine Road", "city": "Springfield"},
+    )
+
+
+def test_a_job_with_a_new_client_and_property_creates_all_three(owner):
+    from crewdesk.jobs.services import job_save_with_parts
+
+    job = job_save_with_parts(owner, None, _new_parts(title="First visit"))
+    assert (str(job.client), job.property.street, job.title) == (
+        "Nia Park",
+        "4 Pine Road",
+        "First visit",
+    )
+
+
+def test_a_refused_job_leaves_no_new_client_or_property(owner):
+    from crewdesk.clients.models import Client
+    from crewdesk.jobs.services import job_save_with_parts
+    from crewdesk.properties.models import Property
+
+    bad = _new_parts(scheduled_end=_start(hour=8))  # ends before it starts
+    with pytest.raises(ValidationError) as refused:
+        job_save_with_parts(owner, None, bad)
+    assert "scheduled_end" in refused.value.error_dict
+    assert not Client.objects.filter(company=owner.company).exists()
+    assert not Property.objects.filter(company=owner.company).exists()
+
+
+def test_a_job_with_parts_is_the_offices(employee):
+    from crewdesk.jobs.services import job_save_with_parts
+
+    with pytest.raises(PermissionDenied):
+        job_save_with_parts(employee, None, _new_parts())

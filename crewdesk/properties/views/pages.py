@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewdesk.clients import selectors as client_selectors
+from crewdesk.clients.filters import Archived, ClientFilters
 from crewdesk.clients.models import Client
-from crewdesk.clients.selectors import Archived, ClientFilters
 from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import form_add_service_error
 from crewdesk.core.navigation import url_or_none
