@@ -18,6 +18,7 @@ class Verb:
     API_TOKEN_CREATED = "api_token.created"
     API_TOKEN_CREATED_BY_COMMAND = "api_token.created_by_command"
     API_TOKEN_REVOKED = "api_token.revoked"
+    PORTAL_LOGIN_CREATED = "client.portal_login_created"
 
 
 def login_event(*, user: User, company: Company | None, address: str | None) -> Activity:
@@ -127,4 +128,19 @@ def api_token_revoked_event(*, actor: Membership | None, token: ApiToken, reason
         verb=Verb.API_TOKEN_REVOKED,
         target=token,
         data={"prefix": token.prefix, "username": token.user.username, "reason": reason},
+    )
+
+
+def portal_login_created_event(*, actor: Membership, membership: Membership) -> Activity:
+    # On the client, so that its timeline says who gave whom a way in.
+    return activity_record(
+        company=actor.company,
+        actor=actor.user,
+        verb=Verb.PORTAL_LOGIN_CREATED,
+        target=membership.client,
+        data={
+            "name": membership.client.display_name,
+            "username": membership.user.username,
+            "membership_id": membership.pk,
+        },
     )

@@ -19,6 +19,7 @@ SENTENCES = {
         "created an API token %(prefix)s… for %(username)s from the server's command line"
     ),
     "api_token.revoked": _("revoked the API token %(prefix)s… of %(username)s"),
+    "client.portal_login_created": _("gave %(name)s a portal login, %(username)s"),
     "company.created": _("created the company %(name)s"),
     "company.updated": _("changed company settings"),
     "client.created": _("added the client %(name)s"),
