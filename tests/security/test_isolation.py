@@ -545,6 +545,7 @@ ROUTES: dict[str, Route] = {
     ),
     "clients:note_archive": Route(of(client_id="client", note_id="note"), POST, get=False),
     "clients:note_file": Route(of(client_id="client", file_id="file"), shows=True),
+    "clients:portal_login_new": Route(CLIENT, POST, {"email": "hacked@example.com"}, get=False),
     # --- pages: duplicates
     "clients:duplicate_dismiss": Route(of(pair_id="pair"), POST, get=False),
     # --- pages: CSV import
