@@ -1,5 +1,6 @@
-"""The test world (STYLE.md): company A with an owner, office, employee and customer, and an
-outsider who owns company B. Every permission test uses them."""
+"""The test world (STYLE.md): company A with an owner, office, employee and customer (the
+portal login of one client), a neighbour (the portal login of another client of company A),
+and an outsider who owns company B. Every permission test uses them."""
 
 import datetime
 import os
@@ -61,9 +62,22 @@ def company_b(db):
     return CompanyFactory(name="Bravo Pools", slug="bravo")
 
 
-def _member(company, username, role):
+def _member(company, username, role, client=None):
     user = UserFactory(username=username, email=f"{username}@example.com")
-    return MembershipFactory(user=user, company=company, role=role)
+    return MembershipFactory(user=user, company=company, role=role, client=client)
+
+
+def _portal_client(owner, first_name: str, last_name: str):
+    return client_create(
+        owner,
+        ClientInput(
+            fields={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": f"{first_name.lower()}.{last_name.lower()}@example.net",
+            }
+        ),
+    )
 
 
 @pytest.fixture
@@ -82,8 +96,22 @@ def employee(company_a):
 
 
 @pytest.fixture
-def customer(company_a):
-    return _member(company_a, "dave", Role.CUSTOMER)
+def customer_client(owner):
+    """The client the customer logs in as."""
+    return _portal_client(owner, "Dave", "Dawson")
+
+
+@pytest.fixture
+def customer(company_a, customer_client):
+    """A Customer of company A: the portal login of `customer_client`."""
+    return _member(company_a, "dave", Role.CUSTOMER, client=customer_client)
+
+
+@pytest.fixture
+def neighbour(company_a, owner):
+    """A Customer of another client of company A: none of `customer_client`'s records exist
+    for them."""
+    return _member(company_a, "erin", Role.CUSTOMER, client=_portal_client(owner, "Erin", "Eng"))
 
 
 @pytest.fixture

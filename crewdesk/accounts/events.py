@@ -20,6 +20,7 @@ class Verb:
     API_TOKEN_CREATED = "api_token.created"
     API_TOKEN_CREATED_BY_COMMAND = "api_token.created_by_command"
     API_TOKEN_REVOKED = "api_token.revoked"
+    PORTAL_LOGIN_CREATED = "client.portal_login_created"
 
 
 # How each entry reads on a timeline: "<who> <sentence>" (registered in apps.py).
@@ -38,6 +39,7 @@ SENTENCES = {
         "created an API token %(prefix)s… for %(username)s from the server's command line"
     ),
     Verb.API_TOKEN_REVOKED: _("revoked the API token %(prefix)s… of %(username)s"),
+    Verb.PORTAL_LOGIN_CREATED: _("gave %(name)s a portal login, %(username)s"),
 }
 
 
@@ -148,4 +150,19 @@ def api_token_revoked_event(*, actor: Membership | None, token: ApiToken, reason
         verb=Verb.API_TOKEN_REVOKED,
         target=token,
         data={"prefix": token.prefix, "username": token.user.username, "reason": reason},
+    )
+
+
+def portal_login_created_event(*, actor: Membership, membership: Membership) -> Activity:
+    # On the client, so that its timeline says who gave whom a way in.
+    return activity_record(
+        company=actor.company,
+        actor=actor.user,
+        verb=Verb.PORTAL_LOGIN_CREATED,
+        target=membership.client,
+        data={
+            "name": membership.client.display_name,
+            "username": membership.user.username,
+            "membership_id": membership.pk,
+        },
     )

@@ -12,7 +12,8 @@ from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.validators import validate_email
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -43,6 +44,9 @@ ERROR_CUSTOMER_ROLE = gettext_lazy(
 ERROR_NO_COMPANY = gettext_lazy("Your account has no active company.")
 ERROR_TOKEN_STAFF_ONLY = gettext_lazy("Only active staff members can have API tokens.")
 ERROR_TOKEN_EXPIRY = gettext_lazy("Choose an expiry date in the future.")
+ERROR_PORTAL_EMAIL = gettext_lazy("Give the email address the customer logs in with.")
+ERROR_PORTAL_CLIENT_GONE = gettext_lazy("An archived or merged client cannot get a portal login.")
+ERROR_PORTAL_TAKEN = gettext_lazy("This email already logs in to your company's portal.")
 
 # --- sessions ----------------------------------------------------------------------------------
 
@@ -307,6 +311,76 @@ def member_reactivate(*, actor: Membership, membership: Membership) -> Membershi
         membership.active = True
         membership.save(update_fields=["active"])
         events.member_reactivated_event(actor=actor, membership=membership)
+    return membership
+
+
+# --- the customer portal --------------------------------------------------------------------
+
+
+def _portal_username(email: str) -> str:
+    """A new username for a portal login: the email's name and four random digits. Never the
+    email itself, nor a name chosen by the office: a username already in use elsewhere would
+    have to be refused, and the refusal would tell the office that someone has an account."""
+    name = "".join(c for c in email.partition("@")[0].lower() if c.isascii() and c.isalnum())
+    name = name[:30] or "customer"
+    for _try in range(20):
+        username = f"{name}-{secrets.randbelow(10_000):04d}"
+        if user_by_username(username) is None:
+            return username
+    return f"{name}-{secrets.token_hex(6)}"  # a common name: more digits than anyone types
+
+
+@transaction.atomic
+def portal_login_create(*, actor: Membership, client: models.Model, email: str = "") -> Membership:
+    """Give a client a login to the customer portal: a new user, at `email` (the client's own
+    email when none is given), with a Customer membership tied to the client, so that the
+    portal shows them that client's records only (core/permissions.scope). An email tells
+    them their username; they log in by code, like everyone.
+
+    `client` is a clients.Client: accounts sits below clients and does not import it.
+    """
+    require(actor, Action.EDIT_RECORDS, client)
+    if client.archived_at or client.merged_into_id:
+        raise ValidationError(ERROR_PORTAL_CLIENT_GONE)
+    email = (email or client.email).strip()
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise ValidationError({"email": ERROR_PORTAL_EMAIL}) from error
+    # One login per address in a company: a code sent there could not tell two apart. The
+    # company's row is locked so that two clicks at once cannot both find the address free.
+    list(Company.objects.select_for_update().filter(pk=actor.company_id).values("pk"))
+    taken = Membership.objects.filter(
+        company_id=actor.company_id, role=Role.CUSTOMER, active=True, user__email__iexact=email
+    )
+    if taken.exists():
+        raise ValidationError({"email": ERROR_PORTAL_TAKEN})
+    user = User(
+        username=_portal_username(email),
+        email=email,
+        first_name=client.first_name,
+        last_name=client.last_name,
+        language=client.language,
+    )
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    membership = Membership.objects.create(
+        user=user, company_id=actor.company_id, role=Role.CUSTOMER, client=client
+    )
+    events.portal_login_created_event(actor=actor, membership=membership)
+    email_send(
+        to=email,
+        subject=_("Your login to %(company)s's portal") % {"company": actor.company.name},
+        template="accounts/email/portal_login",
+        context={
+            "user": user,
+            "company": actor.company,
+            "site_url": settings.SITE_URL,
+        },
+        company=actor.company,
+        related=membership,
+    )
     return membership
 
 

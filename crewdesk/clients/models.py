@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from crewdesk.core.models import Address, Brand, TenantModel
+from crewdesk.core.permissions import CustomerScope
 
 
 class ClientKind(models.TextChoices):
@@ -54,6 +55,9 @@ LEAD_SOURCES = [
 
 class Client(TenantModel, Address):
     """A person or company the business serves. The address fields are the billing address."""
+
+    # The customers who see it (core/permissions.scope): its own portal logins.
+    customer_scope = CustomerScope(client="pk")
 
     kind = models.CharField(
         _("kind"), max_length=16, choices=ClientKind.choices, default=ClientKind.PERSON
@@ -324,6 +328,8 @@ class NoteVisibility(models.TextChoices):
 class Note(TenantModel):
     """Text about a client, with files; internal, or shown to the customer in the portal."""
 
+    customer_scope = CustomerScope(client="client", shown=models.Q(visibility="customer"))
+
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="client_notes")
     text = models.TextField(_("note"))
     visibility = models.CharField(
@@ -357,6 +363,8 @@ def note_file_path(instance: "NoteFile", filename: str) -> str:
 class NoteFile(TenantModel):
     """A file of a note: a PDF, or a picture stripped of its metadata (crewdesk/core/uploads.py).
     Files kept from before that check have the content type their sender declared."""
+
+    customer_scope = CustomerScope(parent="note")  # a customer sees the files of notes they see
 
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(_("file"), upload_to=note_file_path, max_length=300)

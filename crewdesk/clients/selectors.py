@@ -32,7 +32,7 @@ from crewdesk.clients.models import (
     Tag,
 )
 from crewdesk.core.paging import COUNT_LIMIT
-from crewdesk.core.permissions import Action, require, roles_allowed
+from crewdesk.core.permissions import Action, require, roles_allowed, scope
 
 # Each read in index order: (company, sort_key, id) and (company, -created_at).
 SORT_ORDER = {
@@ -74,7 +74,7 @@ def _with_list_data(queryset: QuerySet[Client]) -> QuerySet[Client]:
 def client_queryset(actor: Membership) -> QuerySet[Client]:
     """The clients this member may see. Merged-away clients are never listed."""
     require(actor, Action.VIEW_RECORDS)
-    return Client.objects.filter(company_id=actor.company_id, merged_into__isnull=True)
+    return scope(Client.objects.all(), actor).filter(merged_into__isnull=True)
 
 
 def _filtered(actor: Membership, filters: ClientFilters) -> QuerySet[Client]:
@@ -353,7 +353,7 @@ def client_get(actor: Membership, client_id: int) -> Client:
     """A client of the member's company (archived and merged ones too), or DoesNotExist."""
     require(actor, Action.VIEW_RECORDS)
     return (
-        Client.objects.filter(company_id=actor.company_id)
+        scope(Client.objects.all(), actor)
         .select_related("parent", "referred_by", "brand", "merged_into", "created_by")
         .prefetch_related(Prefetch("phones", queryset=ClientPhone.objects.order_by("position")))
         .get(pk=client_id)
@@ -400,8 +400,8 @@ def reminders_due_for(actor: Membership, *, until=None) -> QuerySet[Reminder]:
     require(actor, Action.VIEW_RECORDS)
     until = until or timezone.localdate()
     return (
-        Reminder.objects.filter(
-            company_id=actor.company_id,
+        scope(Reminder.objects.all(), actor)
+        .filter(
             assignee=actor.user,
             done_at__isnull=True,
             due_on__lte=until,
@@ -413,4 +413,4 @@ def reminders_due_for(actor: Membership, *, until=None) -> QuerySet[Reminder]:
 
 def tags_of_company(actor: Membership) -> QuerySet[Tag]:
     require(actor, Action.VIEW_RECORDS)
-    return Tag.objects.filter(company_id=actor.company_id).order_by("name")
+    return scope(Tag.objects.all(), actor).order_by("name")

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from crewdesk.core.constants import CURRENCY_CHOICES
 from crewdesk.core.formats import validate_country
+from crewdesk.core.permissions import CustomerScope
 
 
 def validate_timezone(value: str) -> None:
@@ -101,6 +102,9 @@ class TenantModel(models.Model):
 
 class Brand(TenantModel, Address):
     """A trading name of a company, with the logo and contact details printed on documents."""
+
+    # Every customer of the company sees its brands: the portal wears them.
+    customer_scope = CustomerScope(whole_company=True)
 
     name = models.CharField(_("trading name"), max_length=200)
     email = models.EmailField(_("email"), blank=True)

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from crewdesk.clients.models import Client
 from crewdesk.core.models import TenantModel
 from crewdesk.core.money import line_total
+from crewdesk.core.permissions import CustomerScope
 from crewdesk.properties.models import Property, PropertyService, Service
 
 
@@ -36,6 +37,12 @@ STATUS_BADGES = {
 
 
 class Job(TenantModel):
+    """A visit to a property on a day, for its client (and any extra clients named on it)."""
+
+    # The customers who see it (core/permissions.scope): the client's, and those of a client
+    # named on it (the billing client pays for it, the technical one lets the crew in). Its
+    # internal notes are a field: the portal's pages and schemas leave them out.
+    customer_scope = CustomerScope(client="client", also=("extra_clients__client",))
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="jobs"
     )
@@ -284,6 +291,7 @@ class JobAttachment(TenantModel):
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     customer_visible = models.BooleanField(_("show in the client portal"), default=False)
+    customer_scope = CustomerScope(parent="job", shown=models.Q(customer_visible=True))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -312,6 +320,7 @@ class JobNote(TenantModel):
     )
     text = models.TextField(_("note"))
     customer_visible = models.BooleanField(_("show in the client portal"), default=False)
+    customer_scope = CustomerScope(parent="job", shown=models.Q(customer_visible=True))
     created_at = models.DateTimeField(auto_now_add=True)
     archived_at = models.DateTimeField(null=True, blank=True)
 

@@ -270,7 +270,8 @@ def attachment_get(actor: Membership, attachment_id) -> JobAttachment:
         raise JobAttachment.DoesNotExist from error
     visible = job_queryset(actor).values("pk")
     return (
-        JobAttachment.objects.filter(company_id=actor.company_id, job_id__in=visible)
+        scope(JobAttachment.objects.all(), actor)
+        .filter(job_id__in=visible)
         .select_related("job")
         .get(pk=attachment_id)
     )

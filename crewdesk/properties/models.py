@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from crewdesk.clients.models import Client
 from crewdesk.core.maps import map_url
 from crewdesk.core.models import Address, TenantModel
+from crewdesk.core.permissions import CustomerScope
 
 
 class PropertyType(models.TextChoices):
@@ -25,6 +26,9 @@ class PropertyType(models.TextChoices):
 
 class Property(TenantModel, Address):
     """A service location of a client."""
+
+    # The customers who see it (core/permissions.scope): its client's portal logins.
+    customer_scope = CustomerScope(client="client")
 
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="properties"

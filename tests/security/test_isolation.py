@@ -1,8 +1,11 @@
 """Tenant isolation, route by route: every page and API route that takes an id in its path is
-tried, with the id of a record of company A, as another company's owner, as an employee and a
-customer of company A, and anonymously. Each must refuse (404 / 403 / login), show none of the
-record's data, and change nothing. The routes come from the URL configuration: a new route that
-takes an id fails `test_every_route_with_an_id_has_an_entry` until it has an entry here.
+tried, with the id of a record of company A, as another company's owner, as an employee of
+company A, as the customer of the record's client and the customer of another client of company
+A (the neighbour), and anonymously. Each must refuse (404 / 403 / login), show none of the
+record's data, and change nothing. A portal route must answer the neighbour 404: another
+client's record does not exist for them (`scope`, checked record by record at the end).
+The routes come from the URL configuration: a new route that takes an id fails
+`test_every_route_with_an_id_has_an_entry` until it has an entry here.
 
 The owner of company A, tried on the same entries, must get through (the positive control):
 otherwise a wrong id in the table would pass the matrix without testing anything. Their GET
@@ -23,7 +26,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.test import Client as Browser
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -44,6 +47,7 @@ from crewdesk.clients.models import (
 )
 from crewdesk.clients.services import ClientInput
 from crewdesk.core.models import Activity
+from crewdesk.core.permissions import in_scope
 from crewdesk.core.roles import Role
 from crewdesk.jobs import services as job_services
 from crewdesk.jobs.attachments import attachment_add
@@ -117,6 +121,23 @@ def employee(_module_db, company_a):
 @pytest.fixture(scope="module")
 def customer(_module_db, company_a):
     return _once(_module_db, lambda: _member(company_a, "dave", Role.CUSTOMER))
+
+
+@pytest.fixture(scope="module")
+def neighbour(_module_db, company_a, owner):
+    """The portal login of another client of company A (the world's client is the customer's)."""
+
+    def make() -> Membership:
+        email = "erin.eng@example.net"
+        theirs = _client(owner, first_name="Erin", last_name="Eng", email=email)
+        return MembershipFactory(
+            user=UserFactory(username="erin", email=email),
+            company=company_a,
+            role=Role.CUSTOMER,
+            client=theirs,
+        )
+
+    return _once(_module_db, make)
 
 
 @pytest.fixture(scope="module")
@@ -265,7 +286,7 @@ def _work(owner, client: Client) -> dict:
     }
 
 
-def _build_world(owner, office, employee, customer, outsider) -> World:
+def _build_world(owner, office, employee, customer, neighbour, outsider) -> World:
     office.user.last_name = MARKER
     office.user.save(update_fields=["last_name"])
     email = f"{MARKER.lower()}@example.com"
@@ -312,14 +333,20 @@ def _build_world(owner, office, employee, customer, outsider) -> World:
             "outsider": api_token_create(membership=outsider).raw,
             "employee": api_token_create(membership=employee).raw,
             "customer": _demoted_token(customer),
+            "neighbour": _demoted_token(neighbour),
         },
     )
 
 
 @pytest.fixture(scope="module")
-def world(_module_db, _world_files, owner, office, employee, customer, outsider) -> World:
+def world(
+    _module_db, _world_files, owner, office, employee, customer, neighbour, outsider
+) -> World:
     with override_settings(MEDIA_ROOT=_world_files):
-        return _once(_module_db, lambda: _build_world(owner, office, employee, customer, outsider))
+        return _once(
+            _module_db,
+            lambda: _build_world(owner, office, employee, customer, neighbour, outsider),
+        )
 
 
 @pytest.fixture(scope="module")
@@ -518,6 +545,7 @@ ROUTES: dict[str, Route] = {
     ),
     "clients:note_archive": Route(of(client_id="client", note_id="note"), POST, get=False),
     "clients:note_file": Route(of(client_id="client", file_id="file"), shows=True),
+    "clients:portal_login_new": Route(CLIENT, POST, {"email": "hacked@example.com"}, get=False),
     # --- pages: duplicates
     "clients:duplicate_dismiss": Route(of(pair_id="pair"), POST, get=False),
     # --- pages: CSV import
@@ -626,7 +654,8 @@ def test_every_route_with_an_id_has_an_entry():
 
 # --- who asks, and how -----------------------------------------------------------------------
 
-ACTORS = ("outsider", "employee", "customer", "anonymous")
+ACTORS = ("outsider", "employee", "customer", "neighbour", "anonymous")
+CUSTOMERS = ("customer", "neighbour")
 
 
 def _is_api(name: str) -> bool:
@@ -635,7 +664,7 @@ def _is_api(name: str) -> bool:
 
 def connect(request, name: str, actor: str) -> tuple[Browser, dict]:
     """The browser and headers `actor` uses on route `name`. Pages use the login session; the
-    API a bearer token (the customer's is one from when they were staff, and they are logged in
+    API a bearer token (a customer's is one from when they were staff, and they are logged in
     to the portal too: neither may let them in)."""
     browser = request.getfixturevalue("client")
     if actor == "anonymous":
@@ -643,7 +672,7 @@ def connect(request, name: str, actor: str) -> tuple[Browser, dict]:
     membership = request.getfixturevalue(actor)
     if not _is_api(name):
         return request.getfixturevalue("client_as")(membership), {}
-    if actor == "customer":
+    if actor in CUSTOMERS:
         request.getfixturevalue("client_as")(membership)
     token = request.getfixturevalue("world").tokens[actor]
     return browser, request.getfixturevalue("api_client")(token=token).headers
@@ -699,7 +728,9 @@ def expected(name: str, route: Route, actor: str, method: str) -> set[int]:
         codes = {401} if _is_api(name) else {302}  # to the login page, checked below
     elif actor == "outsider":
         codes = {404}  # another company's record does not exist for them
-    elif actor == "customer" and _is_api(name):
+    elif actor == "neighbour" and name.startswith("portal:"):
+        codes = {404}  # nor another client's, in the customers' own pages
+    elif actor in CUSTOMERS and _is_api(name):
         codes = {401, 403, 404}  # a customer's token is not accepted at all
     else:
         codes = {403, 404}
@@ -771,3 +802,25 @@ def test_the_owner_reaches_the_record(request, db, world, pristine, company_a, n
         assert snapshot(company_a) != pristine, (
             "the owner's write changed nothing: is the body right?"
         )
+
+
+# --- the customers' scope: record by record -------------------------------------------------
+#
+# No portal route takes an id yet (the office's refuse a customer by role, whatever the id).
+# What the portal's routes will start from, `scope`, is checked here on every record of the
+# world: the neighbour finds none, the customer finds their client's own and nothing the
+# office keeps to itself (the note and the photo are internal, the rest is the office's).
+
+
+def _records(world: World) -> dict[str, models.Model]:
+    return {name: value for name, value in vars(world).items() if isinstance(value, models.Model)}
+
+
+def test_a_customer_of_another_client_finds_none_of_the_clients_records(db, world, neighbour):
+    found = [name for name, record in _records(world).items() if in_scope(record, neighbour)]
+    assert found == []
+
+
+def test_the_clients_customer_finds_only_what_is_shown_to_them(db, world, customer):
+    found = {name for name, record in _records(world).items() if in_scope(record, customer)}
+    assert found == {"client", "prop", "old_prop", "job", "done_job", "archived_job"}

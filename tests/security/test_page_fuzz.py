@@ -38,11 +38,12 @@ _module_db = matrix._module_db
 _world_files = matrix._world_files
 _files_of_the_world = matrix._files_of_the_world
 company_a, company_b = matrix.company_a, matrix.company_b
-owner, office, employee, customer, outsider = (
+owner, office, employee, customer, neighbour, outsider = (
     matrix.owner,
     matrix.office,
     matrix.employee,
     matrix.customer,
+    matrix.neighbour,
     matrix.outsider,
 )
 world = matrix.world
