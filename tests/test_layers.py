@@ -35,30 +35,40 @@ FLOORS = {
 # An app's api.py is part of the API: it may use the API's shared kit (errors, paging, auth).
 API_KIT_USERS = "api.py"
 
-# core still reaches up to accounts (User, Membership) in these, each to be settled by another
-# part of issue 11 or a decision of the lead; delete an entry when its module is fixed.
+# core still names accounts' Membership in type hints (under TYPE_CHECKING): a member is who
+# asks, and the rule they are checked against lives in core.
 KNOWN_CORE_ON_ACCOUNTS = {
-    # A type hint only (under TYPE_CHECKING): the scope part owns this module.
     "core/permissions.py",
-    # crew_members, "who can be crew": the rules part makes it one selector in accounts.
-    "core/records.py",
-    # company_create makes the owner's User and Membership: it belongs in accounts, with the
-    # create_company command (seed_demo and the bulk data generator call it too).
     "core/services.py",
 }
 
 
-def _imported_modules(tree: ast.AST) -> list[tuple[int, str]]:
+def _imported_modules(tree: ast.AST, package: str) -> list[tuple[int, str]]:
+    """Every module imported (line, full name); `package` is the module's own package, from
+    which a relative import (`from ..jobs import x`) starts."""
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found += [(node.lineno, alias.name) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            found += [(node.lineno, node.module)]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            found += [(node.lineno, base)]
             # `from crewdesk import jobs` names the app in the alias, not in the module.
-            if node.module == "crewdesk":
-                found += [(node.lineno, f"crewdesk.{alias.name}") for alias in node.names]
+            if base in ("crewdesk", package):
+                found += [(node.lineno, f"{base}.{alias.name}") for alias in node.names]
     return found
+
+
+def _package_of(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts if path.name == "__init__.py" else parts[:-1])
+
+
+def _imports_of(path: Path) -> list[tuple[int, str]]:
+    return _imported_modules(ast.parse(path.read_text(encoding="utf-8")), _package_of(path))
 
 
 def _app_modules() -> list[Path]:
@@ -74,7 +84,7 @@ def layer_violations(path: Path) -> list[str]:
     relative = path.relative_to(PACKAGE)
     app = relative.parts[0]
     problems = []
-    for line, module in _imported_modules(ast.parse(path.read_text(encoding="utf-8"))):
+    for line, module in _imports_of(path):
         parts = module.split(".")
         if parts[0] != "crewdesk" or len(parts) < 2 or parts[1] == app:
             continue
@@ -132,4 +142,33 @@ def test_a_lower_app_may_be_imported_and_the_api_kit_only_by_api_py(monkeypatch)
     assert layer_violations(PACKAGE / "jobs" / "api.py") == []
     assert layer_violations(PACKAGE / "jobs" / "selectors.py") == [
         "jobs/selectors.py:2 imports crewdesk.api.errors"
+    ]
+
+
+def test_nothing_outside_the_sample_data_imports_it():
+    """The product, the API and the command line work the same without crewdesk.sampledata
+    (its commands are found through INSTALLED_APPS, not imported)."""
+    sampledata = PACKAGE / "sampledata"
+    offenders = [
+        f"{_name(path)}:{line} imports {module}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if sampledata not in path.parents
+        for line, module in _imports_of(path)
+        if module == "crewdesk.sampledata" or module.startswith("crewdesk.sampledata.")
+    ]
+    assert offenders == []
+
+
+def test_a_relative_or_package_import_counts(monkeypatch):
+    monkeypatch.setattr(
+        Path, "read_text", lambda self, encoding=None: "from ..jobs import models\n"
+    )
+    assert layer_violations(PACKAGE / "clients" / "x.py") == [
+        "clients/x.py:1 imports crewdesk.jobs"
+    ]
+    monkeypatch.setattr(
+        Path, "read_text", lambda self, encoding=None: "from crewdesk import jobs\n"
+    )
+    assert layer_violations(PACKAGE / "clients" / "x.py") == [
+        "clients/x.py:1 imports crewdesk.jobs"
     ]

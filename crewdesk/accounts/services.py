@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,7 +27,8 @@ from crewdesk.accounts.login import BINDING_SESSION_KEY
 from crewdesk.accounts.models import ApiToken, Invitation, Membership, User, UserSession
 from crewdesk.accounts.selectors import api_token_list
 from crewdesk.accounts.usernames import user_by_username
-from crewdesk.core.models import Company
+from crewdesk.core import events as core_events
+from crewdesk.core.models import Brand, Company
 from crewdesk.core.permissions import Action, require
 from crewdesk.core.roles import Role
 from crewdesk.notifications.services import email_send
@@ -477,3 +479,67 @@ def api_token_authenticate(raw: str) -> tuple[ApiToken, Membership] | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token, membership
+
+
+# A company and its first owner.
+
+MSG_SAME_COMPANY = gettext_lazy("%(owner)s already owns %(name)s (%(slug)s): nothing was created.")
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:50] or "company"
+    slug, n = base, 2
+    while Company.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def company_create(
+    *,
+    name: str,
+    owner_username: str,
+    owner_email: str,
+    owner_first_name: str = "",
+    owner_last_name: str = "",
+    slug: str | None = None,
+    **settings_fields,
+) -> Membership:
+    """A new company with its default brand and its first owner (a new or existing user).
+
+    The same owner never gets a second company of the same name: running the same
+    `create_company` twice is a mistake to report, not a copy to make."""
+    same = Company.objects.filter(
+        name__iexact=name.strip(),
+        memberships__user__username__iexact=owner_username,
+        memberships__role=Role.OWNER,
+    ).first()
+    if same is not None:
+        raise ValidationError(
+            {
+                "name": MSG_SAME_COMPANY
+                % {"owner": owner_username, "name": same.name, "slug": same.slug}
+            }
+        )
+    company = Company(name=name, slug=slug or _unique_slug(name), **settings_fields)
+    company.full_clean()
+    company.save()
+    Brand.objects.create(company=company, name=name, is_default=True)
+    user = user_by_username(owner_username)
+    if user is None:
+        user = User(
+            username=owner_username,
+            email=owner_email,
+            first_name=owner_first_name,
+            last_name=owner_last_name,
+        )
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+    elif user.email.lower() != owner_email.lower():
+        raise ValidationError(
+            {"owner_username": _("A user with this username exists with another email.")}
+        )
+    membership = Membership.objects.create(user=user, company=company, role=Role.OWNER)
+    core_events.company_created_event(membership=membership)
+    return membership

@@ -83,7 +83,7 @@ import json
 from django.test import Client
 from crewdesk.accounts.models import Membership, User
 from crewdesk.core.roles import Role
-from crewdesk.core.services import company_create
+from crewdesk.accounts.services import company_create
 membership = company_create(name="A", owner_username="crew", owner_email="crew@example.com")
 Membership.objects.filter(pk=membership.pk).update(role=Role.EMPLOYEE)
 browser = Client()

@@ -1,9 +1,9 @@
 """The company generate_data fills, and the owner it acts as."""
 
 from crewdesk.accounts.models import Membership
+from crewdesk.accounts.services import company_create
 from crewdesk.core.models import Company
 from crewdesk.core.roles import Role
-from crewdesk.core.services import company_create
 
 DEFAULT_COMPANY_NAME = "Sparkle Home Services"
 

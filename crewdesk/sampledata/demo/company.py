@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from crewdesk.accounts.models import Membership, User
+from crewdesk.accounts.services import company_create
 from crewdesk.core.models import Brand, Company
 from crewdesk.core.roles import Role
-from crewdesk.core.services import company_create
 from crewdesk.sampledata.demo.clients import demo_clients_load
 from crewdesk.sampledata.demo.jobs import demo_jobs_load
 

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from crewdesk.core.services import company_create
+from crewdesk.accounts.services import company_create
 
 
 class Command(BaseCommand):
