@@ -194,3 +194,14 @@ def test_seed_demo_loads_properties_and_jobs_once(db):
     for job in jobs.prefetch_related("lines"):
         assert job.total == sum((line.amount for line in job.lines.all()), Decimal("0.00"))
         assert job.client_id == job.property.client_id
+
+
+def test_seed_demo_under_debug_looks_through_the_dev_outbox(db, settings):
+    """`make demo` (DEBUG=1) wraps EMAIL_URL's console backend in the dev outbox: the banner
+    names where the email really goes, not "real email through None:None"."""
+    settings.DEBUG = True
+    settings.EMAIL_BACKEND = "crewdesk.notifications.backends.DevOutboxBackend"
+    settings.DEV_OUTBOX_INNER_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    out, _ = run("seed_demo")
+    assert "no email leaves the machine" in " ".join(out.split())
+    assert "None" not in out and "/dev/outbox/" in out

@@ -51,7 +51,9 @@ LOCAL_EMAIL = {
 def _where_codes_go() -> str:
     """Where the login codes go, from the email backend EMAIL_URL chose (not from DEBUG: a demo
     may well send real email)."""
-    local = LOCAL_EMAIL.get(settings.EMAIL_BACKEND)
+    # With DEBUG the dev outbox keeps a copy, then hands each email to EMAIL_URL's backend.
+    backend = getattr(settings, "DEV_OUTBOX_INNER_BACKEND", settings.EMAIL_BACKEND)
+    local = LOCAL_EMAIL.get(backend)
     if local is not None:
         where = local.format(path=getattr(settings, "EMAIL_FILE_PATH", ""))
         said = f"In this demo no email leaves the machine: each one is {where}."
