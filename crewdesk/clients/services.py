@@ -282,7 +282,7 @@ def _client_checked(
 NOT_TYPED = ("company", "created_by", "sort_key", "merged_into", "archived_at")
 
 
-def client_build(actor: Membership, fields: dict, relations: dict | None = None) -> Client:
+def client_build(actor: Membership, *, fields: dict, relations: dict | None = None) -> Client:
     """A new client of the member's company, not saved yet, from clean fields (see
     `client_fields_clean`) and related records: what `client_create` saves, and what the CSV
     import checks row by row before `clients_create_many` saves the good rows."""
@@ -309,7 +309,7 @@ def client_create(actor: Membership, data: ClientInput, *, allow_duplicate: bool
         ]
         if blocking:
             raise DuplicateClientError(blocking)
-    client = client_build(actor, fields, relations)
+    client = client_build(actor, fields=fields, relations=relations)
     client.full_clean(exclude=["company", "created_by", "sort_key"])
     client.save()
     client_phones_set(client, phones)
@@ -369,7 +369,7 @@ class NewClient:
 
 
 @transaction.atomic
-def clients_create_many(actor: Membership, new_clients: Sequence[NewClient]) -> list[Client]:
+def clients_create_many(actor: Membership, *, new_clients: Sequence[NewClient]) -> list[Client]:
     """Save many checked clients as `client_create` saves one (the client with its history
     row, phones, tags, search words and match keys) in a few bulk inserts, whatever their
     number: the CSV import's path. The caller decides what `client_create` would: it has

@@ -896,9 +896,9 @@ def test_two_thousand_good_rows_are_imported_in_batches_with_progress(
     progress = []
     save_batch = services.clients_create_many
 
-    def recording(actor, new_clients):
+    def recording(actor, *, new_clients):
         progress.append(ClientImport.objects.get(pk=client_import.pk).processed_rows)
-        return save_batch(actor, new_clients)
+        return save_batch(actor, new_clients=new_clients)
 
     monkeypatch.setattr(batches, "BATCH_SIZE", 500)
     monkeypatch.setattr(services, "clients_create_many", recording)
@@ -927,11 +927,11 @@ def test_a_crash_mid_import_keeps_the_saved_batches_and_says_what_happened(
     client_import = checked(csv_bytes(rows))
     save_batch, calls = services.clients_create_many, []
 
-    def failing(actor, new_clients):
+    def failing(actor, *, new_clients):
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return save_batch(actor, new_clients)
+        return save_batch(actor, new_clients=new_clients)
 
     monkeypatch.setattr(batches, "BATCH_SIZE", 10)
     monkeypatch.setattr(services, "clients_create_many", failing)

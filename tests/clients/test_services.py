@@ -290,7 +290,7 @@ def test_reminders_notices_notes(owner, office, employee, outsider):
 
 
 def _new_client(actor, phones=(), tags=(), **fields):
-    client = services.client_build(actor, services.client_fields_clean(fields))
+    client = services.client_build(actor, fields=services.client_fields_clean(fields))
     return services.NewClient(client=client, phones=list(phones), tags=list(tags))
 
 
@@ -317,7 +317,7 @@ def test_create_many_stores_each_client_as_client_create_does(owner):
     )
     [many] = services.clients_create_many(
         owner,
-        [
+        new_clients=[
             _new_client(
                 owner,
                 phones=[("mobile", "+14155550123"), ("work", "+14155550124")],
@@ -337,7 +337,7 @@ def test_create_many_writes_in_bulk_never_per_client(owner, django_assert_max_nu
     clients = [
         services.NewClient(
             client=services.client_build(
-                owner, {"first_name": f"Ann{i}", "email": f"ann{i}@example.com"}
+                owner, fields={"first_name": f"Ann{i}", "email": f"ann{i}@example.com"}
             ),
             phones=[("mobile", f"+1415555{i:04d}")],
             tags=["VIP", f"Tag {i % 3}"],
@@ -346,7 +346,7 @@ def test_create_many_writes_in_bulk_never_per_client(owner, django_assert_max_nu
     ]
     # SQLite takes some 30 clients per INSERT (its limit on parameters); still not one per client.
     with django_assert_max_num_queries(40):
-        services.clients_create_many(owner, clients)
+        services.clients_create_many(owner, new_clients=clients)
     assert Client.objects.filter(company=owner.company).count() == 300
     assert ClientTag.objects.filter(company=owner.company).count() == 600
 
@@ -354,7 +354,7 @@ def test_create_many_writes_in_bulk_never_per_client(owner, django_assert_max_nu
 def test_create_many_refuses_a_client_of_another_company(owner, outsider):
     theirs = _new_client(outsider, first_name="Ann", email="ann@example.com")
     with pytest.raises(ValueError):
-        services.clients_create_many(owner, [theirs])
+        services.clients_create_many(owner, new_clients=[theirs])
     assert not Client.objects.exists()
 
 
@@ -363,7 +363,7 @@ def test_create_many_is_for_owner_and_office(request, owner, role):
     member = request.getfixturevalue(role)
     with pytest.raises(PermissionDenied):
         services.clients_create_many(
-            member, [_new_client(owner, first_name="Ann", email="ann@example.com")]
+            member, new_clients=[_new_client(owner, first_name="Ann", email="ann@example.com")]
         )
     assert not Client.objects.exists()
 

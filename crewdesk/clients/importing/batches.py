@@ -152,7 +152,7 @@ def import_run(actor: Membership, client_import: ClientImport) -> None:
                     good.append(outcome)
             with transaction.atomic():
                 if good:
-                    services.clients_create_many(actor, [o.new_client() for o in good])
+                    services.clients_create_many(actor, new_clients=[o.new_client() for o in good])
                 ClientImport.objects.filter(pk=client_import.pk).update(
                     processed_rows=F("processed_rows") + len(outcomes),
                     imported_count=F("imported_count") + len(good),

@@ -127,7 +127,7 @@ class RowChecker:
         phones, phone_errors = clean_phones(raw_phones, self.region)
         problems += [("phones", message) for message in phone_errors]
         phones = phone_kinds(phones, company=fields.get("kind") == ClientKind.COMPANY)
-        client = services.client_build(self.actor, fields)
+        client = services.client_build(self.actor, fields=fields)
         outcome.summary = (
             " · ".join(part for part in (client.display_name, fields.get("email", "")) if part)
             or " ".join(c.strip() for c in cells if c.strip())[:80]
