@@ -26,16 +26,6 @@ class JobStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-# The Bootstrap badge of each status, wherever a job's status is shown in the office.
-STATUS_BADGES = {
-    JobStatus.PENDING: "text-bg-secondary",
-    JobStatus.ON_THE_WAY: "text-bg-info",
-    JobStatus.STARTED: "text-bg-primary",
-    JobStatus.FINISHED: "text-bg-success",
-    JobStatus.CANCELLED: "text-bg-light border",
-}
-
-
 class Job(TenantModel):
     """A visit to a property on a day, for its client (and any extra clients named on it)."""
 
@@ -114,10 +104,6 @@ class Job(TenantModel):
 
     def __str__(self) -> str:
         return self.title or _("Job %(id)s") % {"id": self.pk}
-
-    @builtins.property  # the `property` field shadows the builtin here
-    def status_badge(self) -> str:
-        return STATUS_BADGES.get(self.status, "text-bg-secondary")
 
     @builtins.property
     def is_open(self) -> bool:

@@ -10,8 +10,9 @@ from django.utils import timezone
 from crewdesk.accounts.models import Membership
 from crewdesk.core.formats import format_day
 from crewdesk.core.navigation import url_or_none
-from crewdesk.jobs.models import STATUS_BADGES, Job, JobAttachment, JobClient, JobStatus
+from crewdesk.jobs.models import Job, JobAttachment, JobClient, JobStatus
 from crewdesk.jobs.selectors import JobFilters, day_summary, job_list, with_list_data
+from crewdesk.jobs.templatetags.jobs import status_badge
 
 PROPERTY_JOBS_PER_PAGE = 20
 PROPERTY_ATTACHMENTS_SHOWN = 24
@@ -37,7 +38,7 @@ def home_week(request: HttpRequest) -> dict:
         "week": week,
         "today_jobs": today,
         "today_rows": [
-            {"label": label, "badge": STATUS_BADGES[status], "count": today.get(status, 0)}
+            {"label": label, "badge": status_badge(status), "count": today.get(status, 0)}
             for status, label in shown_statuses
         ],
         "week_chart": chart,
