@@ -30,7 +30,6 @@ class Verb:
     NOTE_ADDED = "note.added"
     NOTE_ARCHIVED = "note.archived"
     # Written by the bulk data generator (sample data), about the company it filled.
-    CLIENTS_GENERATED = "clients.generated"
 
 
 # How each entry reads on a timeline: "<who> <sentence>" (registered in apps.py).
@@ -54,7 +53,6 @@ SENTENCES = {
     Verb.NOTICE_DISMISSED: _("took down a notice on %(name)s"),
     Verb.NOTE_ADDED: _("added a note to %(name)s"),
     Verb.NOTE_ARCHIVED: _("archived a note of %(name)s"),
-    Verb.CLIENTS_GENERATED: _("generated %(count)s demo clients for benchmarks"),
 }
 
 

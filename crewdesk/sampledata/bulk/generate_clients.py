@@ -21,15 +21,15 @@ from django.db import connection
 from crewdesk.accounts.models import Membership
 from crewdesk.clients.models import Client
 from crewdesk.clients.services import tag_get_or_create
-from crewdesk.core.events import activity_record
 from crewdesk.core.models import Company
+from crewdesk.sampledata import events
 from crewdesk.sampledata.bulk.client_maker import TAG_NAMES, ClientMaker
 from crewdesk.sampledata.bulk.client_rows import TABLES, Batch, BatchBuilder
 from crewdesk.sampledata.bulk.pipeline import Progress, ProgressLog, run_inline, run_pipelined
 from crewdesk.sampledata.bulk.truth import TRUTH_HEADER, read_truth, truth_path_for
 from crewdesk.sampledata.bulk.writer import LoadWriter
 
-VERB_GENERATED = "clients.generated"
+VERB_GENERATED = events.Verb.CLIENTS_GENERATED
 FAST_LOAD_MIN_CLIENTS = 50_000
 
 
@@ -102,11 +102,12 @@ def generate_clients(
             truth, rows = run_inline(builder, writer, count, batch_size, record, log)
     partial.replace(path)
 
-    activity_record(
-        company=company,
-        actor=owner.user,
+    events.sample_data_generated_event(
+        owner=owner,
         verb=VERB_GENERATED,
-        data={"count": count, "duplicates": len(truth), "seed": str(seed)},
+        count=count,
+        duplicates=len(truth),
+        seed=str(seed),
     )
     if writer.postgres and not connection.in_atomic_block:
         # Statistics for the planner, and the visibility map that lets index-only scans (the

@@ -28,17 +28,17 @@ from crewdesk.accounts.models import Membership, User
 from crewdesk.clients import normalize
 from crewdesk.clients.indexing import TOKEN_MAX
 from crewdesk.clients.models import Client, ClientToken
-from crewdesk.core.events import activity_record
 from crewdesk.core.money import line_total
 from crewdesk.core.roles import Role
 from crewdesk.jobs.models import Job, JobAssignment, JobLine, JobStatus
 from crewdesk.properties.models import Property, PropertyType, Service
 from crewdesk.properties.services import service_create
+from crewdesk.sampledata import events
 from crewdesk.sampledata.bulk.client_maker import ClientMaker
 from crewdesk.sampledata.bulk.places import STREET_NAMES, STREET_TYPES
 from crewdesk.sampledata.bulk.writer import LoadWriter
 
-VERB_GENERATED = "jobs.generated"
+VERB_GENERATED = events.Verb.JOBS_GENERATED
 PAST_DAYS = 730  # jobs are spread over the last two years…
 AHEAD_DAYS = 14  # …and the next two weeks
 CLIENTS_PER_EMPLOYEE = 2000
@@ -600,16 +600,13 @@ def generate_jobs(
     else:
         fill_all(per_batch=True)
 
-    activity_record(
-        company=company,
-        actor=owner.user,
+    events.sample_data_generated_event(
+        owner=owner,
         verb=VERB_GENERATED,
-        data={
-            "clients": result.clients,
-            "properties": result.properties,
-            "jobs": result.jobs,
-            "seed": str(seed),
-        },
+        clients=result.clients,
+        properties=result.properties,
+        jobs=result.jobs,
+        seed=str(seed),
     )
     if writer.postgres and outside and result.jobs:
         say("Vacuuming and analysing the new rows…")
