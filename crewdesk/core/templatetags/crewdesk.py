@@ -1,5 +1,7 @@
 """Template helpers shared by every page."""
 
+from urllib.parse import urlencode
+
 from django import template
 from django.forms import BoundField
 
@@ -67,3 +69,25 @@ def country(code: str) -> str:
 def company_locale() -> str:
     """The company's locale for the browser's Intl formatting: "en-US"."""
     return str(formats.current_locale()).replace("_", "-")
+
+
+@register.inclusion_tag("includes/pager.html")
+def pager(page, param: str = "page", label: str = "", newest_first: bool = False, **keep):
+    """Previous/next links of a counted list: {% pager notes_page "notes_page" tab="notes" %}.
+
+    `keep` are the query parameters the links carry along (empty ones are left out), so a tab
+    or a filter survives paging; `newest_first` says "Newer"/"Older" instead of
+    "Previous"/"Next" for timelines."""
+
+    def link(number: int) -> str:
+        query = {name: value for name, value in keep.items() if value not in ("", None, False)}
+        query[param] = number
+        return "?" + urlencode(query)
+
+    return {
+        "page": page,
+        "label": label,
+        "newest_first": newest_first,
+        "previous_url": link(page.previous_page_number()) if page.has_previous() else "",
+        "next_url": link(page.next_page_number()) if page.has_next() else "",
+    }
