@@ -12,6 +12,9 @@ from crewdesk.sampledata.bulk.generate_jobs import generate_jobs
 from crewdesk.sampledata.bulk.recall import measure_duplicate_check, summary_line
 from crewdesk.sampledata.bulk.truth import read_truth, truth_path_for
 
+# --fast-load's words as generate_clients and generate_jobs take them (None: decide by size).
+FAST_LOAD = {"auto": None, "yes": True, "no": False}
+
 
 class Command(BaseCommand):
     help = (
@@ -36,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=5000, help="clients per batch")
         parser.add_argument(
             "--fast-load",
-            choices=["auto", "yes", "no"],
+            choices=list(FAST_LOAD),
             default="auto",
             help="PostgreSQL: load with secondary indexes dropped and rebuild them at the end, "
             "in one transaction (auto: when adding at least 50,000 clients and at least as many "
@@ -112,7 +115,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             duplicates_percent=options["duplicates_percent"],
             batch_size=options["batch_size"],
-            fast_load={"auto": None, "yes": True, "no": False}[options["fast_load"]],
+            fast_load=FAST_LOAD[options["fast_load"]],
             progress=self._progress,
         )
         self.stdout.write(
@@ -134,7 +137,7 @@ class Command(BaseCommand):
             jobs_per_client=options["jobs_per_client"],
             employees=options["employees"],
             batch_size=options["batch_size"],
-            fast_load={"auto": None, "yes": True, "no": False}[options["fast_load"]],
+            fast_load=FAST_LOAD[options["fast_load"]],
             progress=self._progress,
         )
         self.stdout.write(
