@@ -396,7 +396,7 @@ def notice_dismiss(request, notice_id: int):
 @paginate(PageNumberPagination)
 def note_list(request, client_id: int):
     """The client's notes, newest first (files are attached on the profile page)."""
-    return selectors.client_notes(_client(request, client_id))
+    return selectors.client_notes(viewer=request.membership, client=_client(request, client_id))
 
 
 @router.post("/clients/{client_id}/notes", response={201: NoteOut, **BODY_ERRORS})

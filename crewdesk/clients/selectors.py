@@ -27,6 +27,7 @@ from crewdesk.clients.models import (
     ClientToken,
     Contact,
     Note,
+    NoteFile,
     Notice,
     Reminder,
     Tag,
@@ -379,11 +380,13 @@ def client_reminders(client: Client, *, open_only: bool = True) -> QuerySet[Remi
     return reminders.filter(done_at__isnull=True) if open_only else reminders
 
 
-def client_notes(client: Client) -> QuerySet[Note]:
+def client_notes(*, viewer: Membership, client: Client) -> QuerySet[Note]:
+    """The client's notes (not archived) with their files, newest first: those the viewer may
+    see (a customer only the notes shown to them)."""
     return (
-        Note.objects.filter(client=client, archived_at__isnull=True)
+        scope(client.client_notes.filter(archived_at__isnull=True), viewer)
         .select_related("created_by")
-        .prefetch_related("files")
+        .prefetch_related(Prefetch("files", queryset=scope(NoteFile.objects.all(), viewer)))
     )
 
 

@@ -230,7 +230,8 @@ def _contacts_context(request: HttpRequest, client: Client) -> dict:
 
 
 def _notes_context(request: HttpRequest, client: Client) -> dict:
-    paginator = Paginator(selectors.client_notes(client), NOTES_PER_PAGE)
+    notes = selectors.client_notes(viewer=request.membership, client=client)
+    paginator = Paginator(notes, NOTES_PER_PAGE)
     return {
         "notes_page": paginator.get_page(request.GET.get("notes_page")),
         "note_form": NoteForm(prefix="note"),
