@@ -3,7 +3,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from crewdesk.clients import selectors, services
+from crewdesk.clients import merging, selectors, services
+from crewdesk.clients.models import NoteFile
 from tests.images import PDF
 
 
@@ -51,3 +52,33 @@ def test_the_clients_customer_gets_only_the_notes_shown_to_them(customer, custom
 def test_another_clients_customer_gets_none(neighbour, outsider, customer_client, notes):
     assert texts(neighbour, customer_client) == []
     assert texts(outsider, customer_client) == []
+
+
+def test_a_notes_file_is_found_by_whoever_may_see_the_note(
+    owner, customer, neighbour, outsider, customer_client, notes
+):
+    shown, internal = notes["shown"].files.get(), notes["internal"].files.get()
+
+    def found(viewer, file) -> bool:
+        try:
+            selectors.note_file_get(viewer=viewer, client_id=customer_client.pk, file_id=file.pk)
+        except NoteFile.DoesNotExist:
+            return False
+        return True
+
+    assert found(owner, shown) and found(owner, internal)
+    assert found(customer, shown) and not found(customer, internal)
+    assert not found(neighbour, shown) and not found(outsider, shown)
+    # The file of another client's note is not found under this client.
+    with pytest.raises(NoteFile.DoesNotExist):
+        selectors.note_file_get(viewer=owner, client_id=neighbour.client_id, file_id=shown.pk)
+
+
+def test_clients_by_id_are_the_viewers_companys_merged_ones_too(owner, outsider, make_client):
+    ann, anne = make_client(first_name="Ann"), make_client(first_name="Anne")
+    merging.client_merge(owner, ann, [anne], {})
+
+    assert set(selectors.clients_by_id(viewer=owner, ids=[ann.pk, anne.pk])) == {ann.pk, anne.pk}
+    assert selectors.clients_by_id(viewer=outsider, ids=[ann.pk, anne.pk]) == {}
+    assert [c.pk for c in selectors.clients_merged_into(viewer=owner, client=ann)] == [anne.pk]
+    assert list(selectors.clients_merged_into(viewer=outsider, client=ann)) == []
