@@ -393,6 +393,16 @@ def client_reminders(client: Client, *, open_only: bool = True) -> QuerySet[Remi
     return reminders.filter(done_at__isnull=True) if open_only else reminders
 
 
+def reminder_get(*, viewer: Membership, reminder_id: int) -> Reminder:
+    """A reminder of the viewer's company, with its client; DoesNotExist otherwise."""
+    return scope(Reminder.objects.select_related("client"), viewer).get(pk=reminder_id)
+
+
+def notice_get(*, viewer: Membership, notice_id: int) -> Notice:
+    """A notice of the viewer's company, with its client; DoesNotExist otherwise."""
+    return scope(Notice.objects.select_related("client"), viewer).get(pk=notice_id)
+
+
 def client_notes(*, viewer: Membership, client: Client) -> QuerySet[Note]:
     """The client's notes (not archived) with their files, newest first: those the viewer may
     see (a customer only the notes shown to them)."""
