@@ -26,7 +26,7 @@ from crewdesk.api.pagination import PageNumberPagination
 from crewdesk.clients import selectors, services
 from crewdesk.clients.duplicates import Candidate
 from crewdesk.clients.filters import ClientFilters
-from crewdesk.clients.models import Client, ClientTag, Contact, Notice, PhoneKind, Reminder
+from crewdesk.clients.models import Client, ClientTag, Contact, PhoneKind, Reminder
 from crewdesk.clients.schemas import (
     CandidatesOut,
     ClientCreateIn,
@@ -72,19 +72,19 @@ def _client(request: HttpRequest, client_id: int) -> Client:
     return selectors.client_get(_member(request), client_id)
 
 
-def _survivor(client: Client) -> Client:
+def _survivor(request: HttpRequest, client: Client) -> Client:
     """The client a merged-away one now lives on (following a chain of merges)."""
     for _hop in range(MAX_MERGE_HOPS):
         if not client.merged_into_id:
             break
-        client = Client.objects.get(company_id=client.company_id, pk=client.merged_into_id)
+        client = _client(request, client.merged_into_id)
     return client
 
 
 def _client_for_write(request: HttpRequest, client_id: int) -> Client:
     client = _client(request, client_id)
     if client.merged_into_id:
-        raise Conflict(str(MERGED_CLIENT), merged_into=_survivor(client).pk)
+        raise Conflict(str(MERGED_CLIENT), merged_into=_survivor(request, client).pk)
     return client
 
 
@@ -197,7 +197,7 @@ def client_detail(request, client_id: int, response: HttpResponse):
     """A client. One merged into another answers 301 with the survivor's URL."""
     client = _client(request, client_id)
     if client.merged_into_id:
-        survivor = _survivor(client)
+        survivor = _survivor(request, client)
         response["Location"] = reverse("api:client_detail", kwargs={"client_id": survivor.pk})
         return Status(301, {"detail": str(MERGED_CLIENT), "merged_into": survivor.pk})
     return client
@@ -361,9 +361,7 @@ def reminder_new(request, client_id: int, payload: ReminderIn):
 def reminder_change(request, reminder_id: int, payload: ReminderPatchIn):
     """Mark a reminder done (or not done again)."""
     member = _member(request)
-    reminder = Reminder.objects.select_related("client").get(
-        company_id=member.company_id, pk=reminder_id
-    )
+    reminder = selectors.reminder_get(viewer=member, reminder_id=reminder_id)
     return services.reminder_set_done(member, reminder, payload.done)
 
 
@@ -388,7 +386,7 @@ def notice_new(request, client_id: int, payload: NoticeIn):
 )
 def notice_dismiss(request, notice_id: int):
     member = _member(request)
-    notice = Notice.objects.select_related("client").get(company_id=member.company_id, pk=notice_id)
+    notice = selectors.notice_get(viewer=member, notice_id=notice_id)
     return services.notice_dismiss(member, notice)
 
 
@@ -396,7 +394,7 @@ def notice_dismiss(request, notice_id: int):
 @paginate(PageNumberPagination)
 def note_list(request, client_id: int):
     """The client's notes, newest first (files are attached on the profile page)."""
-    return selectors.client_notes(_client(request, client_id))
+    return selectors.client_notes(viewer=request.membership, client=_client(request, client_id))
 
 
 @router.post("/clients/{client_id}/notes", response={201: NoteOut, **BODY_ERRORS})

@@ -56,8 +56,9 @@ LEAD_SOURCES = [
 class Client(TenantModel, Address):
     """A person or company the business serves. The address fields are the billing address."""
 
-    # The customers who see it (core/permissions.scope): its own portal logins.
-    customer_scope = CustomerScope(client="pk")
+    # The customers who see it (core/permissions.scope): its own portal logins; never its
+    # internal notes.
+    customer_scope = CustomerScope(client="pk", hidden=("notes",))
 
     kind = models.CharField(
         _("kind"), max_length=16, choices=ClientKind.choices, default=ClientKind.PERSON

@@ -27,6 +27,7 @@ from crewdesk.clients.models import (
     ClientToken,
     Contact,
     Note,
+    NoteFile,
     Notice,
     Reminder,
     Tag,
@@ -360,6 +361,19 @@ def client_get(actor: Membership, client_id: int) -> Client:
     )
 
 
+def clients_by_id(*, viewer: Membership, ids) -> dict[int, Client]:
+    """The clients of these ids the viewer may see (merged-away ones too), by id: the clients
+    a form or a filter names."""
+    require(viewer, Action.VIEW_RECORDS)
+    return {c.pk: c for c in scope(Client.objects.filter(pk__in=list(ids)), viewer)}
+
+
+def clients_merged_into(*, viewer: Membership, client: Client) -> QuerySet[Client]:
+    """The clients merged into `client` (its timeline carries theirs on)."""
+    require(viewer, Action.VIEW_RECORDS)
+    return scope(Client.objects.filter(merged_into=client), viewer)
+
+
 def client_contacts(client: Client) -> QuerySet[Contact]:
     return Contact.objects.filter(client=client).order_by("-is_primary", "last_name", "id")
 
@@ -379,12 +393,30 @@ def client_reminders(client: Client, *, open_only: bool = True) -> QuerySet[Remi
     return reminders.filter(done_at__isnull=True) if open_only else reminders
 
 
-def client_notes(client: Client) -> QuerySet[Note]:
+def reminder_get(*, viewer: Membership, reminder_id: int) -> Reminder:
+    """A reminder of the viewer's company, with its client; DoesNotExist otherwise."""
+    return scope(Reminder.objects.select_related("client"), viewer).get(pk=reminder_id)
+
+
+def notice_get(*, viewer: Membership, notice_id: int) -> Notice:
+    """A notice of the viewer's company, with its client; DoesNotExist otherwise."""
+    return scope(Notice.objects.select_related("client"), viewer).get(pk=notice_id)
+
+
+def client_notes(*, viewer: Membership, client: Client) -> QuerySet[Note]:
+    """The client's notes (not archived) with their files, newest first: those the viewer may
+    see (a customer only the notes shown to them)."""
     return (
-        Note.objects.filter(client=client, archived_at__isnull=True)
+        scope(client.client_notes.filter(archived_at__isnull=True), viewer)
         .select_related("created_by")
-        .prefetch_related("files")
+        .prefetch_related(Prefetch("files", queryset=scope(NoteFile.objects.all(), viewer)))
     )
+
+
+def note_file_get(*, viewer: Membership, client_id: int, file_id: int) -> NoteFile:
+    """A file of a note of the client that the viewer may see (a customer only the files of
+    notes shown to them), or DoesNotExist."""
+    return scope(NoteFile.objects.all(), viewer).get(pk=file_id, note__client_id=client_id)
 
 
 def reminder_assignees(actor: Membership) -> QuerySet[Membership]:

@@ -235,7 +235,7 @@ def checklist_template_list(request):
 @paginate(PageNumberPagination)
 def attachment_list(request, job_id: int):
     """The job's photos and documents; `url` downloads one (with the same token)."""
-    return selectors.job_attachments(_job(request, job_id))
+    return selectors.job_attachments(viewer=request.membership, job=_job(request, job_id))
 
 
 @router.post("/jobs/{job_id}/attachments", response={201: AttachmentOut, **BODY_ERRORS})

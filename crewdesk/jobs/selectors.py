@@ -250,8 +250,12 @@ def job_checklist(job: Job) -> QuerySet[JobChecklistItem]:
     return job.checklist.select_related("done_by").order_by("position", "id")
 
 
-def job_attachments(job: Job) -> QuerySet[JobAttachment]:
-    return job.attachments.filter(archived_at__isnull=True).order_by("uploaded_at", "id")
+def job_attachments(*, viewer: Membership, job: Job) -> QuerySet[JobAttachment]:
+    """The job's photos and documents (not archived), oldest first: those the viewer may see
+    (a customer only those shown in the portal)."""
+    return scope(job.attachments.filter(archived_at__isnull=True), viewer).order_by(
+        "uploaded_at", "id"
+    )
 
 
 def checklist_templates(actor: Membership, *, include_archived: bool = False):

@@ -533,3 +533,31 @@ def test_odd_names_and_content_types_through_the_api(client, employee, job):
             path, {"file": photo, "kind": "before"}, headers={"Authorization": f"Bearer {token}"}
         )
         assert response.status_code == 201, response.content
+
+
+# --- who gets which: job_attachments(viewer=, job=) ---------------------------------------------
+
+
+def test_job_attachments_gives_a_customer_only_those_shown_to_them(
+    owner, office, employee, customer, neighbour, customer_client
+):
+    from crewdesk.jobs.selectors import job_attachments
+
+    prop = make_property(owner, customer_client)
+    job = make_job(owner, prop, assignees=[employee])
+
+    def photo(name, visible):
+        upload = SimpleUploadedFile(name, images.jpeg((40, 30)))
+        return attachment_add(owner, job, upload, kind="before", customer_visible=visible)
+
+    photo("shown.jpg", True)
+    photo("office.jpg", False)
+    attachment_archive(owner, photo("archived.jpg", True))
+
+    def names(viewer):
+        return [a.name for a in job_attachments(viewer=viewer, job=job)]
+
+    for member in (owner, office, employee):
+        assert names(member) == ["shown.jpg", "office.jpg"]
+    assert names(customer) == ["shown.jpg"]
+    assert names(neighbour) == []

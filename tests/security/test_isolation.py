@@ -45,13 +45,15 @@ from crewdesk.clients.models import (
     Reminder,
     Tag,
 )
+from crewdesk.clients.selectors import client_notes
 from crewdesk.clients.services import ClientInput
 from crewdesk.core.models import Activity
-from crewdesk.core.permissions import in_scope
+from crewdesk.core.permissions import HiddenField, in_scope, scope
 from crewdesk.core.roles import Role
 from crewdesk.jobs import services as job_services
 from crewdesk.jobs.attachments import attachment_add
 from crewdesk.jobs.models import ChecklistTemplate, Job, JobAttachment, JobChecklistItem
+from crewdesk.jobs.selectors import job_attachments
 from crewdesk.jobs.services import JobInput, LineInput
 from crewdesk.properties import services as property_services
 from crewdesk.properties.models import Property, PropertyService, Service
@@ -59,6 +61,8 @@ from tests.factories import CompanyFactory, MembershipFactory, UserFactory, comp
 
 # A string no page shows unless it shows company A's records: it is in every one of them.
 MARKER = "Zzyzx-Secret-7731"
+# The office's internal notes of the world's client and jobs (no customer ever gets them).
+INTERNAL = f"Office only {MARKER}"
 
 
 # --- the test world, built once for the module ----------------------------------------------
@@ -236,7 +240,11 @@ def _job(owner, prop, **extra) -> Job:
     return job_services.job_create(
         owner,
         JobInput(
-            fields={"title": f"Turnover {MARKER}", "scheduled_start": start},
+            fields={
+                "title": f"Turnover {MARKER}",
+                "scheduled_start": start,
+                "internal_notes": INTERNAL,
+            },
             property=prop,
             lines=[LineInput(f"Clean {MARKER}", 1, "100.00")],
             assignees=[owner.pk],
@@ -290,7 +298,7 @@ def _build_world(owner, office, employee, customer, neighbour, outsider) -> Worl
     office.user.last_name = MARKER
     office.user.save(update_fields=["last_name"])
     email = f"{MARKER.lower()}@example.com"
-    client = _client(owner, first_name="Zelda", last_name=MARKER, email=email)
+    client = _client(owner, first_name="Zelda", last_name=MARKER, email=email, notes=INTERNAL)
     twin = _client(owner, first_name="Zelda", last_name=MARKER, email=email)
     services.contact_create(owner, client, {"first_name": "Prim", "last_name": MARKER})
     contact = services.contact_create(owner, client, {"first_name": "Ora", "last_name": MARKER})
@@ -824,3 +832,56 @@ def test_a_customer_of_another_client_finds_none_of_the_clients_records(db, worl
 def test_the_clients_customer_finds_only_what_is_shown_to_them(db, world, customer):
     found = {name for name, record in _records(world).items() if in_scope(record, customer)}
     assert found == {"client", "prop", "old_prop", "job", "done_job", "archived_job"}
+
+
+# --- the customers' fields: a customer's copy of a record has none of the office's notes -------
+
+
+def _as_read(record: models.Model) -> dict:
+    """Every field of a record as a page reads it; a field hidden from the reader: HiddenField."""
+    values = {}
+    for column in record._meta.concrete_fields:
+        try:
+            values[column.attname] = getattr(record, column.attname)
+        except HiddenField:
+            values[column.attname] = HiddenField
+    return values
+
+
+def _copies(world: World, member: Membership) -> dict[str, dict]:
+    """The member's copy (through `scope`) of each record of the world they find, as read."""
+    return {
+        name: _as_read(copy)
+        for name, record in _records(world).items()
+        for copy in scope(type(record)._base_manager.filter(pk=record.pk), member)
+    }
+
+
+def test_the_clients_customer_gets_none_of_the_offices_internal_notes(db, world, customer):
+    copies = _copies(world, customer)
+
+    assert copies.keys() == {"client", "prop", "old_prop", "job", "done_job", "archived_job"}
+    assert INTERNAL.lower() not in repr(copies).lower()
+    assert copies["client"]["notes"] is HiddenField
+    for job in ("job", "done_job", "archived_job"):
+        assert copies[job]["internal_notes"] is HiddenField
+        assert MARKER in copies[job]["title"]  # the rest of the job is theirs to see
+
+
+def test_the_office_gets_its_internal_notes(db, world, owner):
+    """The positive control: the notes are there for the office, on the same records."""
+    copies = _copies(world, owner)
+
+    assert copies["client"]["notes"] == INTERNAL
+    assert copies["job"]["internal_notes"] == INTERNAL
+
+
+def test_the_customers_get_no_internal_note_nor_internal_photo(
+    db, world, owner, customer, neighbour
+):
+    """client_notes and job_attachments by viewer: the world's note and photo are internal."""
+    for member in (customer, neighbour):
+        assert list(client_notes(viewer=member, client=world.client)) == []
+        assert list(job_attachments(viewer=member, job=world.job)) == []
+    assert list(client_notes(viewer=owner, client=world.client)) == [world.note]
+    assert list(job_attachments(viewer=owner, job=world.job)) == [world.attachment]

@@ -26,6 +26,7 @@ from crewdesk.core.forms import refusal_text
 from crewdesk.core.models import Brand
 from crewdesk.core.navigation import next_url, query_with, url_or_none
 from crewdesk.core.permissions import Action, can
+from crewdesk.core.selectors import brand_list
 
 PAGE_SIZE = 50
 LOOKUP_SIZE = 8
@@ -107,7 +108,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 
 def _brands(request: HttpRequest) -> list[Brand]:
-    return list(Brand.objects.filter(company_id=request.membership.company_id))
+    return list(brand_list(viewer=request.membership))
 
 
 def _picked(request: HttpRequest, value) -> Client | None:

@@ -37,7 +37,7 @@ from crewdesk.clients.forms_profile import (
     ReminderForm,
     TagForm,
 )
-from crewdesk.clients.models import Client, Note, NoteFile, Notice, Tag
+from crewdesk.clients.models import Client, Note, NoteFile, Notice
 from crewdesk.clients.normalize import phone_display
 from crewdesk.clients.profile_tabs import ProfileTab, profile_tab, profile_tabs_for
 from crewdesk.core.decorators import member_required
@@ -230,7 +230,8 @@ def _contacts_context(request: HttpRequest, client: Client) -> dict:
 
 
 def _notes_context(request: HttpRequest, client: Client) -> dict:
-    paginator = Paginator(selectors.client_notes(client), NOTES_PER_PAGE)
+    notes = selectors.client_notes(viewer=request.membership, client=client)
+    paginator = Paginator(notes, NOTES_PER_PAGE)
     return {
         "notes_page": paginator.get_page(request.GET.get("notes_page")),
         "note_form": NoteForm(prefix="note"),
@@ -243,7 +244,7 @@ def _activity_context(request: HttpRequest, client: Client) -> dict:
     # The history of clients merged into this one continues here, marked with their name.
     merged_from = {
         merged.pk: merged
-        for merged in Client.objects.filter(company_id=client.company_id, merged_into=client)
+        for merged in selectors.clients_merged_into(viewer=request.membership, client=client)
     }
     entries = record_activity_list(
         viewer=request.membership, record=client, merged_ids=list(merged_from)
@@ -506,7 +507,7 @@ def tag_add(request: HttpRequest, client: Client) -> HttpResponse:
 @require_POST
 @client_page(Action.EDIT_RECORDS)
 def tag_remove(request: HttpRequest, client: Client, tag_id: int) -> HttpResponse:
-    tag = _get_or_404(Tag.objects.filter(company_id=client.company_id), pk=tag_id)
+    tag = _get_or_404(selectors.tags_of_company(request.membership), pk=tag_id)
     services.client_tag_remove(request.membership, client, tag)
     message = _("Removed the tag “%(tag)s”.") % {"tag": tag.name}
     return _saved(request, client, "tags", message)
@@ -604,11 +605,12 @@ def note_archive(request: HttpRequest, client: Client, note_id: int) -> HttpResp
 def note_file(request: HttpRequest, client_id: int, file_id: int) -> HttpResponse:
     """A note's file, only for the office of the client's company, served like a job's files:
     a picture shown, anything else a download."""
-    note_file = _get_or_404(
-        NoteFile.objects.filter(company_id=request.membership.company_id),
-        pk=file_id,
-        note__client_id=client_id,
-    )
+    try:
+        note_file = selectors.note_file_get(
+            viewer=request.membership, client_id=client_id, file_id=file_id
+        )
+    except NoteFile.DoesNotExist as error:
+        raise Http404 from error
     return private_file_response(
         note_file.file,
         name=note_file.name,

@@ -92,7 +92,9 @@ def _job_page(
             "thumbnail": url_or_none("jobs:attachment_thumbnail", job.pk, attachment.pk),
             "file": url_or_none("jobs:attachment_file", job.pk, attachment.pk),
         }
-        for attachment in selectors.job_attachments(job).select_related("uploaded_by")
+        for attachment in selectors.job_attachments(viewer=actor, job=job).select_related(
+            "uploaded_by"
+        )
     ]
     checklist = list(selectors.job_checklist(job))
     access_notes = access_notes_for(actor, prop, job)

@@ -137,7 +137,7 @@ def _form_page(
     # Extra clients: the ids typed, read in one query.
     extra_rows = form.extra_rows()
     ids = [i for row in extra_rows if (i := parse_id(row["client"])) is not None]
-    chosen = {c.pk: c for c in Client.objects.filter(company_id=actor.company_id, pk__in=ids)}
+    chosen = client_selectors.clients_by_id(viewer=actor, ids=ids)
     for row in extra_rows:
         row["picker"] = _picker(
             f"extra_client_{row['n']}",
@@ -188,7 +188,10 @@ def job_new(request: HttpRequest) -> HttpResponse:
         property_id = request.GET.get("property", "")
         # Digits no key can hold (and more than int() reads) are no property.
         if property_id.isdigit() and len(property_id) <= len(str(MAX_ID)):
-            prop = Property.objects.filter(company_id=actor.company_id, pk=int(property_id)).first()
+            try:
+                prop = property_selectors.property_get(actor, property_id)
+            except Property.DoesNotExist:
+                prop = None
             if prop is not None and client is None:
                 client = _client_or_none(actor, prop.client_id)
             if prop is not None and client is not None and prop.client_id != client.pk:

@@ -8,7 +8,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from crewdesk.accounts.selectors import crew_list
-from crewdesk.clients.models import Client
+from crewdesk.clients import selectors as client_selectors
 from crewdesk.core.decorators import member_required
 from crewdesk.core.navigation import query_with, url_or_none
 from crewdesk.core.permissions import Action, can
@@ -16,6 +16,7 @@ from crewdesk.jobs import selectors
 from crewdesk.jobs.filters import JobFilters
 from crewdesk.jobs.forms import JobFilterForm
 from crewdesk.jobs.views.common import crew_names, to_crew
+from crewdesk.properties import selectors as property_selectors
 from crewdesk.properties.models import Property
 
 PAGE_SIZE = 50
@@ -43,11 +44,13 @@ def job_list(request: HttpRequest) -> HttpResponse:
     has_any = bool(rows) or is_filtered or selectors.job_queryset(actor).exists()
     client_label = property_label = None
     if not rows_only and filters.client:
-        client_label = Client.objects.filter(company_id=actor.company_id, pk=filters.client).first()
+        named = client_selectors.clients_by_id(viewer=actor, ids=[filters.client])
+        client_label = named.get(filters.client)
     if not rows_only and filters.property:
-        property_label = Property.objects.filter(
-            company_id=actor.company_id, pk=filters.property
-        ).first()
+        try:
+            property_label = property_selectors.property_get(actor, filters.property)
+        except Property.DoesNotExist:
+            property_label = None
     list_url = reverse("jobs:list")
     context = {
         "form": form,
