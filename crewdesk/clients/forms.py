@@ -91,7 +91,7 @@ class ClientForm(forms.Form):
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     region = forms.CharField(label=_("State / region"), max_length=100, required=False)
     postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
-    country = country_field()
+    country = country_field(Client)
     client_type = forms.ChoiceField(label=_("Client type"), required=False)
     rating = forms.TypedChoiceField(
         label=_("Rating"), choices=RATING_CHOICES, coerce=int, initial=0, required=False

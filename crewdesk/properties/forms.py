@@ -29,7 +29,7 @@ TEXTAREA = forms.Textarea(attrs={"rows": 3})
 class PropertyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"] = country_field()
+        self.fields["country"] = country_field(Property)
         self.fields["latitude"].help_text = _("Optional, from -90 to 90.")
         self.fields["longitude"].help_text = _("Optional, from -180 to 180.")
         for name in ("latitude", "longitude"):
