@@ -50,7 +50,9 @@ class Job(TenantModel):
         _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.PENDING
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
-    internal_notes = models.TextField(_("internal notes"), blank=True)
+    internal_notes = models.TextField(
+        _("internal notes"), blank=True, help_text=_("Only your team sees these.")
+    )
     customer_notes = models.TextField(
         _("notes for the customer"), blank=True, help_text=_("Shown in the client portal.")
     )
