@@ -17,8 +17,8 @@ def _private_media(settings, tmp_path):
 def notes(owner, customer_client):
     def note(text, visibility):
         return services.note_create(
-            owner,
-            customer_client,
+            actor=owner,
+            client=customer_client,
             text=text,
             visibility=visibility,
             files=[SimpleUploadedFile(f"{visibility}.pdf", PDF)],
@@ -27,7 +27,7 @@ def notes(owner, customer_client):
     shown = note("Your next visit is Tuesday", "customer")
     internal = note("Slow payer", "internal")
     archived = note("Old news", "customer")
-    services.note_archive(owner, archived)
+    services.note_archive(actor=owner, note=archived)
     return {"shown": shown, "internal": internal}
 
 
@@ -76,7 +76,7 @@ def test_a_notes_file_is_found_by_whoever_may_see_the_note(
 
 def test_clients_by_id_are_the_viewers_companys_merged_ones_too(owner, outsider, make_client):
     ann, anne = make_client(first_name="Ann"), make_client(first_name="Anne")
-    merging.client_merge(owner, ann, [anne], {})
+    merging.client_merge(actor=owner, survivor=ann, others=[anne], choices={})
 
     assert set(selectors.clients_by_id(viewer=owner, ids=[ann.pk, anne.pk])) == {ann.pk, anne.pk}
     assert selectors.clients_by_id(viewer=outsider, ids=[ann.pk, anne.pk]) == {}

@@ -51,7 +51,7 @@ def _named_on(owner, job: Job, *clients: Client) -> Job:
     """The job names these clients as extra clients (billing, then technical...)."""
     roles = ("billing", "technical", "secondary")
     extra = [(client.pk, role) for client, role in zip(clients, roles, strict=False)]
-    return job_update(owner, job, JobInput(extra_clients=extra))
+    return job_update(actor=owner, job=job, data=JobInput(extra_clients=extra))
 
 
 # --- company first ------------------------------------------------------------------------------
@@ -109,8 +109,8 @@ def test_a_customer_sees_their_client_notes_marked_for_them_and_their_files(
 ):
     def note(client, visibility):
         return client_services.note_create(
-            owner,
-            client,
+            actor=owner,
+            client=client,
             text=f"A {visibility} note",
             visibility=visibility,
             files=[SimpleUploadedFile("plan.pdf", PDF)],
@@ -134,8 +134,10 @@ def test_a_customer_sees_the_photos_and_notes_of_their_jobs_shown_to_them(
 
     shown, hidden = photo(work["my_job"], True), photo(work["my_job"], False)
     theirs = photo(work["their_job"], True)
-    note_shown = job_note_add(owner, work["my_job"], "All done", customer_visible=True)
-    job_note_add(owner, work["my_job"], "The dog bites", customer_visible=False)
+    note_shown = job_note_add(
+        actor=owner, job=work["my_job"], text="All done", customer_visible=True
+    )
+    job_note_add(actor=owner, job=work["my_job"], text="The dog bites", customer_visible=False)
 
     assert seen(JobAttachment, customer) == {shown.pk}
     assert seen(JobAttachment, neighbour) == {theirs.pk}
@@ -153,8 +155,8 @@ def test_every_customer_sees_their_companys_brands(owner, customer, neighbour, o
 
 def test_a_model_that_says_nothing_is_shown_to_no_customer(owner, customer, customer_client):
     """The office's own records (tags, notices, the catalog...) until the portal opens them."""
-    client_services.client_tag_add(owner, customer_client, "VIP")
-    client_services.notice_create(owner, customer_client, "Gate code 1234")
+    client_services.client_tag_add(actor=owner, client=customer_client, name="VIP")
+    client_services.notice_create(actor=owner, client=customer_client, text="Gate code 1234")
     make_service(owner)
 
     for model in (Tag, Notice, Service):
@@ -190,12 +192,12 @@ def test_staff_may_act_on_any_record_of_their_company(office, outsider, work):
 def noted(owner, customer_client, work):
     """The customer's client and job, each with the office's internal notes."""
     client_services.client_update(
-        owner, customer_client, ClientInput(fields={"notes": CLIENT_SECRET})
+        actor=owner, client=customer_client, data=ClientInput(fields={"notes": CLIENT_SECRET})
     )
     job = job_update(
-        owner,
-        work["my_job"],
-        JobInput(fields={"internal_notes": JOB_SECRET, "customer_notes": "Hi"}),
+        actor=owner,
+        job=work["my_job"],
+        data=JobInput(fields={"internal_notes": JOB_SECRET, "customer_notes": "Hi"}),
     )
     return {"client": customer_client, "job": job, "property": work["my_property"]}
 
@@ -258,7 +260,7 @@ def test_rows_brought_along_by_select_related_are_sealed_too(customer, noted):
 def test_a_customer_sees_their_own_propertys_access_notes(owner, customer, noted):
     from crewdesk.properties.services import property_update
 
-    property_update(owner, noted["property"], {"access_notes": "Gate 1234"})
+    property_update(actor=owner, prop=noted["property"], data={"access_notes": "Gate 1234"})
 
     prop = scope(Property.objects.all(), customer).get(pk=noted["property"].pk)
     assert prop.access_notes == "Gate 1234"

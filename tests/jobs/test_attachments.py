@@ -35,7 +35,8 @@ def _private_media(settings, tmp_path):
 @pytest.fixture
 def job(owner, employee):
     client = client_create(
-        owner, ClientInput(fields={"first_name": "Ada"}, phones=[("mobile", "+1 415 555 0199")])
+        actor=owner,
+        data=ClientInput(fields={"first_name": "Ada"}, phones=[("mobile", "+1 415 555 0199")]),
     )
     prop = make_property(owner, client)
     return make_job(owner, prop, assignees=[employee])
@@ -306,7 +307,7 @@ def test_crew_cannot_archive_once_the_job_is_closed(owner, employee, job):
 
     mine = attachment_add(employee, job, upload("a.jpg", jpeg_with_gps()), kind="after")
     for status in ("on_the_way", "started", "finished"):
-        job_transition(owner, job, status)
+        job_transition(actor=owner, job=job, to_status=status)
     mine.refresh_from_db()
     with pytest.raises(ValidationError):
         attachment_archive(employee, mine)

@@ -197,8 +197,8 @@ class World:
 
 def _client(actor, **fields) -> Client:
     return services.client_create(
-        actor,
-        ClientInput(fields=fields, phones=[("mobile", "+1 415 555 0199")], tags=None),
+        actor=actor,
+        data=ClientInput(fields=fields, phones=[("mobile", "+1 415 555 0199")], tags=None),
         allow_duplicate=True,
     )
 
@@ -210,9 +210,9 @@ def _csv_import(actor) -> ClientImport:
         f"Bad,{MARKER},not-an-email\n"  # rejected: the report has a row
     ).encode()
     client_import, _notes = importing.import_upload(
-        actor, SimpleUploadedFile(f"{MARKER}.csv", content)
+        actor=actor, upload=SimpleUploadedFile(f"{MARKER}.csv", content)
     )
-    importing.import_check(actor, client_import)
+    importing.import_check(actor=actor, client_import=client_import)
     client_import.refresh_from_db()
     return client_import
 
@@ -238,8 +238,8 @@ def _jpeg() -> bytes:
 def _job(owner, prop, **extra) -> Job:
     start = datetime.datetime.combine(company_today(owner), datetime.time(9))
     return job_services.job_create(
-        owner,
-        JobInput(
+        actor=owner,
+        data=JobInput(
             fields={
                 "title": f"Turnover {MARKER}",
                 "scheduled_start": start,
@@ -256,20 +256,22 @@ def _job(owner, prop, **extra) -> Job:
 def _work(owner, client: Client) -> dict:
     """Company A's properties and jobs: on the world's client, each with the marker."""
     prop = property_services.property_create(
-        owner,
-        client,
-        {"name": f"Lake {MARKER}", "street": "1 Main St", "access_notes": f"Gate {MARKER}"},
+        actor=owner,
+        client=client,
+        data={"name": f"Lake {MARKER}", "street": "1 Main St", "access_notes": f"Gate {MARKER}"},
     )
-    old_prop = property_services.property_create(owner, client, {"name": f"Old {MARKER}"})
-    property_services.property_archive(owner, old_prop)
+    old_prop = property_services.property_create(
+        actor=owner, client=client, data={"name": f"Old {MARKER}"}
+    )
+    property_services.property_archive(actor=owner, prop=old_prop)
     service = property_services.service_create(
-        owner, {"name": f"Clean {MARKER}", "default_price": "100.00"}
+        actor=owner, data={"name": f"Clean {MARKER}", "default_price": "100.00"}
     )
     ps = property_services.property_service_add(
-        owner, prop, {"service": service.pk, "instructions": f"Mop {MARKER}"}
+        actor=owner, prop=prop, data={"service": service.pk, "instructions": f"Mop {MARKER}"}
     )
     template = job_services.checklist_template_save(
-        owner, None, name=f"List {MARKER}", items=[(f"Mop {MARKER}", True)]
+        actor=owner, template=None, name=f"List {MARKER}", items=[(f"Mop {MARKER}", True)]
     )
     job = _job(owner, prop, checklist_template=template.pk)
     attachment = attachment_add(
@@ -277,9 +279,9 @@ def _work(owner, client: Client) -> dict:
     )
     done_job = _job(owner, prop)
     for status in ("started", "finished"):
-        job_services.job_transition(owner, done_job, status)
+        job_services.job_transition(actor=owner, job=done_job, to_status=status)
     archived_job = _job(owner, prop)
-    job_services.job_archive(owner, archived_job)
+    job_services.job_archive(actor=owner, job=archived_job)
     return {
         "prop": prop,
         "old_prop": old_prop,
@@ -300,17 +302,21 @@ def _build_world(owner, office, employee, customer, neighbour, outsider) -> Worl
     email = f"{MARKER.lower()}@example.com"
     client = _client(owner, first_name="Zelda", last_name=MARKER, email=email, notes=INTERNAL)
     twin = _client(owner, first_name="Zelda", last_name=MARKER, email=email)
-    services.contact_create(owner, client, {"first_name": "Prim", "last_name": MARKER})
-    contact = services.contact_create(owner, client, {"first_name": "Ora", "last_name": MARKER})
-    services.client_tag_add(owner, client, f"VIP {MARKER}")
+    services.contact_create(
+        actor=owner, client=client, values={"first_name": "Prim", "last_name": MARKER}
+    )
+    contact = services.contact_create(
+        actor=owner, client=client, values={"first_name": "Ora", "last_name": MARKER}
+    )
+    services.client_tag_add(actor=owner, client=client, name=f"VIP {MARKER}")
     note = services.note_create(
-        owner,
-        client,
+        actor=owner,
+        client=client,
         text=f"Keys under the mat, {MARKER}",
         files=[SimpleUploadedFile(f"{MARKER}.pdf", f"%PDF-1.4 {MARKER}".encode())],
     )
     archived = _client(owner, company_name=f"Old {MARKER} Ltd", kind="company")
-    services.client_archive(owner, archived)
+    services.client_archive(actor=owner, client=archived)
     customer.client = client
     customer.save(update_fields=["client"])
     return World(
@@ -319,9 +325,13 @@ def _build_world(owner, office, employee, customer, neighbour, outsider) -> Worl
         contact=contact,
         tag=Tag.objects.get(company=owner.company, name=f"VIP {MARKER}"),
         reminder=services.reminder_create(
-            owner, client, text=f"Call {MARKER}", due_on=company_today(owner), assignee_id=None
+            actor=owner,
+            client=client,
+            text=f"Call {MARKER}",
+            due_on=company_today(owner),
+            assignee_id=None,
         ),
-        notice=services.notice_create(owner, client, f"Gate code of {MARKER}"),
+        notice=services.notice_create(actor=owner, client=client, text=f"Gate code of {MARKER}"),
         note=note,
         file=note.files.get(),
         archived=archived,

@@ -32,23 +32,25 @@ def job_list(request: HttpRequest) -> HttpResponse:
     members = list(crew_list(viewer=actor))
     form = JobFilterForm(request.GET, members=members)
     filters = JobFilters.from_form(form)
-    jobs = selectors.job_list(actor, filters)
+    jobs = selectors.job_list(viewer=actor, filters=filters)
     page = form.value("page", 1)
     start = (page - 1) * PAGE_SIZE
-    rows = list(selectors.with_list_data(jobs)[start : start + PAGE_SIZE + 1])
+    rows = list(selectors.with_list_data(jobs=jobs)[start : start + PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     for job in rows:
         job.crew_names = crew_names(job)
     is_filtered = filters.is_filtered
-    has_any = bool(rows) or is_filtered or selectors.job_queryset(actor).exists()
+    has_any = bool(rows) or is_filtered or selectors.job_queryset(viewer=actor).exists()
     client_label = property_label = None
     if not rows_only and filters.client:
         named = client_selectors.clients_by_id(viewer=actor, ids=[filters.client])
         client_label = named.get(filters.client)
     if not rows_only and filters.property:
         try:
-            property_label = property_selectors.property_get(actor, filters.property)
+            property_label = property_selectors.property_get(
+                viewer=actor, property_id=filters.property
+            )
         except Property.DoesNotExist:
             property_label = None
     list_url = reverse("jobs:list")

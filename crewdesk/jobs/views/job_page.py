@@ -75,7 +75,9 @@ def detail_context(request: HttpRequest, job: Job, *, transition_error: str = ""
         "lines": lines,
         "lines_total": sum((line.amount for line in lines), Decimal("0.00")),
         "extra_clients": list(job.extra_clients.select_related("client")),
-        "access_notes": property_services.access_notes_for(actor, job.property, job),
+        "access_notes": property_services.access_notes_for(
+            viewer=actor, prop=job.property, job=job
+        ),
         "map_url": job.property.map_url,
         "client_url": url_or_none("clients:detail", job.client_id),
         "property_url": url_or_none("properties:detail", job.property_id),
