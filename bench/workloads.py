@@ -298,8 +298,8 @@ class Company:
         if client is not None:
             return client
         client = services.client_create(
-            self.owner,
-            services.ClientInput(
+            actor=self.owner,
+            data=services.ClientInput(
                 fields={"kind": "company", "company_name": PROFILE_CLIENT},
                 phones=[("work", "+14155550142")],
             ),
@@ -307,11 +307,17 @@ class Company:
         )
         for i in range(50):
             services.contact_create(
-                self.owner,
-                client,
-                {"first_name": f"Contact{i}", "last_name": "Bench", "email": f"c{i}@bench.example"},
+                actor=self.owner,
+                client=client,
+                values={
+                    "first_name": f"Contact{i}",
+                    "last_name": "Bench",
+                    "email": f"c{i}@bench.example",
+                },
             )
-            services.note_create(self.owner, client, text=f"Note {i}: gate code, dog, parking.")
+            services.note_create(
+                actor=self.owner, client=client, text=f"Note {i}: gate code, dog, parking."
+            )
         return client
 
 
@@ -616,13 +622,13 @@ def w6_import(owner: Membership, rows: int) -> dict:
     content = import_csv(rows)
     began = time.perf_counter()
     upload = SimpleUploadedFile("clients.csv", content, content_type="text/csv")
-    client_import, _warnings = importing.import_upload(owner, upload)
+    client_import, _warnings = importing.import_upload(actor=owner, upload=upload)
     uploaded = time.perf_counter()
-    importing.import_check(owner, client_import)
+    importing.import_check(actor=owner, client_import=client_import)
     checked = time.perf_counter()
     client_import.refresh_from_db()
-    importing.import_start(owner, client_import)
-    importing.import_run(owner, client_import)
+    importing.import_start(actor=owner, client_import=client_import)
+    importing.import_run(actor=owner, client_import=client_import)
     done = time.perf_counter()
     client_import = ClientImport.objects.get(pk=client_import.pk)
     return {

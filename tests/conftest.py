@@ -69,8 +69,8 @@ def _member(company, username, role, client=None):
 
 def _portal_client(owner, first_name: str, last_name: str):
     return client_create(
-        owner,
-        ClientInput(
+        actor=owner,
+        data=ClientInput(
             fields={
                 "first_name": first_name,
                 "last_name": last_name,
@@ -184,8 +184,8 @@ def make_client(owner):
         if not fields.get("email") and not phones:
             phones = [("mobile", "+1 415 555 0199")]
         return client_create(
-            actor or owner,
-            ClientInput(fields=fields, phones=phones, tags=tags),
+            actor=actor or owner,
+            data=ClientInput(fields=fields, phones=phones, tags=tags),
             allow_duplicate=allow_duplicate,
         )
 

@@ -55,13 +55,13 @@ def make_property(actor, client, **fields):
 
     fields.setdefault("street", "12 Harbor Road")
     fields.setdefault("city", "Springfield")
-    return property_create(actor, client, fields)
+    return property_create(actor=actor, client=client, data=fields)
 
 
 def make_service(actor, name="Standard clean", price="120.00", **fields):
     from crewdesk.properties.services import service_create
 
-    return service_create(actor, {"name": name, "default_price": price, **fields})
+    return service_create(actor=actor, data={"name": name, "default_price": price, **fields})
 
 
 def make_job(
@@ -90,11 +90,15 @@ def make_job(
     template = None
     if checklist:
         template = checklist_template_save(
-            actor, None, name="Checklist", items=checklist, required_blocks_finish=blocks_finish
+            actor=actor,
+            template=None,
+            name="Checklist",
+            items=checklist,
+            required_blocks_finish=blocks_finish,
         ).pk
     return job_create(
-        actor,
-        JobInput(
+        actor=actor,
+        data=JobInput(
             fields=fields,
             property=prop,
             lines=lines if lines is not None else [LineInput("Standard clean", 1, "120.00")],

@@ -4,13 +4,20 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crewdesk.accounts.models import ApiToken, Invitation, Membership, User
+from crewdesk.core.forms import model_field
 from crewdesk.core.roles import Role
+
+STAFF_ROLES = [(r.value, r.label) for r in Role if r != Role.CUSTOMER]
 
 
 class UsernameForm(forms.Form):
-    username = forms.CharField(
-        label=_("Username"),
-        max_length=150,
+    # Without the model's help text: which characters a username may have is for choosing
+    # one (the invitation), not for logging in.
+    username = model_field(
+        User,
+        "username",
+        help_text="",
         widget=forms.TextInput(
             attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}
         ),
@@ -33,28 +40,23 @@ class CodeForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    username = forms.RegexField(
-        label=_("Username"),
-        max_length=150,
+    username = model_field(
+        Invitation,
+        "username",
+        form_class=forms.RegexField,
         regex=r"^[\w.@+-]+$",
         error_messages={"invalid": _("Use letters, digits and @ . + - _ only.")},
     )
-    email = forms.EmailField(label=_("Email"))
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    role = forms.ChoiceField(
-        label=_("Role"),
-        choices=[(r.value, r.label) for r in Role if r != Role.CUSTOMER],
-        initial=Role.OFFICE,
-    )
+    email = model_field(Invitation, "email")
+    first_name = model_field(User, "first_name")
+    last_name = model_field(User, "last_name")
+    role = model_field(Invitation, "role", choices=STAFF_ROLES, initial=Role.OFFICE)
 
 
 class RoleForm(forms.Form):
     """A staff member's role. Customers have no such form: their access belongs to their client."""
 
-    role = forms.ChoiceField(
-        label=_("Role"), choices=[(r.value, r.label) for r in Role if r != Role.CUSTOMER]
-    )
+    role = model_field(Membership, "role", choices=STAFF_ROLES)
 
 
 class ApiTokenForm(forms.Form):
@@ -62,12 +64,7 @@ class ApiTokenForm(forms.Form):
 
     LIFETIMES = {"30": 30, "90": 90, "365": 365, "never": None}
 
-    name = forms.CharField(
-        label=_("What is it for?"),
-        max_length=100,
-        required=False,
-        help_text=_("For example: accounting export, Zapier."),
-    )
+    name = model_field(ApiToken, "name", label=_("What is it for?"))  # the form asks
     lifetime = forms.ChoiceField(
         label=_("Expires"),
         choices=[

@@ -185,7 +185,12 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(_("name"), max_length=100, blank=True)
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example: accounting export, Zapier."),
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=12)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -33,12 +33,12 @@ def member_get(*, viewer: Membership, membership_id: int) -> Membership:
 # Office or Employee. A customer never is, nor anyone whose membership was ended.
 
 
-def crew_only(members: QuerySet[Membership]) -> QuerySet[Membership]:
+def crew_only(*, members: QuerySet[Membership]) -> QuerySet[Membership]:
     """Those of `members` who can be crew."""
     return members.filter(active=True, role__in=STAFF_ROLES)
 
 
-def can_be_crew(member: Membership) -> bool:
+def can_be_crew(*, member: Membership) -> bool:
     """The same rule for one member already loaded."""
     return member.active and member.role in STAFF_ROLES
 
@@ -47,19 +47,21 @@ def crew_list(*, viewer: Membership) -> QuerySet[Membership]:
     """Who can be crew in the viewer's company (the crew pickers, the schedule's rows), by
     name."""
     return (
-        crew_only(Membership.objects.filter(company_id=viewer.company_id))
+        crew_only(members=Membership.objects.filter(company_id=viewer.company_id))
         .select_related("user")
         .order_by("user__first_name", "user__username", "id")
     )
 
 
-def crew_members(actor: Membership, ids: Iterable, field: str = "assignees") -> list[Membership]:
+def crew_members(
+    *, viewer: Membership, ids: Iterable, field: str = "assignees"
+) -> list[Membership]:
     """Membership ids sent by the office become its crew, in the order sent, without repeats;
     another company's id or someone who cannot be crew is a field error."""
     members = []
     for value in dict.fromkeys(ids or []):
-        member = company_record(actor, Membership, value, field)
-        if not can_be_crew(member):
+        member = company_record(viewer, Membership, value, field)
+        if not can_be_crew(member=member):
             raise ValidationError({field: [_("Only active team members can be crew.")]})
         members.append(member)
     return members

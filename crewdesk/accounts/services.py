@@ -455,7 +455,7 @@ def api_tokens_revoke_all(*, membership: Membership, reason: str) -> int:
     return len(tokens)
 
 
-def api_token_authenticate(raw: str) -> tuple[ApiToken, Membership] | None:
+def api_token_authenticate(*, raw: str) -> tuple[ApiToken, Membership] | None:
     """The token and the membership it acts as, or None if it is unknown, revoked, expired or
     orphaned."""
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:

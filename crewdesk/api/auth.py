@@ -10,7 +10,7 @@ from crewdesk.core.dates import company_zone
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        found = api_token_authenticate(token)
+        found = api_token_authenticate(raw=token)
         if found is None:
             return None
         api_token, membership = found

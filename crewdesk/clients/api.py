@@ -26,7 +26,7 @@ from crewdesk.api.pagination import PageNumberPagination
 from crewdesk.clients import selectors, services
 from crewdesk.clients.duplicates import Candidate
 from crewdesk.clients.filters import ClientFilters
-from crewdesk.clients.models import Client, ClientTag, Contact, Notice, PhoneKind, Reminder
+from crewdesk.clients.models import Client, ClientTag, Contact, PhoneKind, Reminder
 from crewdesk.clients.schemas import (
     CandidatesOut,
     ClientCreateIn,
@@ -69,22 +69,22 @@ def _member(request: HttpRequest) -> Membership:
 
 
 def _client(request: HttpRequest, client_id: int) -> Client:
-    return selectors.client_get(_member(request), client_id)
+    return selectors.client_get(viewer=_member(request), client_id=client_id)
 
 
-def _survivor(client: Client) -> Client:
+def _survivor(request: HttpRequest, client: Client) -> Client:
     """The client a merged-away one now lives on (following a chain of merges)."""
     for _hop in range(MAX_MERGE_HOPS):
         if not client.merged_into_id:
             break
-        client = Client.objects.get(company_id=client.company_id, pk=client.merged_into_id)
+        client = _client(request, client.merged_into_id)
     return client
 
 
 def _client_for_write(request: HttpRequest, client_id: int) -> Client:
     client = _client(request, client_id)
     if client.merged_into_id:
-        raise Conflict(str(MERGED_CLIENT), merged_into=_survivor(client).pk)
+        raise Conflict(str(MERGED_CLIENT), merged_into=_survivor(request, client).pk)
     return client
 
 
@@ -148,8 +148,8 @@ def client_list(request, filters: Query[ClientListQuery]):
     """Clients, searched (names, company, email, phone digits, contacts) and filtered.
     `count` is exact up to 1,000 matches (`count_exact`)."""
     found = selectors.client_page(
-        _member(request),
-        ClientFilters.from_query(filters),
+        viewer=_member(request),
+        filters=ClientFilters.from_query(filters),
         page=filters.page,
         page_size=filters.page_size,
     )
@@ -165,7 +165,9 @@ def client_new(request, payload: ClientCreateIn):
     try:
         with _phone_errors_as_sent(payload):
             client = services.client_create(
-                _member(request), _client_input(payload), allow_duplicate=payload.allow_duplicate
+                actor=_member(request),
+                data=_client_input(payload),
+                allow_duplicate=payload.allow_duplicate,
             )
     except services.DuplicateClientError as exc:
         raise Conflict(str(exc), candidates=_candidates(exc.candidates)) from exc
@@ -185,7 +187,9 @@ def client_duplicates(request, query: Query[DuplicatesQuery]):
         },
         phones=[("", query.phone)] if query.phone.strip() else [],
     )
-    return {"candidates": _candidates(services.duplicates_for_input(_member(request), data))}
+    return {
+        "candidates": _candidates(services.duplicates_for_input(actor=_member(request), data=data))
+    }
 
 
 @router.get(
@@ -197,7 +201,7 @@ def client_detail(request, client_id: int, response: HttpResponse):
     """A client. One merged into another answers 301 with the survivor's URL."""
     client = _client(request, client_id)
     if client.merged_into_id:
-        survivor = _survivor(client)
+        survivor = _survivor(request, client)
         response["Location"] = reverse("api:client_detail", kwargs={"client_id": survivor.pk})
         return Status(301, {"detail": str(MERGED_CLIENT), "merged_into": survivor.pk})
     return client
@@ -208,7 +212,9 @@ def client_change(request, client_id: int, payload: ClientIn):
     """Change a client: only the fields sent change."""
     client = _client_for_write(request, client_id)
     with refusal_is_conflict(), _phone_errors_as_sent(payload):
-        return services.client_update(request.membership, client, _client_input(payload, client))
+        return services.client_update(
+            actor=request.membership, client=client, data=_client_input(payload, client)
+        )
 
 
 @router.delete("/clients/{client_id}", response={**NO_CONTENT, **CONFLICT_ERRORS})
@@ -216,20 +222,22 @@ def client_remove(request, client_id: int):
     """Delete a client without history (Owner only); otherwise 409 says why: archive it."""
     client = _client_for_write(request, client_id)
     with refusal_is_conflict():
-        services.client_delete(request.membership, client)
+        services.client_delete(actor=request.membership, client=client)
     return Status(204, None)
 
 
 @router.post("/clients/{client_id}/archive", response={200: ClientOut, **CONFLICT_ERRORS})
 def client_archive(request, client_id: int):
-    return services.client_archive(request.membership, _client_for_write(request, client_id))
+    return services.client_archive(
+        actor=request.membership, client=_client_for_write(request, client_id)
+    )
 
 
 @router.post("/clients/{client_id}/restore", response={200: ClientOut, **CONFLICT_ERRORS})
 def client_restore(request, client_id: int):
     client = _client_for_write(request, client_id)
     with refusal_is_conflict():
-        return services.client_restore(request.membership, client)
+        return services.client_restore(actor=request.membership, client=client)
 
 
 # --- contacts --------------------------------------------------------------------------------
@@ -246,7 +254,7 @@ def _contact(request: HttpRequest, client_id: int, contact_id: int) -> Contact:
 @paginate(PageNumberPagination)
 def contact_list(request, client_id: int):
     """The client's contacts, the primary first."""
-    return selectors.client_contacts(_client(request, client_id))
+    return selectors.client_contacts(client=_client(request, client_id))
 
 
 @router.post("/clients/{client_id}/contacts", response={201: ContactOut, **BODY_ERRORS})
@@ -255,7 +263,9 @@ def contact_new(request, client_id: int, payload: ContactCreateIn):
     client = _client_for_write(request, client_id)
     return Status(
         201,
-        services.contact_create(request.membership, client, payload.model_dump(exclude_unset=True)),
+        services.contact_create(
+            actor=request.membership, client=client, values=payload.model_dump(exclude_unset=True)
+        ),
     )
 
 
@@ -265,7 +275,7 @@ def contact_new(request, client_id: int, payload: ContactCreateIn):
 def contact_change(request, client_id: int, contact_id: int, payload: ContactIn):
     contact = _contact(request, client_id, contact_id)
     return services.contact_update(
-        request.membership, contact, payload.model_dump(exclude_unset=True)
+        actor=request.membership, contact=contact, values=payload.model_dump(exclude_unset=True)
     )
 
 
@@ -276,7 +286,7 @@ def contact_remove(request, client_id: int, contact_id: int):
     """Delete a contact; the primary cannot be deleted (409): make another primary first."""
     contact = _contact(request, client_id, contact_id)
     with refusal_is_conflict():
-        services.contact_delete(request.membership, contact)
+        services.contact_delete(actor=request.membership, contact=contact)
     return Status(204, None)
 
 
@@ -286,7 +296,7 @@ def contact_remove(request, client_id: int, contact_id: int):
 )
 def contact_primary(request, client_id: int, contact_id: int):
     contact = _contact(request, client_id, contact_id)
-    return services.contact_set_primary(request.membership, contact)
+    return services.contact_set_primary(actor=request.membership, contact=contact)
 
 
 # --- tags ------------------------------------------------------------------------------------
@@ -303,7 +313,7 @@ def tag_list(request):
         .annotate(n=Count("*"))
         .values("n")
     )
-    return selectors.tags_of_company(_member(request)).annotate(
+    return selectors.tags_of_company(viewer=_member(request)).annotate(
         client_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0)
     )
 
@@ -312,7 +322,9 @@ def tag_list(request):
 def client_tag_add(request, client_id: int, payload: TagIn):
     """Tag the client by name; a new name makes a new company tag."""
     client = _client_for_write(request, client_id)
-    return Status(201, services.client_tag_add(request.membership, client, payload.name))
+    return Status(
+        201, services.client_tag_add(actor=request.membership, client=client, name=payload.name)
+    )
 
 
 @router.delete("/clients/{client_id}/tags/{tag_id}", response={**NO_CONTENT, **CONFLICT_ERRORS})
@@ -321,7 +333,7 @@ def client_tag_remove(request, client_id: int, tag_id: int):
     client = _client_for_write(request, client_id)
     # tag__pk, not tag_id: an id no database key holds is then "not found" (SQLite overflows).
     link = ClientTag.objects.select_related("tag").get(client=client, tag__pk=tag_id)
-    services.client_tag_remove(request.membership, client, link.tag)
+    services.client_tag_remove(actor=request.membership, client=client, tag=link.tag)
     return Status(204, None)
 
 
@@ -334,10 +346,10 @@ def reminder_list(request, filters: Query[RemindersQuery]):
     """Your open reminders, soonest first; with `due_before`, only those due before that day."""
     member = _member(request)
     if filters.due_before is None:
-        return selectors.reminders_due_for(member, until=date.max)
+        return selectors.reminders_due_for(viewer=member, until=date.max)
     if filters.due_before == date.min:
         return Reminder.objects.none()
-    return selectors.reminders_due_for(member, until=filters.due_before - timedelta(days=1))
+    return selectors.reminders_due_for(viewer=member, until=filters.due_before - timedelta(days=1))
 
 
 @router.post("/clients/{client_id}/reminders", response={201: ReminderOut, **BODY_ERRORS})
@@ -346,8 +358,8 @@ def reminder_new(request, client_id: int, payload: ReminderIn):
     return Status(
         201,
         services.reminder_create(
-            request.membership,
-            client,
+            actor=request.membership,
+            client=client,
             text=payload.text,
             due_on=payload.due_on,
             assignee_id=payload.assignee,
@@ -361,10 +373,8 @@ def reminder_new(request, client_id: int, payload: ReminderIn):
 def reminder_change(request, reminder_id: int, payload: ReminderPatchIn):
     """Mark a reminder done (or not done again)."""
     member = _member(request)
-    reminder = Reminder.objects.select_related("client").get(
-        company_id=member.company_id, pk=reminder_id
-    )
-    return services.reminder_set_done(member, reminder, payload.done)
+    reminder = selectors.reminder_get(viewer=member, reminder_id=reminder_id)
+    return services.reminder_set_done(actor=member, reminder=reminder, done=payload.done)
 
 
 # --- notices and notes -----------------------------------------------------------------------
@@ -374,13 +384,15 @@ def reminder_change(request, reminder_id: int, payload: ReminderPatchIn):
 @paginate(PageNumberPagination)
 def notice_list(request, client_id: int):
     """The notices pinned on the client's profile (not dismissed), newest first."""
-    return selectors.client_notices(_client(request, client_id))
+    return selectors.client_notices(client=_client(request, client_id))
 
 
 @router.post("/clients/{client_id}/notices", response={201: NoticeOut, **BODY_ERRORS})
 def notice_new(request, client_id: int, payload: NoticeIn):
     client = _client_for_write(request, client_id)
-    return Status(201, services.notice_create(request.membership, client, payload.text))
+    return Status(
+        201, services.notice_create(actor=request.membership, client=client, text=payload.text)
+    )
 
 
 @router.post(
@@ -388,15 +400,15 @@ def notice_new(request, client_id: int, payload: NoticeIn):
 )
 def notice_dismiss(request, notice_id: int):
     member = _member(request)
-    notice = Notice.objects.select_related("client").get(company_id=member.company_id, pk=notice_id)
-    return services.notice_dismiss(member, notice)
+    notice = selectors.notice_get(viewer=member, notice_id=notice_id)
+    return services.notice_dismiss(actor=member, notice=notice)
 
 
 @router.get("/clients/{client_id}/notes", response={200: list[NoteOut], **COMMON_ERRORS})
 @paginate(PageNumberPagination)
 def note_list(request, client_id: int):
     """The client's notes, newest first (files are attached on the profile page)."""
-    return selectors.client_notes(_client(request, client_id))
+    return selectors.client_notes(viewer=request.membership, client=_client(request, client_id))
 
 
 @router.post("/clients/{client_id}/notes", response={201: NoteOut, **BODY_ERRORS})
@@ -405,6 +417,9 @@ def note_new(request, client_id: int, payload: NoteIn):
     return Status(
         201,
         services.note_create(
-            request.membership, client, text=payload.text, visibility=payload.visibility
+            actor=request.membership,
+            client=client,
+            text=payload.text,
+            visibility=payload.visibility,
         ),
     )

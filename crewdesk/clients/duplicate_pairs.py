@@ -224,13 +224,13 @@ def duplicate_pairs_rebuild(
     return DuplicatePair.objects.filter(company_id=company_id, dismissed_at__isnull=True).count()
 
 
-def duplicate_pairs_open(actor: Membership) -> QuerySet[DuplicatePair]:
+def duplicate_pairs_open(*, viewer: Membership) -> QuerySet[DuplicatePair]:
     """The suspected pairs still to review, best first, with what a row of the list shows."""
-    require(actor, Action.VIEW_RECORDS)
+    require(viewer, Action.VIEW_RECORDS)
     phones = ClientPhone.objects.order_by("position", "id")
     return (
         DuplicatePair.objects.filter(
-            company_id=actor.company_id,
+            company_id=viewer.company_id,
             dismissed_at__isnull=True,
             client_a__merged_into__isnull=True,
             client_b__merged_into__isnull=True,
@@ -244,21 +244,21 @@ def duplicate_pairs_open(actor: Membership) -> QuerySet[DuplicatePair]:
     )
 
 
-def duplicate_pair_get(actor: Membership, pair_id: int) -> DuplicatePair:
+def duplicate_pair_get(*, viewer: Membership, pair_id: int) -> DuplicatePair:
     """A pair of the member's company, or DoesNotExist."""
-    require(actor, Action.VIEW_RECORDS)
+    require(viewer, Action.VIEW_RECORDS)
     return DuplicatePair.objects.select_related("client_a", "client_b").get(
-        company_id=actor.company_id, pk=pair_id
+        company_id=viewer.company_id, pk=pair_id
     )
 
 
-def duplicate_pairs_open_count(actor: Membership) -> int:
+def duplicate_pairs_open_count(*, viewer: Membership) -> int:
     """How many pairs wait for review (the data-quality page shows it)."""
-    return duplicate_pairs_open(actor).count()
+    return duplicate_pairs_open(viewer=viewer).count()
 
 
 @transaction.atomic
-def duplicate_pair_dismiss(actor: Membership, pair: DuplicatePair) -> DuplicatePair:
+def duplicate_pair_dismiss(*, actor: Membership, pair: DuplicatePair) -> DuplicatePair:
     """The office says the two are different clients: the pair leaves the list, and neither a
     later save nor a full scan brings it back."""
     require(actor, Action.EDIT_RECORDS, pair)

@@ -106,7 +106,7 @@ class _Line:
 
 def export_csv(actor: Membership, filters: ClientFilters) -> Iterator[str]:
     """The CSV, chunk by chunk: three queries per CHUNK_SIZE clients whatever their size."""
-    clients = client_matches(actor, filters).prefetch_related(
+    clients = client_matches(viewer=actor, filters=filters).prefetch_related(
         Prefetch("phones", queryset=ClientPhone.objects.order_by("position", "id")),
         Prefetch(
             "client_tags", queryset=ClientTag.objects.select_related("tag").order_by("tag__name")

@@ -5,15 +5,14 @@ codes, duplicates) live in validation.py and services.py, and their errors come 
 form through `ClientForm.add_service_error`."""
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from crewdesk.clients.filters import Archived, Sort
-from crewdesk.clients.models import Client, ClientKind, ClientType, ContactMethod, PhoneKind
+from crewdesk.clients.models import Client, ClientType, PhoneKind
 from crewdesk.clients.services import CLIENT_FIELDS, ClientInput
 from crewdesk.clients.validation import clean_phones
-from crewdesk.core.forms import country_field
+from crewdesk.core.forms import country_field, model_field
 
 PHONE_ROWS = 3  # rows shown on the form; more when a client already has more numbers
 RATING_CHOICES = [(0, _("No rating"))] + [(i, "★" * i) for i in range(1, 6)]
@@ -36,8 +35,8 @@ class ClientFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search clients"), required=False, max_length=200)
     tag = forms.TypedMultipleChoiceField(label=_("Tags"), required=False, coerce=int)
-    type = forms.ChoiceField(label=_("Client type"), required=False)
-    source = forms.CharField(label=_("Lead source"), required=False, max_length=64)
+    type = model_field(Client, "client_type")
+    source = model_field(Client, "lead_source")
     archived = forms.ChoiceField(label=_("Show"), required=False, choices=ARCHIVED_CHOICES)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
     page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)
@@ -59,55 +58,50 @@ class ClientForm(forms.Form):
     """Every detail of a client the office types. Relations (parent, referred by) are ids chosen
     through the client picker; brand is one of the company's brands."""
 
-    kind = forms.ChoiceField(
-        label=_("This client is"),
-        choices=ClientKind.choices,
-        initial=ClientKind.PERSON,
-        widget=forms.RadioSelect,
-    )
-    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
-    company_name = forms.CharField(label=_("Company name"), max_length=200, required=False)
-    billing_name = forms.CharField(
-        label=_("Billing name"),
-        max_length=200,
-        required=False,
-        help_text=_("Printed on invoices instead of the client's name when set."),
-    )
-    email = forms.CharField(
-        label=_("Email"),
-        max_length=254,
-        required=False,
+    # The form asks; the model's "kind" is how the history names it.
+    kind = model_field(Client, "kind", label=_("This client is"), widget=forms.RadioSelect)
+    first_name = model_field(Client, "first_name")
+    last_name = model_field(Client, "last_name")
+    company_name = model_field(Client, "company_name")
+    billing_name = model_field(Client, "billing_name")
+    # Text, not an EmailField: the services check the address with the client's other rules.
+    email = model_field(
+        Client,
+        "email",
+        form_class=forms.CharField,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    lead_source = forms.CharField(
-        label=_("Lead source"),
-        max_length=64,
-        required=False,
+    lead_source = model_field(
+        Client,
+        "lead_source",
         widget=forms.TextInput(attrs={"list": "lead-source-options", "autocomplete": "off"}),
     )
-    street = forms.CharField(label=_("Street"), max_length=200, required=False)
-    street2 = forms.CharField(label=_("Street, line 2"), max_length=200, required=False)
-    city = forms.CharField(label=_("City"), max_length=100, required=False)
-    region = forms.CharField(label=_("State / region"), max_length=100, required=False)
-    postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
-    country = country_field()
-    client_type = forms.ChoiceField(label=_("Client type"), required=False)
-    rating = forms.TypedChoiceField(
-        label=_("Rating"), choices=RATING_CHOICES, coerce=int, initial=0, required=False
+    street = model_field(Client, "street")
+    street2 = model_field(Client, "street2")
+    city = model_field(Client, "city")
+    region = model_field(Client, "region")
+    postal_code = model_field(Client, "postal_code")
+    country = country_field(Client)
+    client_type = model_field(Client, "client_type")
+    rating = model_field(
+        Client,
+        "rating",
+        form_class=forms.TypedChoiceField,
+        choices=RATING_CHOICES,
+        coerce=int,
+        initial=0,
+        required=False,
     )
-    tax_exempt = forms.BooleanField(label=_("Tax exempt"), required=False)
-    tax_id = forms.CharField(label=_("Tax id"), max_length=64, required=False)
-    newsletter = forms.BooleanField(label=_("Receives the newsletter"), required=False)
-    preferred_contact = forms.ChoiceField(
-        label=_("Preferred contact method"),
-        choices=ContactMethod.choices,
-        initial=ContactMethod.ANY,
-    )
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="en")
+    tax_exempt = model_field(Client, "tax_exempt")
+    tax_id = model_field(Client, "tax_id")
+    newsletter = model_field(Client, "newsletter")
+    preferred_contact = model_field(Client, "preferred_contact")
+    language = model_field(Client, "language")
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     referred_by = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    brand = forms.TypedChoiceField(label=_("Brand"), required=False, coerce=int, empty_value=None)
+    brand = model_field(
+        Client, "brand", form_class=forms.TypedChoiceField, coerce=int, empty_value=None
+    )
     tags = forms.CharField(
         label=_("Tags"),
         max_length=1000,
@@ -115,12 +109,7 @@ class ClientForm(forms.Form):
         help_text=_("Separate tags with commas, for example: VIP, Airbnb, Net 30."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    notes = forms.CharField(
-        label=_("Internal notes"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Only your team sees these."),
-    )
+    notes = model_field(Client, "notes", widget=forms.Textarea(attrs={"rows": 4}))
     allow_duplicate = forms.BooleanField(
         label=_("Create anyway — this is a different client"), required=False
     )

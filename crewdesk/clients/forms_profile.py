@@ -5,42 +5,36 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crewdesk.clients.models import ContactRole, NoteVisibility
+from crewdesk.clients.models import Contact, Note, Notice, Reminder, Tag
+from crewdesk.core.forms import model_field
 
 
 class ContactForm(forms.Form):
-    first_name = forms.CharField(
-        label=_("First name"),
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    first_name = model_field(
+        Contact, "first_name", widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
-    last_name = forms.CharField(
-        label=_("Last name"),
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    last_name = model_field(
+        Contact, "last_name", widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
-    role = forms.ChoiceField(label=_("Role"), choices=ContactRole.choices, initial="other")
-    # Checked by the service with the phone and the name, so every error shows at once.
-    email = forms.CharField(
-        label=_("Email"),
-        max_length=254,
-        required=False,
+    role = model_field(Contact, "role")
+    # Text, not an EmailField: checked by the service with the phone and the name, so every
+    # error shows at once.
+    email = model_field(
+        Contact,
+        "email",
+        form_class=forms.CharField,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    phone = forms.CharField(
-        label=_("Phone"),
-        max_length=32,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    phone = model_field(
+        Contact, "phone", widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})
     )
 
 
 class TagForm(forms.Form):
-    name = forms.CharField(
-        label=_("Add a tag"),
-        max_length=50,
+    name = model_field(
+        Tag,
+        "name",
+        label=_("Add a tag"),  # the form asks
         widget=forms.TextInput(
             attrs={
                 "list": "tag-suggestions",
@@ -54,19 +48,20 @@ class TagForm(forms.Form):
 
 
 class ReminderForm(forms.Form):
-    text = forms.CharField(
-        label=_("Reminder"),
-        max_length=500,
+    text = model_field(
+        Reminder,
+        "text",
         widget=forms.TextInput(attrs={"placeholder": _("Call about the spring cleaning")}),
         error_messages={"required": _("Say what to do.")},
     )
-    due_on = forms.DateField(
-        label=_("Due"),
+    due_on = model_field(
+        Reminder,
+        "due_on",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Pick a date."), "invalid": _("Enter a valid date.")},
     )
-    assignee = forms.TypedChoiceField(
-        label=_("For"), coerce=int, required=False, empty_value=None, choices=()
+    assignee = model_field(
+        Reminder, "assignee", form_class=forms.TypedChoiceField, coerce=int, empty_value=None
     )
 
     def __init__(self, *args, staff: list[tuple[int, str]], **kwargs) -> None:
@@ -76,11 +71,10 @@ class ReminderForm(forms.Form):
 
 
 class NoticeForm(forms.Form):
-    text = forms.CharField(
-        label=_("Notice"),
-        max_length=500,
+    text = model_field(
+        Notice,
+        "text",
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Pinned at the top of this profile for everyone in the office."),
         error_messages={"required": _("Write the notice.")},
     )
 
@@ -104,15 +98,16 @@ NOTE_FILE_TYPES = "application/pdf,image/jpeg,image/png,image/webp"
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(
+    # The form asks; a note may be only files.
+    text = model_field(
+        Note,
+        "text",
         label=_("New note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "data-submit-on-ctrl-enter": ""}),
         help_text=_("Ctrl+Enter saves the note."),
     )
-    visibility = forms.ChoiceField(
-        label=_("Who sees it"), choices=NoteVisibility.choices, initial=NoteVisibility.INTERNAL
-    )
+    visibility = model_field(Note, "visibility", label=_("Who sees it"))  # the form asks
     files = MultipleFileField(
         label=_("Attach files"),
         required=False,

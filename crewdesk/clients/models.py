@@ -56,8 +56,9 @@ LEAD_SOURCES = [
 class Client(TenantModel, Address):
     """A person or company the business serves. The address fields are the billing address."""
 
-    # The customers who see it (core/permissions.scope): its own portal logins.
-    customer_scope = CustomerScope(client="pk")
+    # The customers who see it (core/permissions.scope): its own portal logins; never its
+    # internal notes.
+    customer_scope = CustomerScope(client="pk", hidden=("notes",))
 
     kind = models.CharField(
         _("kind"), max_length=16, choices=ClientKind.choices, default=ClientKind.PERSON
@@ -73,7 +74,9 @@ class Client(TenantModel, Address):
     )
     email = models.EmailField(_("email"), blank=True)
     lead_source = models.CharField(_("lead source"), max_length=64, blank=True)
-    notes = models.TextField(_("internal notes"), blank=True)
+    notes = models.TextField(
+        _("internal notes"), blank=True, help_text=_("Only your team sees these.")
+    )
     client_type = models.CharField(
         _("client type"), max_length=32, choices=ClientType.choices, blank=True
     )
@@ -82,7 +85,7 @@ class Client(TenantModel, Address):
     )
     tax_exempt = models.BooleanField(_("tax exempt"), default=False)
     tax_id = models.CharField(_("tax id"), max_length=64, blank=True)
-    newsletter = models.BooleanField(_("newsletter"), default=False)
+    newsletter = models.BooleanField(_("receives the newsletter"), default=False)
     preferred_contact = models.CharField(
         _("preferred contact method"),
         max_length=16,
@@ -305,7 +308,11 @@ class Notice(TenantModel):
     """An internal message pinned on a client's profile for every staff member to see."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="notices")
-    text = models.CharField(_("notice"), max_length=500)
+    text = models.CharField(
+        _("notice"),
+        max_length=500,
+        help_text=_("Pinned at the top of this profile for everyone in the office."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -175,7 +175,7 @@ class ClientOut(Schema):
             return [link.tag.name for link in obj.client_tags.all()]
         from crewdesk.clients.services import client_tag_names
 
-        return client_tag_names(obj)
+        return client_tag_names(client=obj)
 
 
 class ClientListQuery(TextInput):

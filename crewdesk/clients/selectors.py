@@ -27,6 +27,7 @@ from crewdesk.clients.models import (
     ClientToken,
     Contact,
     Note,
+    NoteFile,
     Notice,
     Reminder,
     Tag,
@@ -71,14 +72,14 @@ def _with_list_data(queryset: QuerySet[Client]) -> QuerySet[Client]:
     )
 
 
-def client_queryset(actor: Membership) -> QuerySet[Client]:
+def client_queryset(*, viewer: Membership) -> QuerySet[Client]:
     """The clients this member may see. Merged-away clients are never listed."""
-    require(actor, Action.VIEW_RECORDS)
-    return scope(Client.objects.all(), actor).filter(merged_into__isnull=True)
+    require(viewer, Action.VIEW_RECORDS)
+    return scope(Client.objects.all(), viewer).filter(merged_into__isnull=True)
 
 
-def _filtered(actor: Membership, filters: ClientFilters) -> QuerySet[Client]:
-    clients = client_queryset(actor)
+def _filtered(viewer: Membership, filters: ClientFilters) -> QuerySet[Client]:
+    clients = client_queryset(viewer=viewer)
     if filters.archived == Archived.ACTIVE:
         clients = clients.filter(archived_at__isnull=True)
     elif filters.archived == Archived.ARCHIVED:
@@ -94,7 +95,7 @@ def _filtered(actor: Membership, filters: ClientFilters) -> QuerySet[Client]:
     return clients
 
 
-def search_terms(text: str, region: str) -> list[str]:
+def search_terms(*, text: str, region: str) -> list[str]:
     """The prefixes a search looks for: a phone number as its national digits, an email whole,
     anything else as folded words."""
     text = (text or "").strip()
@@ -122,19 +123,19 @@ def _needs_clients_table(filters: ClientFilters) -> bool:
 
 
 def _term_tokens(
-    actor: Membership, filters: ClientFilters, clients: QuerySet[Client], term: str
+    viewer: Membership, filters: ClientFilters, clients: QuerySet[Client], term: str
 ) -> QuerySet[ClientToken]:
     """The token rows starting with `term`: one range of the (company, archived, token) index."""
     low, high = _prefix_range(term)
-    return _index_rows(actor, filters, clients, token__gte=low, token__lt=high)
+    return _index_rows(viewer, filters, clients, token__gte=low, token__lt=high)
 
 
 def _index_rows(
-    actor: Membership, filters: ClientFilters, clients: QuerySet[Client], **token_lookup
+    viewer: Membership, filters: ClientFilters, clients: QuerySet[Client], **token_lookup
 ) -> QuerySet[ClientToken]:
     """Rows of the (company, archived, token) index for the filters: archived from the index
     itself, the clients table joined only when type, source or tags ask for it."""
-    tokens = ClientToken.objects.filter(company_id=actor.company_id, **token_lookup)
+    tokens = ClientToken.objects.filter(company_id=viewer.company_id, **token_lookup)
     if filters.archived == Archived.ACTIVE:
         tokens = tokens.filter(archived=False)
     elif filters.archived == Archived.ARCHIVED:
@@ -144,11 +145,11 @@ def _index_rows(
     return tokens
 
 
-def _token_matches(actor: Membership, terms: list[str], clients: QuerySet[Client]):
+def _token_matches(viewer: Membership, terms: list[str], clients: QuerySet[Client]):
     """ClientToken rows of clients matching every term (kept for the export and the API)."""
     filters = ClientFilters(archived=Archived.ALL)
     driver = max(terms, key=len)
-    tokens = _term_tokens(actor, filters, clients, driver).filter(client__in=clients)
+    tokens = _term_tokens(viewer, filters, clients, driver).filter(client__in=clients)
     for term in terms:
         if term == driver:
             continue
@@ -173,11 +174,11 @@ def _bounded_distinct(rows: QuerySet) -> tuple[int, bool]:
 
 
 def _search_one_term(
-    actor, filters, clients, term, start, page_size
+    viewer, filters, clients, term, start, page_size
 ) -> tuple[list[int], int, bool]:
     """Page of client ids for one word, in index order: no sort, no visit to the clients table
     unless a filter needs it."""
-    tokens = _term_tokens(actor, filters, clients, term)
+    tokens = _term_tokens(viewer, filters, clients, term)
     ids: list[int] = []
     seen: set[int] = set()
     # A client can match through two words ("Smith Smithson"): read extra rows, keep the first.
@@ -194,11 +195,11 @@ def _search_one_term(
     return page_ids, count, exact
 
 
-def _search_many_terms(actor, filters, clients, terms, start, page_size):
+def _search_many_terms(viewer, filters, clients, terms, start, page_size):
     """Page of client ids matching every word: the clients of each word's index range,
     intersected by the database, then the page in name order."""
     ranges = [
-        _term_tokens(actor, filters, clients, term).values_list("client_id", flat=True)
+        _term_tokens(viewer, filters, clients, term).values_list("client_id", flat=True)
         for term in terms
     ]
     matched = list(ranges[0].intersection(*ranges[1:])[: COUNT_LIMIT + 1])
@@ -212,12 +213,12 @@ def _search_many_terms(actor, filters, clients, terms, start, page_size):
 
 
 def client_page(
-    actor: Membership, filters: ClientFilters, *, page: int = 1, page_size: int = 50
+    *, viewer: Membership, filters: ClientFilters, page: int = 1, page_size: int = 50
 ) -> ClientPage:
     """One page of the client list, searched and filtered."""
     page = max(1, page)
-    clients = _filtered(actor, filters)
-    terms = search_terms(filters.search, actor.company.country)
+    clients = _filtered(viewer, filters)
+    terms = search_terms(text=filters.search, region=viewer.company.country)
     start = (page - 1) * page_size
     if not terms:
         ordered = clients.order_by(*SORT_ORDER.get(filters.sort, SORT_ORDER[Sort.NAME]))
@@ -228,7 +229,7 @@ def client_page(
     unique_terms = list(dict.fromkeys(terms))
     if len(unique_terms) == 1:
         page_ids, count, exact = _search_one_term(
-            actor, filters, clients, unique_terms[0], start, page_size
+            viewer, filters, clients, unique_terms[0], start, page_size
         )
     else:
         # "john smi": first try the two words as a name pair (one index range, see
@@ -236,28 +237,28 @@ def client_page(
         page_ids, count, exact = [], 0, True
         if len(unique_terms) == 2:
             page_ids, count, exact = _search_one_term(
-                actor, filters, clients, " ".join(unique_terms), start, page_size
+                viewer, filters, clients, " ".join(unique_terms), start, page_size
             )
         if not count:
             page_ids, count, exact = _search_many_terms(
-                actor, filters, clients, unique_terms, start, page_size
+                viewer, filters, clients, unique_terms, start, page_size
             )
     if page_ids or page > 1:
         by_id = {c.id: c for c in _with_list_data(Client.objects.filter(id__in=page_ids))}
         rows = [by_id[i] for i in page_ids if i in by_id]
         return ClientPage(rows, count, exact, page, page_size)
-    return _fuzzy_page(actor, filters, clients, page_size)
+    return _fuzzy_page(viewer, filters, clients, page_size)
 
 
 def _fuzzy_page(
-    actor: Membership, filters: ClientFilters, clients: QuerySet[Client], page_size: int
+    viewer: Membership, filters: ClientFilters, clients: QuerySet[Client], page_size: int
 ) -> ClientPage:
     """Nothing starts with what was typed: look for it as a misspelt word, or as a misspelt
     name, email or phone."""
     text = filters.search.strip()
     parts = n.words(text)
     if len(parts) == 1 and "@" not in text and parts[0].isalpha():
-        page = _one_typo_page(actor, filters, clients, parts[0], page_size)
+        page = _one_typo_page(viewer, filters, clients, parts[0], page_size)
         if page.clients:
             return page
     draft = ClientDraft(
@@ -265,11 +266,11 @@ def _fuzzy_page(
         last_name=" ".join(parts[1:]) if len(parts) > 1 else "",
         company_name=text,
         emails=[text] if "@" in text else [],
-        phones=[e for e in [n.phone_e164(text, actor.company.country)] if e]
+        phones=[e for e in [n.phone_e164(text, viewer.company.country)] if e]
         if n.digits(text)
         else [],
     )
-    candidates = find_duplicates(actor.company_id, draft, min_score=30, limit=page_size)
+    candidates = find_duplicates(viewer.company_id, draft, min_score=30, limit=page_size)
     allowed = set(
         clients.filter(id__in=[c.client.id for c in candidates]).values_list("id", flat=True)
     )
@@ -284,14 +285,14 @@ TYPO_ROWS = 500  # index rows read for a misspelt word (a common name has thousa
 
 
 def _one_typo_page(
-    actor: Membership, filters: ClientFilters, clients: QuerySet[Client], word: str, page_size: int
+    viewer: Membership, filters: ClientFilters, clients: QuerySet[Client], word: str, page_size: int
 ) -> ClientPage:
     """Clients with a word one typo away from `word` ("rahman" finds Priya Raman), closest
     spelling first, then in name order. Exact lookups of every variant in the word index: the
     same few index probes at any size, on PostgreSQL and SQLite alike."""
     if len(word) not in TYPO_LETTERS:
         return ClientPage([], 0, True, 1, page_size, fuzzy=True)
-    rows = _index_rows(actor, filters, clients, token__in=sorted(n.typo_variants(word)))
+    rows = _index_rows(viewer, filters, clients, token__in=sorted(n.typo_variants(word)))
     closeness: dict[int, float] = {}
     for token, client_id in rows.values_list("token", "client_id")[:TYPO_ROWS]:
         similarity = JaroWinkler.normalized_similarity(word, token)
@@ -302,27 +303,27 @@ def _one_typo_page(
     return ClientPage(found, len(found), True, 1, page_size, fuzzy=True)
 
 
-def client_matches(actor: Membership, filters: ClientFilters) -> QuerySet[Client]:
+def client_matches(*, viewer: Membership, filters: ClientFilters) -> QuerySet[Client]:
     """Every client the list shows for these filters, on all its pages (unordered)."""
-    require(actor, Action.VIEW_RECORDS)
-    clients = _filtered(actor, filters)
-    terms = search_terms(filters.search, actor.company.country)
+    require(viewer, Action.VIEW_RECORDS)
+    clients = _filtered(viewer, filters)
+    terms = search_terms(text=filters.search, region=viewer.company.country)
     if not terms:
         return clients
-    tokens = _token_matches(actor, terms, clients)
+    tokens = _token_matches(viewer, terms, clients)
     if tokens.exists():
         return clients.filter(id__in=tokens.values("client_id"))
     # Nothing starts with the search: the list shows typo-tolerant guesses, and so do we.
-    guesses = _fuzzy_page(actor, filters, clients, 50).clients
+    guesses = _fuzzy_page(viewer, filters, clients, 50).clients
     return clients.filter(id__in=[c.id for c in guesses])
 
 
-def client_ids_matching(actor: Membership, text: str, limit: int) -> list[int]:
+def client_ids_matching(*, viewer: Membership, text: str, limit: int) -> list[int]:
     """Ids of up to `limit` clients (active or archived) the search `text` finds, read from
     the word index alone — for other lists searched by client (jobs): a list of ids keeps
     their own query simple. Typo-tolerant guesses when no word starts with the search."""
-    require(actor, Action.VIEW_RECORDS)
-    terms = search_terms(text, actor.company.country)
+    require(viewer, Action.VIEW_RECORDS)
+    terms = search_terms(text=text, region=viewer.company.country)
     if not terms:
         return []
     ids: list[int] = []
@@ -330,9 +331,9 @@ def client_ids_matching(actor: Membership, text: str, limit: int) -> list[int]:
     # index; both at once would read the company's whole index.
     for archived in (Archived.ACTIVE, Archived.ARCHIVED):
         filters = ClientFilters(search=text, archived=archived)
-        clients = _filtered(actor, filters)
+        clients = _filtered(viewer, filters)
         ranges = [
-            _term_tokens(actor, filters, clients, term).values_list("client_id", flat=True)
+            _term_tokens(viewer, filters, clients, term).values_list("client_id", flat=True)
             for term in terms
         ]
         wanted = limit - len(ids)
@@ -346,63 +347,94 @@ def client_ids_matching(actor: Membership, text: str, limit: int) -> list[int]:
     if ids:
         return ids
     filters = ClientFilters(search=text, archived=Archived.ALL)
-    return [c.id for c in _fuzzy_page(actor, filters, _filtered(actor, filters), 50).clients]
+    return [c.id for c in _fuzzy_page(viewer, filters, _filtered(viewer, filters), 50).clients]
 
 
-def client_get(actor: Membership, client_id: int) -> Client:
+def client_get(*, viewer: Membership, client_id: int) -> Client:
     """A client of the member's company (archived and merged ones too), or DoesNotExist."""
-    require(actor, Action.VIEW_RECORDS)
+    require(viewer, Action.VIEW_RECORDS)
     return (
-        scope(Client.objects.all(), actor)
+        scope(Client.objects.all(), viewer)
         .select_related("parent", "referred_by", "brand", "merged_into", "created_by")
         .prefetch_related(Prefetch("phones", queryset=ClientPhone.objects.order_by("position")))
         .get(pk=client_id)
     )
 
 
-def client_contacts(client: Client) -> QuerySet[Contact]:
+def clients_by_id(*, viewer: Membership, ids) -> dict[int, Client]:
+    """The clients of these ids the viewer may see (merged-away ones too), by id: the clients
+    a form or a filter names."""
+    require(viewer, Action.VIEW_RECORDS)
+    return {c.pk: c for c in scope(Client.objects.filter(pk__in=list(ids)), viewer)}
+
+
+def clients_merged_into(*, viewer: Membership, client: Client) -> QuerySet[Client]:
+    """The clients merged into `client` (its timeline carries theirs on)."""
+    require(viewer, Action.VIEW_RECORDS)
+    return scope(Client.objects.filter(merged_into=client), viewer)
+
+
+def client_contacts(*, client: Client) -> QuerySet[Contact]:
     return Contact.objects.filter(client=client).order_by("-is_primary", "last_name", "id")
 
 
-def client_tags(client: Client) -> list[Tag]:
+def client_tags(*, client: Client) -> list[Tag]:
     return [ct.tag for ct in ClientTag.objects.filter(client=client).select_related("tag")]
 
 
-def client_notices(client: Client) -> QuerySet[Notice]:
+def client_notices(*, client: Client) -> QuerySet[Notice]:
     return Notice.objects.filter(client=client, dismissed_at__isnull=True).select_related(
         "created_by"
     )
 
 
-def client_reminders(client: Client, *, open_only: bool = True) -> QuerySet[Reminder]:
+def client_reminders(*, client: Client, open_only: bool = True) -> QuerySet[Reminder]:
     reminders = Reminder.objects.filter(client=client).select_related("assignee")
     return reminders.filter(done_at__isnull=True) if open_only else reminders
 
 
-def client_notes(client: Client) -> QuerySet[Note]:
+def reminder_get(*, viewer: Membership, reminder_id: int) -> Reminder:
+    """A reminder of the viewer's company, with its client; DoesNotExist otherwise."""
+    return scope(Reminder.objects.select_related("client"), viewer).get(pk=reminder_id)
+
+
+def notice_get(*, viewer: Membership, notice_id: int) -> Notice:
+    """A notice of the viewer's company, with its client; DoesNotExist otherwise."""
+    return scope(Notice.objects.select_related("client"), viewer).get(pk=notice_id)
+
+
+def client_notes(*, viewer: Membership, client: Client) -> QuerySet[Note]:
+    """The client's notes (not archived) with their files, newest first: those the viewer may
+    see (a customer only the notes shown to them)."""
     return (
-        Note.objects.filter(client=client, archived_at__isnull=True)
+        scope(client.client_notes.filter(archived_at__isnull=True), viewer)
         .select_related("created_by")
-        .prefetch_related("files")
+        .prefetch_related(Prefetch("files", queryset=scope(NoteFile.objects.all(), viewer)))
     )
 
 
-def reminder_assignees(actor: Membership) -> QuerySet[Membership]:
+def note_file_get(*, viewer: Membership, client_id: int, file_id: int) -> NoteFile:
+    """A file of a note of the client that the viewer may see (a customer only the files of
+    notes shown to them), or DoesNotExist."""
+    return scope(NoteFile.objects.all(), viewer).get(pk=file_id, note__client_id=client_id)
+
+
+def reminder_assignees(*, viewer: Membership) -> QuerySet[Membership]:
     """Whom a reminder can be for: the active members who may open the client it is about
     (Owner and Office). The crew never sees clients, so a reminder for them would go unseen."""
     return Membership.objects.filter(
-        company_id=actor.company_id, active=True, role__in=roles_allowed(Action.VIEW_RECORDS)
+        company_id=viewer.company_id, active=True, role__in=roles_allowed(Action.VIEW_RECORDS)
     ).select_related("user")
 
 
-def reminders_due_for(actor: Membership, *, until=None) -> QuerySet[Reminder]:
+def reminders_due_for(*, viewer: Membership, until=None) -> QuerySet[Reminder]:
     """The member's open reminders due by `until` (today by default): "my due reminders"."""
-    require(actor, Action.VIEW_RECORDS)
+    require(viewer, Action.VIEW_RECORDS)
     until = until or timezone.localdate()
     return (
-        scope(Reminder.objects.all(), actor)
+        scope(Reminder.objects.all(), viewer)
         .filter(
-            assignee=actor.user,
+            assignee=viewer.user,
             done_at__isnull=True,
             due_on__lte=until,
         )
@@ -411,6 +443,6 @@ def reminders_due_for(actor: Membership, *, until=None) -> QuerySet[Reminder]:
     )
 
 
-def tags_of_company(actor: Membership) -> QuerySet[Tag]:
-    require(actor, Action.VIEW_RECORDS)
-    return scope(Tag.objects.all(), actor).order_by("name")
+def tags_of_company(*, viewer: Membership) -> QuerySet[Tag]:
+    require(viewer, Action.VIEW_RECORDS)
+    return scope(Tag.objects.all(), viewer).order_by("name")

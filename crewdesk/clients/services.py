@@ -98,7 +98,7 @@ MSG_PARENT_LOOP = gettext_lazy(
 )
 
 
-def client_parent_error(client_id: int | None, parent: Client | None) -> str | None:
+def client_parent_error(*, client_id: int | None, parent: Client | None) -> str | None:
     """Why `parent` cannot be the parent of client `client_id`, or None. The one rule of the
     client tree: no client is above itself, directly or through others (4 → 10 → 4). Walks up
     from `parent`: a tree is a few levels deep, and a loop saved before this rule still ends."""
@@ -116,7 +116,7 @@ def client_parent_error(client_id: int | None, parent: Client | None) -> str | N
     return None
 
 
-def client_tree_lock(company_id: int) -> None:
+def client_tree_lock(*, company_id: int) -> None:
     """Changes of parent in a company wait for each other: two at once could each pass the
     loop check and close a loop together (A under B while B goes under A)."""
     Company.objects.select_for_update().filter(pk=company_id).first()
@@ -136,8 +136,8 @@ def _resolve_relations(actor: Membership, relations: dict, client: Client | None
             errors[name] = [_("No such record in your company.")]
             continue
         if name == "parent" and client is not None and record.pk != client.parent_id:
-            client_tree_lock(actor.company_id)
-            loop = client_parent_error(client.pk, record)
+            client_tree_lock(company_id=actor.company_id)
+            loop = client_parent_error(client_id=client.pk, parent=record)
             if loop:
                 errors[name] = [loop]
                 continue
@@ -150,7 +150,7 @@ def _resolve_relations(actor: Membership, relations: dict, client: Client | None
     return resolved
 
 
-def client_fields_clean(values: dict) -> dict:
+def client_fields_clean(*, values: dict) -> dict:
     """The client fields among `values` as a client stores them: text trimmed, an email in
     lower case, a country code in capitals; anything that is not a client field is dropped.
     The one normalisation of every way in: forms, the API and the CSV import."""
@@ -180,7 +180,7 @@ def _phone_rows(client: Client, phones: list[tuple[str, str]]) -> list[tuple]:
     ]
 
 
-def client_phones_set(client: Client, phones: list[tuple[str, str]]) -> None:
+def client_phones_set(*, client: Client, phones: list[tuple[str, str]]) -> None:
     """Replace the client's phones by `phones`, (kind, E.164 number) already cleaned."""
     ClientPhone.objects.filter(client=client).delete()
     ClientPhone.objects.bulk_create(
@@ -189,7 +189,7 @@ def client_phones_set(client: Client, phones: list[tuple[str, str]]) -> None:
     )
 
 
-def tag_names_unique(names: Iterable[str]) -> dict[str, str]:
+def tag_names_unique(*, names: Iterable[str]) -> dict[str, str]:
     """{folded name: name as first written} of the tag names given: trimmed, at most 50
     letters, blanks dropped, "VIP" and "vip" one tag."""
     unique: dict[str, str] = {}
@@ -201,7 +201,7 @@ def tag_names_unique(names: Iterable[str]) -> dict[str, str]:
 
 
 def _tags_set(actor: Membership, client: Client, names: list[str]) -> None:
-    wanted = tag_names_unique(names)
+    wanted = tag_names_unique(names=names)
     existing = {
         ct.tag.name.casefold(): ct
         for ct in ClientTag.objects.filter(client=client).select_related("tag")
@@ -211,11 +211,11 @@ def _tags_set(actor: Membership, client: Client, names: list[str]) -> None:
             link.delete()
     for key, name in wanted.items():
         if key not in existing:
-            tag = tag_get_or_create(actor, name)
+            tag = tag_get_or_create(actor=actor, name=name)
             ClientTag.objects.get_or_create(company_id=client.company_id, client=client, tag=tag)
 
 
-def tag_get_or_create(actor: Membership, name: str) -> Tag:
+def tag_get_or_create(*, actor: Membership, name: str) -> Tag:
     require(actor, Action.EDIT_RECORDS)
     name = name.strip()[:50]
     if not name:
@@ -225,7 +225,7 @@ def tag_get_or_create(actor: Membership, name: str) -> Tag:
 
 
 def duplicates_for_input(
-    actor: Membership, data: ClientInput, *, exclude: list[int] = ()
+    *, actor: Membership, data: ClientInput, exclude: list[int] = ()
 ) -> list[Candidate]:
     """What the duplicate check says about a client being typed (before it is saved)."""
     require(actor, Action.VIEW_RECORDS)
@@ -282,7 +282,7 @@ def _client_checked(
 NOT_TYPED = ("company", "created_by", "sort_key", "merged_into", "archived_at")
 
 
-def client_build(actor: Membership, *, fields: dict, relations: dict | None = None) -> Client:
+def client_build(*, actor: Membership, fields: dict, relations: dict | None = None) -> Client:
     """A new client of the member's company, not saved yet, from clean fields (see
     `client_fields_clean`) and related records: what `client_create` saves, and what the CSV
     import checks row by row before `clients_create_many` saves the good rows."""
@@ -294,25 +294,25 @@ def client_build(actor: Membership, *, fields: dict, relations: dict | None = No
 
 
 @transaction.atomic
-def client_create(actor: Membership, data: ClientInput, *, allow_duplicate: bool = False) -> Client:
+def client_create(*, actor: Membership, data: ClientInput, allow_duplicate: bool = False) -> Client:
     """A new client. Raises ValidationError for bad details and DuplicateClientError when it
     looks like an existing client, unless `allow_duplicate`."""
     require(actor, Action.EDIT_RECORDS)
-    fields = client_fields_clean(data.fields)
+    fields = client_fields_clean(values=data.fields)
     fields.setdefault("country", actor.company.country)
     phones, relations = _client_checked(actor, None, fields, data.phones or [], data.relations)
     if not allow_duplicate:
         blocking = [
             c
-            for c in duplicates_for_input(actor, ClientInput({**fields}, data.phones))
+            for c in duplicates_for_input(actor=actor, data=ClientInput({**fields}, data.phones))
             if c.score >= BLOCK_SCORE
         ]
         if blocking:
             raise DuplicateClientError(blocking)
-    client = client_build(actor, fields=fields, relations=relations)
+    client = client_build(actor=actor, fields=fields, relations=relations)
     client.full_clean(exclude=["company", "created_by", "sort_key"])
     client.save()
-    client_phones_set(client, phones)
+    client_phones_set(client=client, phones=phones)
     if data.tags:
         _tags_set(actor, client, data.tags)
     client_index_refresh(client)
@@ -324,13 +324,13 @@ def client_create(actor: Membership, data: ClientInput, *, allow_duplicate: bool
 
 
 @transaction.atomic
-def client_update(actor: Membership, client: Client, data: ClientInput) -> Client:
+def client_update(*, actor: Membership, client: Client, data: ClientInput) -> Client:
     """Change a client's details. Only the fields sent change; each change is logged."""
     require(actor, Action.EDIT_RECORDS, client)
     client = Client.objects.select_for_update().get(pk=client.pk)
     if client.merged_into_id:
         raise ValidationError(_("This client was merged into another one; edit that one."))
-    fields = client_fields_clean(data.fields)
+    fields = client_fields_clean(values=data.fields)
     old_phones = [(p.kind, p.number) for p in client.phones.all()]
     phones, relations = _client_checked(
         actor, client, fields, old_phones if data.phones is None else data.phones, data.relations
@@ -339,11 +339,11 @@ def client_update(actor: Membership, client: Client, data: ClientInput) -> Clien
     changes = apply_changes(client, fields | relations)
     if phones != old_phones:
         changes["phones"] = [[n for _k, n in old_phones], [n for _k, n in phones]]
-        client_phones_set(client, phones)
+        client_phones_set(client=client, phones=phones)
     if data.tags is not None:
-        before = sorted(client_tag_names(client))
+        before = sorted(client_tag_names(client=client))
         _tags_set(actor, client, data.tags)
-        after = sorted(client_tag_names(client))
+        after = sorted(client_tag_names(client=client))
         if before != after:
             changes["tags"] = [before, after]
     if not changes:
@@ -369,7 +369,7 @@ class NewClient:
 
 
 @transaction.atomic
-def clients_create_many(actor: Membership, *, new_clients: Sequence[NewClient]) -> list[Client]:
+def clients_create_many(*, actor: Membership, new_clients: Sequence[NewClient]) -> list[Client]:
     """Save many checked clients as `client_create` saves one (the client with its history
     row, phones, tags, search words and match keys) in a few bulk inserts, whatever their
     number: the CSV import's path. The caller decides what `client_create` would: it has
@@ -388,7 +388,7 @@ def clients_create_many(actor: Membership, *, new_clients: Sequence[NewClient]) 
         client = new.client
         numbers = [number for _kind, number in new.phones]
         phones += _phone_rows(client, new.phones)
-        links += [(company_id, client.pk, tag_ids[key]) for key in tag_names_unique(new.tags)]
+        links += [(company_id, client.pk, tag_ids[key]) for key in tag_names_unique(names=new.tags)]
         tokens += [(company_id, token, client.pk) for token in tokens_for(client, numbers)]
         keys += [(company_id, key, client.pk) for key in client_match_keys(client, numbers)]
     writer = BulkWriter()
@@ -402,7 +402,7 @@ def clients_create_many(actor: Membership, *, new_clients: Sequence[NewClient]) 
 def _tag_ids(company_id: int, names: Iterable[str]) -> dict[str, int]:
     """{folded name: tag id} of the company's tags, the missing ones among `names` created:
     at most three queries for any number of names."""
-    wanted = tag_names_unique(names)
+    wanted = tag_names_unique(names=names)
     if not wanted:
         return {}
 
@@ -423,7 +423,7 @@ def _tag_ids(company_id: int, names: Iterable[str]) -> dict[str, int]:
     return ids
 
 
-def client_tag_names(client: Client) -> list[str]:
+def client_tag_names(*, client: Client) -> list[str]:
     return list(
         ClientTag.objects.filter(client=client)
         .order_by("tag__name")
@@ -432,7 +432,7 @@ def client_tag_names(client: Client) -> list[str]:
 
 
 @transaction.atomic
-def client_archive(actor: Membership, client: Client) -> Client:
+def client_archive(*, actor: Membership, client: Client) -> Client:
     require(actor, Action.EDIT_RECORDS, client)
     if client.archived_at is None:
         client.archived_at = timezone.now()
@@ -443,7 +443,7 @@ def client_archive(actor: Membership, client: Client) -> Client:
 
 
 @transaction.atomic
-def client_restore(actor: Membership, client: Client) -> Client:
+def client_restore(*, actor: Membership, client: Client) -> Client:
     require(actor, Action.EDIT_RECORDS, client)
     if client.merged_into_id:
         raise ValidationError(
@@ -462,7 +462,7 @@ def client_restore(actor: Membership, client: Client) -> Client:
 HISTORY_CHECKS: list = []
 
 
-def client_delete_blockers(client: Client) -> list[str]:
+def client_delete_blockers(*, client: Client) -> list[str]:
     """Why this client cannot be deleted, in words; empty when it can."""
     reasons = []
     if client.merged_from.exists():
@@ -474,15 +474,15 @@ def client_delete_blockers(client: Client) -> list[str]:
     if client.portal_memberships.all().exists():
         reasons.append(_("it has portal users"))
     for check in HISTORY_CHECKS:
-        reasons.extend(check(client))
+        reasons.extend(check(client=client))
     return reasons
 
 
 @transaction.atomic
-def client_delete(actor: Membership, client: Client) -> None:
+def client_delete(*, actor: Membership, client: Client) -> None:
     """Owner only, and only for a client without history: anything else is archived."""
     require(actor, Action.HARD_DELETE, client)
-    blockers = client_delete_blockers(client)
+    blockers = client_delete_blockers(client=client)
     if blockers:
         raise ValidationError(
             _("This client cannot be deleted because %(reasons)s. Archive it instead.")
@@ -522,7 +522,7 @@ def _contact_set(actor: Membership, contact: Contact, values: dict) -> None:
 
 
 @transaction.atomic
-def contact_create(actor: Membership, client: Client, values: dict) -> Contact:
+def contact_create(*, actor: Membership, client: Client, values: dict) -> Contact:
     """A contact of the client; the first one becomes the primary."""
     require(actor, Action.EDIT_RECORDS, client)
     Client.objects.select_for_update().filter(pk=client.pk).first()  # one primary at a time
@@ -539,7 +539,7 @@ def contact_create(actor: Membership, client: Client, values: dict) -> Contact:
 
 
 @transaction.atomic
-def contact_update(actor: Membership, contact: Contact, values: dict) -> Contact:
+def contact_update(*, actor: Membership, contact: Contact, values: dict) -> Contact:
     require(actor, Action.EDIT_RECORDS, contact)
     _contact_set(actor, contact, values)
     contact.full_clean(exclude=["company", "client"])
@@ -550,7 +550,7 @@ def contact_update(actor: Membership, contact: Contact, values: dict) -> Contact
 
 
 @transaction.atomic
-def contact_set_primary(actor: Membership, contact: Contact) -> Contact:
+def contact_set_primary(*, actor: Membership, contact: Contact) -> Contact:
     require(actor, Action.EDIT_RECORDS, contact)
     Client.objects.select_for_update().filter(pk=contact.client_id).first()
     Contact.objects.filter(client_id=contact.client_id, is_primary=True).exclude(
@@ -563,7 +563,7 @@ def contact_set_primary(actor: Membership, contact: Contact) -> Contact:
 
 
 @transaction.atomic
-def contact_delete(actor: Membership, contact: Contact) -> None:
+def contact_delete(*, actor: Membership, contact: Contact) -> None:
     require(actor, Action.EDIT_RECORDS, contact)
     if contact.is_primary:
         raise ValidationError(
@@ -579,9 +579,9 @@ def contact_delete(actor: Membership, contact: Contact) -> None:
 
 
 @transaction.atomic
-def client_tag_add(actor: Membership, client: Client, name: str) -> Tag:
+def client_tag_add(*, actor: Membership, client: Client, name: str) -> Tag:
     require(actor, Action.EDIT_RECORDS, client)
-    tag = tag_get_or_create(actor, name)
+    tag = tag_get_or_create(actor=actor, name=name)
     _link, created = ClientTag.objects.get_or_create(
         company_id=client.company_id, client=client, tag=tag
     )
@@ -591,7 +591,7 @@ def client_tag_add(actor: Membership, client: Client, name: str) -> Tag:
 
 
 @transaction.atomic
-def client_tag_remove(actor: Membership, client: Client, tag: Tag) -> None:
+def client_tag_remove(*, actor: Membership, client: Client, tag: Tag) -> None:
     require(actor, Action.EDIT_RECORDS, client)
     deleted, _by_model = ClientTag.objects.filter(client=client, tag=tag).delete()
     if deleted:
@@ -609,7 +609,7 @@ MSG_REMINDER_ASSIGNEE = gettext_lazy(
 def _reminder_assignee(actor: Membership, user_id) -> User | None:
     if user_id in (None, ""):
         return None
-    member = reminder_assignees(actor).filter(user_id=user_id).first()
+    member = reminder_assignees(viewer=actor).filter(user_id=user_id).first()
     if member is None:
         raise ValidationError({"assignee": [str(MSG_REMINDER_ASSIGNEE)]})
     return member.user
@@ -617,7 +617,7 @@ def _reminder_assignee(actor: Membership, user_id) -> User | None:
 
 @transaction.atomic
 def reminder_create(
-    actor: Membership, client: Client, *, text: str, due_on: date, assignee_id=None
+    *, actor: Membership, client: Client, text: str, due_on: date, assignee_id=None
 ) -> Reminder:
     require(actor, Action.EDIT_RECORDS, client)
     text = (text or "").strip()
@@ -636,7 +636,7 @@ def reminder_create(
 
 
 @transaction.atomic
-def reminder_set_done(actor: Membership, reminder: Reminder, done: bool = True) -> Reminder:
+def reminder_set_done(*, actor: Membership, reminder: Reminder, done: bool = True) -> Reminder:
     require(actor, Action.EDIT_RECORDS, reminder)
     reminder.done_at = timezone.now() if done else None
     reminder.save(update_fields=["done_at"])
@@ -646,7 +646,7 @@ def reminder_set_done(actor: Membership, reminder: Reminder, done: bool = True) 
 
 
 @transaction.atomic
-def notice_create(actor: Membership, client: Client, text: str) -> Notice:
+def notice_create(*, actor: Membership, client: Client, text: str) -> Notice:
     require(actor, Action.EDIT_RECORDS, client)
     text = (text or "").strip()
     if not text:
@@ -659,7 +659,7 @@ def notice_create(actor: Membership, client: Client, text: str) -> Notice:
 
 
 @transaction.atomic
-def notice_dismiss(actor: Membership, notice: Notice) -> Notice:
+def notice_dismiss(*, actor: Membership, notice: Notice) -> Notice:
     require(actor, Action.EDIT_RECORDS, notice)
     if notice.dismissed_at is None:
         notice.dismissed_at = timezone.now()
@@ -670,7 +670,7 @@ def notice_dismiss(actor: Membership, notice: Notice) -> Notice:
 
 @transaction.atomic
 def note_create(
-    actor: Membership, client: Client, *, text: str, visibility: str = "internal", files=()
+    *, actor: Membership, client: Client, text: str, visibility: str = "internal", files=()
 ) -> Note:
     """A note with its files, all or nothing: the files go through the upload check job
     documents go through (a PDF or a picture, the upload limits); a refusal names each file."""
@@ -719,7 +719,7 @@ def note_create(
 
 
 @transaction.atomic
-def note_archive(actor: Membership, note: Note) -> Note:
+def note_archive(*, actor: Membership, note: Note) -> Note:
     require(actor, Action.EDIT_RECORDS, note)
     if note.archived_at is None:
         note.archived_at = timezone.now()

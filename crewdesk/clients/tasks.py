@@ -20,7 +20,7 @@ def client_import_check(import_id: int, membership_id: int) -> str:
         return "skipped"
     actor, client_import = found
     try:
-        importing.import_check(actor, client_import)
+        importing.import_check(actor=actor, client_import=client_import)
     except Exception:
         logger.exception("Checking import %s failed", import_id)
         importing.import_fail(client_import, str(MSG_CHECK_STOPPED))
@@ -36,7 +36,7 @@ def client_import_run(import_id: int, membership_id: int) -> str:
         return "skipped"
     actor, client_import = found
     try:
-        importing.import_run(actor, client_import)
+        importing.import_run(actor=actor, client_import=client_import)
     except Exception:
         # import_run saved the report and the message; the batches before stay imported.
         logger.exception("Import %s failed", import_id)

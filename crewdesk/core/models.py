@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from crewdesk.core.constants import CURRENCY_CHOICES
 from crewdesk.core.formats import validate_country
-from crewdesk.core.permissions import CustomerScope
+from crewdesk.core.permissions import CustomerScope, check_loading, save_sealed
 
 
 def validate_timezone(value: str) -> None:
@@ -98,6 +98,15 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
+
+    # A customer's copy of a row (core.permissions.scope) never loads the fields hidden from
+    # customers (CustomerScope.hidden), and saving it leaves them as they are.
+    def save(self, *args, **kwargs):
+        save_sealed(self, super().save, *args, **kwargs)
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        check_loading(self, fields)
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
 
 
 class Brand(TenantModel, Address):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
 
 from crewdesk.core.roles import OFFICE_ROLES, STAFF_ROLES, Role
@@ -94,6 +95,21 @@ class CustomerScope:
     shown: which of the client's rows a customer may see (a note marked for the customer);
            all of them when empty.
     whole_company: rows of the company that every customer sees (its brand).
+    hidden: fields the office keeps to itself even on a row the customer sees (a job's
+            internal notes), by attname.
+
+    Hidden fields never reach a customer's copy of a row. For a customer, `scope` defers them
+    (their values are not even read) and seals each row it yields, and the rows
+    `select_related` brings along: the field stays unloaded, and reading it raises HiddenField
+    instead of loading it. So a portal page that names one shows nothing (the template engine
+    is told to stay silent), while an API schema or a ModelForm that names one fails (an
+    error, not an answer). Nothing has to remember to leave them out: a page, schema or form
+    works on the customer's copy as it comes. Saving a sealed copy writes its loaded fields
+    only (Django's rule for deferred fields); its history still records the hidden values,
+    read for it and sealed again.
+    What `scope` did not yield is not sealed: a related row read lazily (`job.client`), a
+    prefetch given no scoped queryset, `.values()`. Portal code reads those through `scope`
+    too, as it must anyway to keep another client's rows out.
     """
 
     client: str = ""
@@ -101,6 +117,7 @@ class CustomerScope:
     also: tuple[str, ...] = ()
     shown: models.Q = models.Q()
     whole_company: bool = False
+    hidden: tuple[str, ...] = ()
 
 
 NOTHING = models.Q(pk__in=[])
@@ -130,11 +147,93 @@ def customer_rows(model: type[models.Model], client_id: int | None) -> models.Q:
 
 def scope(queryset: models.QuerySet[M], membership: "Membership") -> models.QuerySet[M]:
     """The rows the member may see, the start of every selector: their company's; for a
-    Customer, of those only their own client's, and only what is shown to customers."""
+    Customer, of those only their own client's, only what is shown to customers, and without
+    the fields hidden from them (CustomerScope.hidden: sealed, see there)."""
     rows = queryset.filter(company_id=membership.company_id)
     if membership.role != Role.CUSTOMER:
         return rows
-    return rows.filter(customer_rows(queryset.model, membership.client_id))
+    rows = rows.filter(customer_rows(queryset.model, membership.client_id))
+    hidden = hidden_from_customers(queryset.model)
+    if hidden:
+        rows = rows.defer(*hidden)
+    if rows._iterable_class is ModelIterable:
+        rows._iterable_class = CustomerCopies
+    return rows
+
+
+# --- fields hidden from customers --------------------------------------------------------------
+
+
+class HiddenField(PermissionDenied):
+    """Raised on reading a field a customer's copy of a row does not have (CustomerScope.hidden).
+    A template shows nothing in its place; anywhere else it is an error (a 403 from a view)."""
+
+    silent_variable_failure = True
+
+
+def hidden_from_customers(model: type[models.Model]) -> frozenset[str]:
+    """The fields (attnames) of `model` that no customer sees, even on their own rows."""
+    rule: CustomerScope | None = getattr(model, "customer_scope", None)
+    return frozenset(rule.hidden) if rule else frozenset()
+
+
+def seal(obj: models.Model, _seen: set[int] | None = None) -> None:
+    """Make `obj` a customer's copy: its hidden fields dropped and never loaded again (see
+    `check_loading`); the same for the rows cached on it (those of `select_related`)."""
+    seen = set() if _seen is None else _seen
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    hidden = hidden_from_customers(type(obj))
+    if hidden:
+        for name in hidden:
+            obj.__dict__.pop(name, None)
+        obj.__dict__[SEALED] = hidden
+    for related in obj._state.fields_cache.values():
+        if isinstance(related, models.Model):
+            seal(related, seen)
+
+
+SEALED = "_hidden_from_viewer"  # on a sealed copy: its hidden fields
+_SAVING = "_saving_sealed"  # while a sealed copy is saved
+
+
+def check_loading(obj: models.Model, fields) -> None:
+    """Called before a deferred field of `obj` is loaded: refuses a sealed copy's hidden ones
+    (except while it is saved, for its history)."""
+    hidden = obj.__dict__.get(SEALED)
+    if not hidden or fields is None or obj.__dict__.get(_SAVING):
+        return
+    refused = hidden.intersection(fields)
+    if refused:
+        names = ", ".join(sorted(refused))
+        raise HiddenField(f"{type(obj).__name__}.{names} is not shown to customers.")
+
+
+def save_sealed(obj: models.Model, save, *args, **kwargs) -> None:
+    """Save a sealed copy: Django writes only its loaded fields (the hidden ones are deferred);
+    what the save reads of the hidden ones (simple_history's record) is read for it, then the
+    copy is sealed again."""
+    hidden = obj.__dict__.get(SEALED)
+    if not hidden:
+        save(*args, **kwargs)
+        return
+    obj.__dict__[_SAVING] = True
+    try:
+        save(*args, **kwargs)
+    finally:
+        del obj.__dict__[_SAVING]
+        for name in hidden:
+            obj.__dict__.pop(name, None)
+
+
+class CustomerCopies(ModelIterable):
+    """The rows of a customer's queryset, each sealed (see `seal`)."""
+
+    def __iter__(self):
+        for obj in super().__iter__():
+            seal(obj)
+            yield obj
 
 
 def in_scope(obj: models.Model, membership: "Membership") -> bool:

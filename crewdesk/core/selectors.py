@@ -5,8 +5,14 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 
-from crewdesk.core.models import Activity
+from crewdesk.core.models import Activity, Brand
 from crewdesk.core.permissions import Action, require, scope
+
+
+def brand_list(*, viewer) -> QuerySet[Brand]:
+    """The company's brands, the default one first (every member sees them: the portal wears
+    them)."""
+    return scope(Brand.objects.all(), viewer)
 
 
 def activity_list(*, viewer) -> QuerySet[Activity]:

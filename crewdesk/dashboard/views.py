@@ -4,7 +4,7 @@ today's jobs, due reminders...), the latest activity and the company at a glance
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from crewdesk.accounts.models import Membership
+from crewdesk.accounts.selectors import member_list
 from crewdesk.core.decorators import member_required
 from crewdesk.core.navigation import url_or_none
 from crewdesk.core.panels import HOME_PANELS, scripts_of
@@ -31,7 +31,5 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if can(membership, Action.VIEW_ACTIVITY):
         context["recent_activity"] = list(activity_list(viewer=membership)[:RECENT_ACTIVITY_SHOWN])
-        context["team_size"] = Membership.objects.filter(
-            company_id=membership.company_id, active=True
-        ).count()
+        context["team_size"] = member_list(viewer=membership).filter(active=True).count()
     return render(request, "dashboard/home.html", context)

@@ -44,7 +44,7 @@ JOB_FIELDS = (*TEXT_FIELDS, "scheduled_start", "scheduled_end")
 
 def _with_parts(jobs: QuerySet[Job]) -> QuerySet[Job]:
     """Jobs with everything JobOut reads, in a fixed number of queries for any page size."""
-    return selectors.with_list_data(jobs).prefetch_related(
+    return selectors.with_list_data(jobs=jobs).prefetch_related(
         Prefetch("lines", queryset=JobLine.objects.order_by("position", "id")),
         "extra_clients",
     )
@@ -52,7 +52,7 @@ def _with_parts(jobs: QuerySet[Job]) -> QuerySet[Job]:
 
 def _job(request: HttpRequest, job_id: int) -> Job:
     """A job the token may see (404 otherwise, and 403 for a role that sees no jobs)."""
-    return selectors.job_get(request.membership, job_id)
+    return selectors.job_get(viewer=request.membership, job_id=job_id)
 
 
 def _detail(request: HttpRequest, job_id: int, *, reading: bool = False) -> Job:
@@ -60,14 +60,14 @@ def _detail(request: HttpRequest, job_id: int, *, reading: bool = False) -> Job:
     and the property's access notes; DoesNotExist (404) for a job the member may not see.
     An employee's reading of the notes is logged, so they come only with `reading`."""
     member = request.membership
-    job = _with_parts(selectors.job_queryset(member)).get(pk=job_id)
-    job.checklist_items = list(selectors.job_checklist(job))
+    job = _with_parts(selectors.job_queryset(viewer=member)).get(pk=job_id)
+    job.checklist_items = list(selectors.job_checklist(job=job))
     job.note_list = list(
         job.notes.filter(archived_at__isnull=True).select_related("author").order_by("-id")
     )
     job.access_notes = (
-        access_notes_for(member, job.property, job)
-        if reading or selectors.sees_all_jobs(member)
+        access_notes_for(viewer=member, prop=job.property, job=job)
+        if reading or selectors.sees_all_jobs(viewer=member)
         else None
     )
     return job
@@ -117,7 +117,7 @@ def job_list(request, filters: Query[JobListQuery]):
     it), in the order of the office's list: with `status=open` the oldest first (overdue on
     top, then what comes next), any other list newest first. The office sees every job, an
     employee's token only their own."""
-    found = selectors.job_list(request.membership, JobFilters.from_query(filters))
+    found = selectors.job_list(viewer=request.membership, filters=JobFilters.from_query(filters))
     count, exact = bounded_count(found)
     start = (filters.page - 1) * filters.page_size
     return {
@@ -130,7 +130,7 @@ def job_list(request, filters: Query[JobListQuery]):
 @router.post("/jobs", response={201: JobDetailOut, **BODY_ERRORS})
 def job_new(request, payload: JobCreateIn):
     """Create a job at a property (for the property's client). Office only."""
-    job = services.job_create(request.membership, _job_input(payload))
+    job = services.job_create(actor=request.membership, data=_job_input(payload))
     return Status(201, _detail(request, job.pk))
 
 
@@ -146,7 +146,7 @@ def job_change(request, job_id: int, payload: JobIn):
     extra clients) replaces the job's; a checklist template adds its items."""
     job = _job(request, job_id)
     with refusal_is_conflict(services.TransitionError):
-        job = services.job_update(request.membership, job, _job_input(payload))
+        job = services.job_update(actor=request.membership, job=job, data=_job_input(payload))
     return _detail(request, job.pk)
 
 
@@ -157,7 +157,7 @@ def job_transition(request, job_id: int, payload: TransitionIn):
     the office's (403 for an employee's token)."""
     job = _job(request, job_id)
     with refusal_is_conflict(services.TransitionError):
-        job = services.job_transition(request.membership, job, payload.status)
+        job = services.job_transition(actor=request.membership, job=job, to_status=payload.status)
     return _detail(request, job.pk)
 
 
@@ -166,7 +166,9 @@ def job_bad_debt(request, job_id: int, payload: BadDebtIn):
     """Mark a finished job bad debt (billing leaves it out), or take that off. Office only."""
     job = _job(request, job_id)
     with refusal_is_conflict(services.TransitionError):
-        job = services.job_set_bad_debt(request.membership, job, payload.bad_debt)
+        job = services.job_set_bad_debt(
+            actor=request.membership, job=job, bad_debt=payload.bad_debt
+        )
     return _detail(request, job.pk)
 
 
@@ -175,14 +177,14 @@ def job_archive(request, job_id: int):
     """Archive a job (never deleted). A job the crew is working on answers 409."""
     job = _job(request, job_id)
     with refusal_is_conflict(services.TransitionError):
-        job = services.job_archive(request.membership, job)
+        job = services.job_archive(actor=request.membership, job=job)
     return _detail(request, job.pk)
 
 
 @router.post("/jobs/{job_id}/restore", response={200: JobDetailOut, **CONFLICT_ERRORS})
 def job_restore(request, job_id: int):
     job = _job(request, job_id)
-    job = services.job_restore(request.membership, job)
+    job = services.job_restore(actor=request.membership, job=job)
     return _detail(request, job.pk)
 
 
@@ -193,7 +195,7 @@ def job_restore(request, job_id: int):
 @paginate(PageNumberPagination)
 def checklist_list(request, job_id: int):
     """The job's checklist in order."""
-    return selectors.job_checklist(_job(request, job_id))
+    return selectors.job_checklist(job=_job(request, job_id))
 
 
 @router.post("/jobs/{job_id}/checklist", response={201: ChecklistItemOut, **BODY_ERRORS})
@@ -202,7 +204,7 @@ def checklist_item_new(request, job_id: int, payload: ChecklistItemIn):
     job = _job(request, job_id)
     with refusal_is_conflict(services.TransitionError):
         item = services.checklist_item_add(
-            request.membership, job, payload.text, required=payload.required
+            actor=request.membership, job=job, text=payload.text, required=payload.required
         )
     return Status(201, item)
 
@@ -214,7 +216,9 @@ def checklist_item_change(request, job_id: int, item_id: int, payload: Checklist
     item = JobChecklistItem.objects.select_related("done_by").get(job=job, pk=item_id)
     item.job = job
     with refusal_is_conflict(services.TransitionError):
-        return services.checklist_item_set_done(request.membership, item, payload.done)
+        return services.checklist_item_set_done(
+            actor=request.membership, item=item, done=payload.done
+        )
 
 
 @router.get(
@@ -225,7 +229,7 @@ def checklist_item_change(request, job_id: int, item_id: int, payload: Checklist
 @paginate(PageNumberPagination)
 def checklist_template_list(request):
     """The company's checklist templates (send one's id as a job's `checklist_template`)."""
-    return selectors.checklist_templates(request.membership)
+    return selectors.checklist_templates(viewer=request.membership)
 
 
 # --- attachments -----------------------------------------------------------------------------
@@ -235,7 +239,7 @@ def checklist_template_list(request):
 @paginate(PageNumberPagination)
 def attachment_list(request, job_id: int):
     """The job's photos and documents; `url` downloads one (with the same token)."""
-    return selectors.job_attachments(_job(request, job_id))
+    return selectors.job_attachments(viewer=request.membership, job=_job(request, job_id))
 
 
 @router.post("/jobs/{job_id}/attachments", response={201: AttachmentOut, **BODY_ERRORS})
@@ -267,7 +271,7 @@ def attachment_new(
 def attachment_file(request, job_id: int, attachment_id: int):
     """The file itself: an image is shown inline, anything else is a download."""
     job = _job(request, job_id)
-    attachment = selectors.attachment_get(request.membership, attachment_id)
+    attachment = selectors.attachment_get(viewer=request.membership, attachment_id=attachment_id)
     if attachment.job_id != job.pk or attachment.archived_at is not None:
         raise attachment.DoesNotExist
     return private_file_response(

@@ -31,7 +31,7 @@ def _thumbnail_after_commit(attachment_id: int) -> None:
 
 
 def _may_add(actor: Membership, job: Job, *, kind: str, customer_visible: bool) -> None:
-    require_job_access(actor, job)
+    require_job_access(viewer=actor, job=job)
     if customer_visible:
         require(actor, Action.EDIT_RECORDS, job)
     if kind not in AttachmentKind.values:
@@ -135,7 +135,7 @@ def attachment_archive(actor: Membership, attachment: JobAttachment) -> JobAttac
     """Take a file off the job (it is kept, archived). The office may archive any; crew only
     their own, while the job is open (ValidationError once it is finished or cancelled)."""
     if not can(actor, Action.EDIT_RECORDS, attachment):
-        require_job_access(actor, attachment.job)
+        require_job_access(viewer=actor, job=attachment.job)
         if attachment.uploaded_by_id != actor.user_id:
             raise PermissionDenied
         if not attachment.job.is_open:

@@ -12,10 +12,11 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from crewdesk.clients.models import PhoneKind
+from crewdesk.clients.models import Client, PhoneKind
+from crewdesk.core.forms import model_field
 from crewdesk.core.records import MAX_ID, parse_id
 from crewdesk.jobs.filters import OPEN
-from crewdesk.jobs.models import JobClientRole, JobStatus
+from crewdesk.jobs.models import ChecklistTemplate, Job, JobClientRole, JobStatus
 from crewdesk.jobs.services import (
     MAX_CHECKLIST_ITEMS,
     MAX_LINES,
@@ -23,6 +24,7 @@ from crewdesk.jobs.services import (
     JobWithParts,
     LineInput,
 )
+from crewdesk.properties.models import Property
 
 BLANK_LINE_ROWS = 3  # rows for lines without JavaScript (jobs.js adds more)
 BLANK_EXTRA_ROWS = 2
@@ -38,7 +40,8 @@ class JobFilterForm(forms.Form):
     """The job list's search box and filters, read from the query string."""
 
     q = forms.CharField(label=_("Search jobs"), required=False, max_length=200)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
+    # Any status unless one is asked for: not the model's default.
+    status = model_field(Job, "status", choices=STATUS_CHOICES, required=False, initial=None)
     date_from = forms.DateField(label=_("From"), required=False)
     date_to = forms.DateField(label=_("To"), required=False)
     employee = forms.TypedChoiceField(label=_("Crew"), required=False, coerce=int, empty_value=None)
@@ -73,9 +76,14 @@ def _rows_posted(data: QueryDict | None, prefix: str, limit: int) -> int:
     return min(rows, limit)
 
 
-def _time_field(label):
-    return forms.TimeField(
-        label=label, required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+def _time_field(name: str) -> forms.TimeField:
+    """The time of day of one of the job's datetimes (the day is the form's `date`)."""
+    return model_field(
+        Job,
+        name,
+        form_class=forms.TimeField,
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
 
 
@@ -86,48 +94,41 @@ class JobForm(forms.Form):
 
     client = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # A new client typed inline (used when no client is picked).
-    new_first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
-    new_last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
-    new_company_name = forms.CharField(label=_("Company name"), max_length=200, required=False)
-    new_email = forms.CharField(label=_("Email"), max_length=254, required=False)
+    new_first_name = model_field(Client, "first_name")
+    new_last_name = model_field(Client, "last_name")
+    new_company_name = model_field(Client, "company_name")
+    # Text, not an EmailField: the client services check it with the client's other rules.
+    new_email = model_field(Client, "email", form_class=forms.CharField)
+    # As typed, any way of writing a number (the client form's phone rows take as much).
     new_phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     allow_duplicate = forms.BooleanField(
         label=_("It is a different client: create it anyway"), required=False
     )
-    property = forms.CharField(label=_("Property"), required=False)
+    # One of the client's properties (its id) or NEW.
+    property = model_field(Job, "property", form_class=forms.CharField, required=False)
     # A new property typed inline (used when the property is NEW).
-    prop_name = forms.CharField(label=_("Property name"), max_length=200, required=False)
-    prop_street = forms.CharField(label=_("Street"), max_length=200, required=False)
-    prop_street2 = forms.CharField(label=_("Apartment, suite"), max_length=200, required=False)
-    prop_city = forms.CharField(label=_("City"), max_length=100, required=False)
-    prop_region = forms.CharField(label=_("State / region"), max_length=100, required=False)
-    prop_postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
-    prop_access_notes = forms.CharField(
-        label=_("Access notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    prop_name = model_field(Property, "name")
+    prop_street = model_field(Property, "street")
+    prop_street2 = model_field(Property, "street2")
+    prop_city = model_field(Property, "city")
+    prop_region = model_field(Property, "region")
+    prop_postal_code = model_field(Property, "postal_code")
+    prop_access_notes = model_field(
+        Property, "access_notes", widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    title = model_field(Job, "title")
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = _time_field(_("Starts"))
-    end_time = _time_field(_("Ends"))
+    start_time = _time_field("scheduled_start")
+    end_time = _time_field("scheduled_end")
     assignees = forms.TypedMultipleChoiceField(
         label=_("Crew"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
     checklist_template = forms.TypedChoiceField(
         label=_("Checklist"), required=False, coerce=int, empty_value=None
     )
-    internal_notes = forms.CharField(
-        label=_("Internal notes"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Only your team sees these."),
-    )
-    customer_notes = forms.CharField(
-        label=_("Notes for the customer"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Shown in the client portal."),
-    )
+    internal_notes = model_field(Job, "internal_notes", widget=forms.Textarea(attrs={"rows": 3}))
+    customer_notes = model_field(Job, "customer_notes", widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, data=None, *, members, templates, editing=False, initial=None, **kwargs):
         super().__init__(data, initial=initial, **kwargs)
@@ -343,10 +344,9 @@ class JobForm(forms.Form):
 
 
 class ChecklistTemplateForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    required_blocks_finish = forms.BooleanField(
-        label=_("Required items must be done before finishing"), required=False
-    )
+    # Not required here: the service asks for it, with every other error at once.
+    name = model_field(ChecklistTemplate, "name", required=False)
+    required_blocks_finish = model_field(ChecklistTemplate, "required_blocks_finish")
 
     def __init__(self, data=None, *, items=(), **kwargs):
         super().__init__(data, **kwargs)

@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from crewdesk.jobs.models import AttachmentKind
+from crewdesk.core.forms import model_field
+from crewdesk.jobs.models import AttachmentKind, JobAttachment, JobNote
 
 PHOTO_KINDS = [
     (AttachmentKind.BEFORE, AttachmentKind.BEFORE.label),
@@ -13,7 +14,8 @@ PHOTO_KINDS = [
 
 
 class CrewPhotoForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What the photo shows"), choices=PHOTO_KINDS)
+    # The form asks, and of the model's kinds offers those a photo can be.
+    kind = model_field(JobAttachment, "kind", label=_("What the photo shows"), choices=PHOTO_KINDS)
     photo = forms.FileField(
         label=_("Photo"),
         error_messages={"required": _("Take or choose a photo first.")},
@@ -22,8 +24,10 @@ class CrewPhotoForm(forms.Form):
 
 
 class CrewNoteForm(forms.Form):
-    text = forms.CharField(
-        label=_("Note"),
+    # The model's text has no limit; a note's is the service's (jobs.services).
+    text = model_field(
+        JobNote,
+        "text",
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write the note first.")},

@@ -30,9 +30,11 @@ class Job(TenantModel):
     """A visit to a property on a day, for its client (and any extra clients named on it)."""
 
     # The customers who see it (core/permissions.scope): the client's, and those of a client
-    # named on it (the billing client pays for it, the technical one lets the crew in). Its
-    # internal notes are a field: the portal's pages and schemas leave them out.
-    customer_scope = CustomerScope(client="client", also=("extra_clients__client",))
+    # named on it (the billing client pays for it, the technical one lets the crew in); never
+    # its internal notes.
+    customer_scope = CustomerScope(
+        client="client", also=("extra_clients__client",), hidden=("internal_notes",)
+    )
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="jobs"
     )
@@ -48,7 +50,9 @@ class Job(TenantModel):
         _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.PENDING
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
-    internal_notes = models.TextField(_("internal notes"), blank=True)
+    internal_notes = models.TextField(
+        _("internal notes"), blank=True, help_text=_("Only your team sees these.")
+    )
     customer_notes = models.TextField(
         _("notes for the customer"), blank=True, help_text=_("Shown in the client portal.")
     )

@@ -24,7 +24,7 @@ CLIENT_JOBS_PER_PAGE = 20
 
 def home_week(request: HttpRequest) -> dict:
     """Today's jobs by status and the next seven days as a chart, linked to the schedule."""
-    week = day_summary(request.membership, timezone.localdate())
+    week = day_summary(viewer=request.membership, first=timezone.localdate())
     today = week[0]
     shown_statuses = [(s, label) for s, label in JobStatus.choices if s != JobStatus.CANCELLED]
     chart = {
@@ -52,8 +52,8 @@ def home_week(request: HttpRequest) -> dict:
 
 def jobs_at_property(actor: Membership, prop) -> QuerySet[Job]:
     """The property's jobs the member may see, newest first."""
-    jobs = job_list(actor, JobFilters(property=prop.pk))
-    return with_list_data(jobs).order_by("-scheduled_start", "-id")
+    jobs = job_list(viewer=actor, filters=JobFilters(property=prop.pk))
+    return with_list_data(jobs=jobs).order_by("-scheduled_start", "-id")
 
 
 def property_attachments(prop, limit: int = PROPERTY_ATTACHMENTS_SHOWN) -> list[JobAttachment]:
@@ -98,7 +98,7 @@ def jobs_of_client(actor: Membership, client_id: int) -> QuerySet[Job]:
     (newest first)."""
     now = timezone.now()
     roles = JobClient.objects.filter(job=OuterRef("pk"), client_id=client_id).values("role")
-    jobs = job_list(actor, JobFilters(client=client_id)).annotate(
+    jobs = job_list(viewer=actor, filters=JobFilters(client=client_id)).annotate(
         named_as=Subquery(roles[:1]),
         is_past=Case(
             When(scheduled_start__lt=now, then=Value(1)),
@@ -107,7 +107,7 @@ def jobs_of_client(actor: Membership, client_id: int) -> QuerySet[Job]:
         ),
         upcoming_start=Case(When(scheduled_start__gte=now, then=F("scheduled_start"))),
     )
-    return with_list_data(jobs).order_by(
+    return with_list_data(jobs=jobs).order_by(
         "is_past", F("upcoming_start").asc(nulls_last=True), "-scheduled_start", "-id"
     )
 

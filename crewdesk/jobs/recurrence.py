@@ -73,7 +73,7 @@ def _generates(ps: PropertyService) -> bool:
 
 
 def _crew(ps: PropertyService) -> list[int]:
-    return list(crew_only(ps.assignees.all()).order_by("pk").values_list("pk", flat=True))
+    return list(crew_only(members=ps.assignees.all()).order_by("pk").values_list("pk", flat=True))
 
 
 def _check_actor(actor: Membership | None, ps: PropertyService) -> None:
@@ -144,7 +144,9 @@ def _jobs_create(ps: PropertyService, days: list, zone, actor: Membership | None
     service = ps.service
     start_time = ps.start_time or DEFAULT_START_TIME
     length = datetime.timedelta(minutes=service.duration_minutes or 60)
-    price = service_price_at(ps.property, service, agreement=ps).quantize(Decimal("0.01"))
+    price = service_price_at(prop=ps.property, service=service, agreement=ps).quantize(
+        Decimal("0.01")
+    )
     total = line_total(Decimal("1"), price)
     user = actor.user if actor is not None else None
     jobs = []

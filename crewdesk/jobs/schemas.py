@@ -39,7 +39,7 @@ def _sees_office_details(context) -> bool:
     from crewdesk.jobs.selectors import sees_office_details
 
     request = (context or {}).get("request")
-    return sees_office_details(getattr(request, "membership", None))
+    return sees_office_details(viewer=getattr(request, "membership", None))
 
 
 def _money(value, context) -> str | None:

@@ -22,23 +22,23 @@ from crewdesk.jobs.models import (
 )
 
 
-def sees_all_jobs(actor: Membership) -> bool:
-    return can(actor, Action.VIEW_RECORDS)
+def sees_all_jobs(*, viewer: Membership) -> bool:
+    return can(viewer, Action.VIEW_RECORDS)
 
 
-def sees_office_details(actor: Membership | None) -> bool:
+def sees_office_details(*, viewer: Membership | None) -> bool:
     """A job's prices and internal notes are the office's: the crew's pages and an employee's
     API token show the job without them."""
-    return can(actor, Action.VIEW_RECORDS)
+    return can(viewer, Action.VIEW_RECORDS)
 
 
-def job_queryset(actor: Membership) -> QuerySet[Job]:
+def job_queryset(*, viewer: Membership) -> QuerySet[Job]:
     """The jobs this member may see: all of the company's for the office, their own for crew."""
-    require(actor, Action.VIEW_JOBS)
-    jobs = scope(Job.objects.all(), actor)
-    if not sees_all_jobs(actor):
+    require(viewer, Action.VIEW_JOBS)
+    jobs = scope(Job.objects.all(), viewer)
+    if not sees_all_jobs(viewer=viewer):
         jobs = jobs.filter(
-            Exists(JobAssignment.objects.filter(job=OuterRef("pk"), membership=actor))
+            Exists(JobAssignment.objects.filter(job=OuterRef("pk"), membership=viewer))
         )
     return jobs
 
@@ -50,29 +50,29 @@ def _assignments() -> Prefetch:
     )
 
 
-def with_list_data(jobs: QuerySet[Job]) -> QuerySet[Job]:
+def with_list_data(*, jobs: QuerySet[Job]) -> QuerySet[Job]:
     """What a row of a job list shows, in a fixed number of queries for any page size."""
     return jobs.select_related("client", "property").prefetch_related(_assignments())
 
 
-def job_get(actor: Membership, job_id) -> Job:
+def job_get(*, viewer: Membership, job_id) -> Job:
     """Raises Job.DoesNotExist for an id the member may not see (another company's, or for an
     employee a job not assigned to them)."""
     try:
         job_id = int(job_id)
     except (TypeError, ValueError) as error:
         raise Job.DoesNotExist from error
-    return with_list_data(job_queryset(actor)).get(pk=job_id)
+    return with_list_data(jobs=job_queryset(viewer=viewer)).get(pk=job_id)
 
 
-def is_assigned(job: Job, actor: Membership) -> bool:
-    return any(a.membership_id == actor.pk for a in job.assignments.all())
+def is_assigned(*, job: Job, viewer: Membership) -> bool:
+    return any(a.membership_id == viewer.pk for a in job.assignments.all())
 
 
-def require_job_access(actor: Membership, job: Job) -> None:
+def require_job_access(*, viewer: Membership, job: Job) -> None:
     """Crew may work only the jobs assigned to them; the office any of its company's."""
-    require(actor, Action.WORK_JOBS, job)
-    if not sees_all_jobs(actor) and not is_assigned(job, actor):
+    require(viewer, Action.WORK_JOBS, job)
+    if not sees_all_jobs(viewer=viewer) and not is_assigned(job=job, viewer=viewer):
         raise PermissionDenied
 
 
@@ -80,10 +80,10 @@ SEARCH_CLIENTS = 500
 OPEN_STATUSES = (JobStatus.PENDING, JobStatus.ON_THE_WAY, JobStatus.STARTED)
 
 
-def job_list(actor: Membership, filters: JobFilters) -> QuerySet[Job]:
+def job_list(*, viewer: Membership, filters: JobFilters) -> QuerySet[Job]:
     """The jobs list of the page and the API: the jobs this member may see, filtered and
     ordered (see `_list_order`)."""
-    jobs = job_queryset(actor)
+    jobs = job_queryset(viewer=viewer)
     jobs = jobs.filter(archived_at__isnull=not filters.archived)
     if filters.status == OPEN:
         jobs = jobs.filter(status__in=OPEN_STATUSES)
@@ -108,7 +108,7 @@ def job_list(actor: Membership, filters: JobFilters) -> QuerySet[Job]:
     if filters.property:
         jobs = jobs.filter(property_id=filters.property)
     if filters.search:
-        jobs = _search(actor, jobs, filters.search)
+        jobs = _search(viewer, jobs, filters.search)
     return jobs.order_by(*_list_order(filters))
 
 
@@ -124,7 +124,7 @@ def _list_order(filters: JobFilters) -> list:
     return ["-scheduled_start", "-id"]
 
 
-def _search(actor: Membership, jobs: QuerySet[Job], text: str) -> QuerySet[Job]:
+def _search(viewer: Membership, jobs: QuerySet[Job], text: str) -> QuerySet[Job]:
     """A job is found by its number ("#123"), or by its client: the clients search itself
     (names, email, phone, and the name, street and city of the client's properties), read
     from its word index, then the client's jobs by the job_by_client and job_client_by_client
@@ -136,7 +136,7 @@ def _search(actor: Membership, jobs: QuerySet[Job], text: str) -> QuerySet[Job]:
         by_number = jobs.filter(pk=int(number))
         if text.startswith("#") or by_number.exists():
             return by_number
-    if not can(actor, Action.VIEW_RECORDS):
+    if not can(viewer, Action.VIEW_RECORDS):
         # The crew's own few jobs: plain matching is cheap there. The client is the job's own
         # or one of its extra clients (the same lookups on both).
         by_client = Q(client__last_name__icontains=text) | Q(client__company_name__icontains=text)
@@ -154,7 +154,7 @@ def _search(actor: Membership, jobs: QuerySet[Job], text: str) -> QuerySet[Job]:
     # million clients); a list lets it read just these clients' jobs by the job_by_client
     # index. A search that broad (a street name shared by thousands) shows the jobs of the
     # first SEARCH_CLIENTS. A job naming one of them as an extra client is theirs too.
-    ids = client_ids_matching(actor, text, SEARCH_CLIENTS)
+    ids = client_ids_matching(viewer=viewer, text=text, limit=SEARCH_CLIENTS)
     return _of_clients(jobs, ids)
 
 
@@ -187,10 +187,10 @@ def search_order(*, newest_first: bool) -> list:
     return [when.asc(), "id"]
 
 
-def jobs_between(actor: Membership, first: datetime.date, last: datetime.date) -> QuerySet[Job]:
+def jobs_between(*, viewer: Membership, first: datetime.date, last: datetime.date) -> QuerySet[Job]:
     """Jobs of a period: not archived, not cancelled, in date and time order."""
     return with_list_data(
-        job_queryset(actor)
+        jobs=job_queryset(viewer=viewer)
         .filter(scheduled_date__gte=first, scheduled_date__lte=last, archived_at__isnull=True)
         .exclude(status=JobStatus.CANCELLED)
         .order_by("scheduled_start", "id")
@@ -198,10 +198,10 @@ def jobs_between(actor: Membership, first: datetime.date, last: datetime.date) -
 
 
 def schedule_jobs(
-    actor: Membership,
+    *,
+    viewer: Membership,
     first: datetime.date,
     last: datetime.date,
-    *,
     members: list[Membership],
     unassigned_per_day: int,
 ) -> tuple[list[Job], dict[datetime.date, int]]:
@@ -209,7 +209,7 @@ def schedule_jobs(
     `unassigned_per_day` unassigned jobs of each day; with how many unassigned jobs each day
     has in all. A big company's week stays a few hundred rows to read and draw."""
     period = (
-        job_queryset(actor)
+        job_queryset(viewer=viewer)
         .filter(scheduled_date__gte=first, scheduled_date__lte=last, archived_at__isnull=True)
         .exclude(status=JobStatus.CANCELLED)
     )
@@ -225,20 +225,20 @@ def schedule_jobs(
         per_day[day] = per_day.get(day, 0) + 1
         if per_day[day] <= unassigned_per_day:
             ids.append(pk)
-    jobs = with_list_data(Job.objects.filter(pk__in=ids).order_by("scheduled_start", "id"))
+    jobs = with_list_data(jobs=Job.objects.filter(pk__in=ids).order_by("scheduled_start", "id"))
     return list(jobs), per_day
 
 
-def crew_jobs(actor: Membership, today: datetime.date, *, days_ahead: int = 14):
+def crew_jobs(*, viewer: Membership, today: datetime.date, days_ahead: int = 14):
     """The crew view: this member's own jobs, today's open and done ones, then upcoming."""
-    require(actor, Action.VIEW_JOBS)
+    require(viewer, Action.VIEW_JOBS)
     last = today + datetime.timedelta(days=days_ahead)
     # One range of the assignments' (member, day) index, however many jobs they ever did.
     assigned = JobAssignment.objects.filter(
-        membership=actor, scheduled_date__gte=today, scheduled_date__lte=last
+        membership=viewer, scheduled_date__gte=today, scheduled_date__lte=last
     ).values("job_id")
     mine = with_list_data(
-        scope(Job.objects.all(), actor)
+        jobs=scope(Job.objects.all(), viewer)
         .filter(pk__in=assigned, archived_at__isnull=True)
         .exclude(status=JobStatus.CANCELLED)
         .order_by("scheduled_start", "id")
@@ -246,44 +246,48 @@ def crew_jobs(actor: Membership, today: datetime.date, *, days_ahead: int = 14):
     return mine
 
 
-def job_checklist(job: Job) -> QuerySet[JobChecklistItem]:
+def job_checklist(*, job: Job) -> QuerySet[JobChecklistItem]:
     return job.checklist.select_related("done_by").order_by("position", "id")
 
 
-def job_attachments(job: Job) -> QuerySet[JobAttachment]:
-    return job.attachments.filter(archived_at__isnull=True).order_by("uploaded_at", "id")
+def job_attachments(*, viewer: Membership, job: Job) -> QuerySet[JobAttachment]:
+    """The job's photos and documents (not archived), oldest first: those the viewer may see
+    (a customer only those shown in the portal)."""
+    return scope(job.attachments.filter(archived_at__isnull=True), viewer).order_by(
+        "uploaded_at", "id"
+    )
 
 
-def checklist_templates(actor: Membership, *, include_archived: bool = False):
-    require(actor, Action.VIEW_JOBS)
-    templates = scope(ChecklistTemplate.objects.all(), actor).prefetch_related("items")
+def checklist_templates(*, viewer: Membership, include_archived: bool = False):
+    require(viewer, Action.VIEW_JOBS)
+    templates = scope(ChecklistTemplate.objects.all(), viewer).prefetch_related("items")
     if not include_archived:
         templates = templates.filter(archived_at__isnull=True)
     return templates.order_by("name", "id")
 
 
-def attachment_get(actor: Membership, attachment_id) -> JobAttachment:
+def attachment_get(*, viewer: Membership, attachment_id) -> JobAttachment:
     """An attachment of a job this member may see; DoesNotExist otherwise."""
     try:
         attachment_id = int(attachment_id)
     except (TypeError, ValueError) as error:
         raise JobAttachment.DoesNotExist from error
-    visible = job_queryset(actor).values("pk")
+    visible = job_queryset(viewer=viewer).values("pk")
     return (
-        scope(JobAttachment.objects.all(), actor)
+        scope(JobAttachment.objects.all(), viewer)
         .filter(job_id__in=visible)
         .select_related("job")
         .get(pk=attachment_id)
     )
 
 
-def day_summary(actor: Membership, first: datetime.date, days: int = 7) -> list[dict]:
+def day_summary(*, viewer: Membership, first: datetime.date, days: int = 7) -> list[dict]:
     """Jobs per day and status for `days` days from `first`, plus each day's unassigned
     ones: the home page's week at a glance. Two grouped queries whatever the number of jobs."""
     from django.db.models import Count
 
     last = first + datetime.timedelta(days=days - 1)
-    jobs = job_queryset(actor).filter(
+    jobs = job_queryset(viewer=viewer).filter(
         scheduled_date__gte=first, scheduled_date__lte=last, archived_at__isnull=True
     )
     by_day = {first + datetime.timedelta(days=i): {"total": 0} for i in range(days)}

@@ -70,7 +70,7 @@ class JobInput:
     checklist_template: int | None = None
 
 
-def local_date(actor: Membership, moment: datetime.datetime) -> datetime.date:
+def local_date(*, actor: Membership, moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment, dates.company_zone(actor.company)).date()
 
 
@@ -103,7 +103,7 @@ def _lines_set(actor: Membership, job: Job, lines: list[LineInput]) -> None:
         if line.unit_price in (None, ""):
             if service is None:
                 raise ValidationError({"lines": [_("Each line needs a price.")]})
-            unit_price = service_price_at(job.property, service)
+            unit_price = service_price_at(prop=job.property, service=service)
         else:
             unit_price = _decimal(line.unit_price, "lines")
         quantity = _decimal(
@@ -209,14 +209,14 @@ def _set_schedule(actor: Membership, job: Job, fields: dict) -> None:
         )
     if job.scheduled_end and job.scheduled_end <= job.scheduled_start:
         raise ValidationError({"scheduled_end": [_("The end is before the start.")]})
-    job.scheduled_date = local_date(actor, job.scheduled_start)
+    job.scheduled_date = local_date(actor=actor, moment=job.scheduled_start)
 
 
 # --- jobs ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def job_create(actor: Membership, data: JobInput) -> Job:
+def job_create(*, actor: Membership, data: JobInput) -> Job:
     """A new job at a property (of the property's client). Raises ValidationError."""
     require(actor, Action.EDIT_RECORDS)
     if data.property in (None, ""):
@@ -229,7 +229,7 @@ def job_create(actor: Membership, data: JobInput) -> Job:
     job = Job(company_id=actor.company_id, client=prop.client, property=prop, created_by=actor.user)
     _set_schedule(actor, job, data.fields)
     job.full_clean(exclude=["company", "client", "property", "created_by", "property_service"])
-    members = crew_members(actor, data.assignees)
+    members = crew_members(viewer=actor, ids=data.assignees)
     job.save()
     if data.lines:
         _lines_set(actor, job, data.lines)
@@ -244,7 +244,7 @@ def job_create(actor: Membership, data: JobInput) -> Job:
 
 
 @transaction.atomic
-def job_update(actor: Membership, job: Job, data: JobInput) -> Job:
+def job_update(*, actor: Membership, job: Job, data: JobInput) -> Job:
     require(actor, Action.EDIT_RECORDS, job)
     if job.bad_debt:
         raise ValidationError(_("This job is marked bad debt; take that off to change it."))
@@ -270,7 +270,7 @@ def job_update(actor: Membership, job: Job, data: JobInput) -> Job:
         if job.total != old_total:
             changed.append("total")
     if data.assignees is not None and _assignees_set(
-        actor, job, crew_members(actor, data.assignees)
+        actor, job, crew_members(viewer=actor, ids=data.assignees)
     ):
         changed.append("crew")
     if data.extra_clients is not None:
@@ -301,7 +301,7 @@ class JobWithParts:
 
 
 @transaction.atomic
-def job_save_with_parts(actor: Membership, job: Job | None, data: JobWithParts) -> Job:
+def job_save_with_parts(*, actor: Membership, job: Job | None, data: JobWithParts) -> Job:
     """Create a job (`job` None) or update one, creating first the new client and/or property
     typed with it: all or nothing. Raises ValidationError, or DuplicateClientError when the
     new client looks like one the company has; then nothing is saved."""
@@ -315,11 +315,13 @@ def job_save_with_parts(actor: Membership, job: Job | None, data: JobWithParts) 
         if client is None:
             raise ValidationError({"client": [_("No such client in your company.")]})
     elif data.new_client is not None:
-        client = client_create(actor, data.new_client, allow_duplicate=data.allow_duplicate)
+        client = client_create(
+            actor=actor, data=data.new_client, allow_duplicate=data.allow_duplicate
+        )
     else:
         raise ValidationError({"client": [_("Pick a client, or add a new one below.")]})
     if data.new_property is not None:
-        prop = property_create(actor, client, data.new_property)
+        prop = property_create(actor=actor, client=client, data=data.new_property)
     elif data.property is None:
         raise ValidationError({"property": [_("Pick the property where the work is done.")]})
     else:
@@ -330,12 +332,12 @@ def job_save_with_parts(actor: Membership, job: Job | None, data: JobWithParts) 
             raise ValidationError({"property": [_("Pick one of this client's properties.")]})
     job_input = replace(data.job, property=prop)
     if job is None:
-        return job_create(actor, job_input)
-    return job_update(actor, job, job_input)
+        return job_create(actor=actor, data=job_input)
+    return job_update(actor=actor, job=job, data=job_input)
 
 
 @transaction.atomic
-def job_move(actor: Membership, job: Job, *, day: datetime.date | None = None, assignee=...) -> Job:
+def job_move(*, actor: Membership, job: Job, day: datetime.date | None = None, assignee=...) -> Job:
     """The schedule's drag: the job to another day (same time of day) and/or to one crew
     member (`assignee` a membership id, or None for unassigned)."""
     require(actor, Action.EDIT_RECORDS, job)
@@ -356,7 +358,7 @@ def job_move(actor: Membership, job: Job, *, day: datetime.date | None = None, a
         job.scheduled_date = day
         changed.append("day")
     if assignee is not ...:
-        members = crew_members(actor, [assignee] if assignee else [])
+        members = crew_members(viewer=actor, ids=[assignee] if assignee else [])
         if _assignees_set(actor, job, members):
             changed.append("crew")
     if changed:
@@ -368,14 +370,14 @@ def job_move(actor: Membership, job: Job, *, day: datetime.date | None = None, a
     return job
 
 
-def missing_required_items(job: Job) -> list[JobChecklistItem]:
+def missing_required_items(*, job: Job) -> list[JobChecklistItem]:
     return list(job.checklist.filter(required=True, done_at__isnull=True))
 
 
 @transaction.atomic
-def job_transition(actor: Membership, job: Job, to_status: str) -> Job:
+def job_transition(*, actor: Membership, job: Job, to_status: str) -> Job:
     """Move the job's status. Raises TransitionError for a move the rules forbid."""
-    require_job_access(actor, job)
+    require_job_access(viewer=actor, job=job)
     # Two crew phones tapping at once: the status is read under a row lock, and the caller's
     # job is brought up to date with it.
     locked = Job.objects.select_for_update().get(pk=job.pk)
@@ -405,7 +407,7 @@ def job_transition(actor: Membership, job: Job, to_status: str) -> Job:
     if job.bad_debt:
         raise TransitionError(_("This job is marked bad debt; take that off first."))
     if to_status == JobStatus.FINISHED and job.checklist_blocks_finish:
-        missing = missing_required_items(job)
+        missing = missing_required_items(job=job)
         if missing:
             raise TransitionError(
                 _("Tick the required checklist items first: %(items)s.")
@@ -435,7 +437,7 @@ def job_transition(actor: Membership, job: Job, to_status: str) -> Job:
 
 
 @transaction.atomic
-def job_set_bad_debt(actor: Membership, job: Job, bad_debt: bool = True) -> Job:
+def job_set_bad_debt(*, actor: Membership, job: Job, bad_debt: bool = True) -> Job:
     """A finished job the client will not pay: billing leaves it out (Owner/Office)."""
     require(actor, Action.MARK_BAD_DEBT, job)
     if bad_debt and job.status != JobStatus.FINISHED:
@@ -450,7 +452,7 @@ def job_set_bad_debt(actor: Membership, job: Job, bad_debt: bool = True) -> Job:
 
 
 @transaction.atomic
-def job_archive(actor: Membership, job: Job) -> Job:
+def job_archive(*, actor: Membership, job: Job) -> Job:
     """Jobs are archived, never deleted: they are the history billing and the client rely on."""
     require(actor, Action.EDIT_RECORDS, job)
     if job.status in (JobStatus.ON_THE_WAY, JobStatus.STARTED):
@@ -463,7 +465,7 @@ def job_archive(actor: Membership, job: Job) -> Job:
 
 
 @transaction.atomic
-def job_restore(actor: Membership, job: Job) -> Job:
+def job_restore(*, actor: Membership, job: Job) -> Job:
     require(actor, Action.EDIT_RECORDS, job)
     if job.archived_at is not None:
         job.archived_at = None
@@ -485,9 +487,9 @@ def _checklist_open(job: Job) -> None:
 
 @transaction.atomic
 def checklist_item_set_done(
-    actor: Membership, item: JobChecklistItem, done: bool
+    *, actor: Membership, item: JobChecklistItem, done: bool
 ) -> JobChecklistItem:
-    require_job_access(actor, item.job)
+    require_job_access(viewer=actor, job=item.job)
     _checklist_open(item.job)
     if done != item.done:
         item.done_at = timezone.now() if done else None
@@ -500,7 +502,7 @@ def checklist_item_set_done(
 
 @transaction.atomic
 def checklist_item_add(
-    actor: Membership, job: Job, text: str, *, required: bool = False
+    *, actor: Membership, job: Job, text: str, required: bool = False
 ) -> JobChecklistItem:
     require(actor, Action.EDIT_RECORDS, job)
     _checklist_open(job)
@@ -524,7 +526,7 @@ def checklist_item_add(
 
 
 @transaction.atomic
-def checklist_item_remove(actor: Membership, item: JobChecklistItem) -> None:
+def checklist_item_remove(*, actor: Membership, item: JobChecklistItem) -> None:
     require(actor, Action.EDIT_RECORDS, item.job)
     _checklist_open(item.job)
     item.delete()
@@ -533,9 +535,9 @@ def checklist_item_remove(actor: Membership, item: JobChecklistItem) -> None:
 
 @transaction.atomic
 def checklist_template_save(
+    *,
     actor: Membership,
     template: ChecklistTemplate | None,
-    *,
     name: str,
     items: list[tuple[str, bool]],
     required_blocks_finish: bool = True,
@@ -580,7 +582,9 @@ def _template_as_saved(template: ChecklistTemplate) -> tuple[str, bool, list[tup
 
 
 @transaction.atomic
-def checklist_template_archive(actor: Membership, template: ChecklistTemplate) -> ChecklistTemplate:
+def checklist_template_archive(
+    *, actor: Membership, template: ChecklistTemplate
+) -> ChecklistTemplate:
     require(actor, Action.EDIT_RECORDS, template)
     if template.archived_at is None:
         template.archived_at = timezone.now()
@@ -596,10 +600,10 @@ def checklist_template_archive(actor: Membership, template: ChecklistTemplate) -
 
 @transaction.atomic
 def job_note_add(
-    actor: Membership, job: Job, text: str, *, customer_visible: bool = False
+    *, actor: Membership, job: Job, text: str, customer_visible: bool = False
 ) -> JobNote:
     """A note on the job by the office or its crew; only the office shares one with the client."""
-    require_job_access(actor, job)
+    require_job_access(viewer=actor, job=job)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": [_("Write the note first.")]})
@@ -618,7 +622,7 @@ def job_note_add(
     return note
 
 
-def client_history_blockers(client: Client) -> list[str]:
+def client_history_blockers(*, client: Client) -> list[str]:
     """Jobs are history (done for this client, or naming it): the client is archived instead."""
     from crewdesk.jobs.models import JobClient
 
@@ -630,7 +634,7 @@ def client_history_blockers(client: Client) -> list[str]:
     return []
 
 
-def merge_prepare(survivor: Client, merged: Client) -> None:
+def merge_prepare(*, survivor: Client, merged: Client) -> None:
     """Before a merge moves the merged client's jobs: a job naming both clients keeps one
     mention of the survivor (as its client, or once among its extra clients)."""
     from crewdesk.jobs.models import JobClient

@@ -44,12 +44,12 @@ def _member(request: HttpRequest) -> Membership:
 
 
 def _property(request: HttpRequest, property_id: int) -> Property:
-    return selectors.property_get(_member(request), property_id)
+    return selectors.property_get(viewer=_member(request), property_id=property_id)
 
 
 def _property_service(request: HttpRequest, property_id: int, ps_id: int) -> PropertyService:
     prop = _property(request, property_id)
-    ps = selectors.property_service_get(request.membership, ps_id)
+    ps = selectors.property_service_get(viewer=request.membership, ps_id=ps_id)
     if ps.property_id != prop.pk:
         raise PropertyService.DoesNotExist
     return ps
@@ -58,20 +58,20 @@ def _property_service(request: HttpRequest, property_id: int, ps_id: int) -> Pro
 def _client_in_body(member: Membership, client_id: int) -> Client:
     """A client id sent in the body: one of another company is a field error (422)."""
     try:
-        return client_get(member, client_id)
+        return client_get(viewer=member, client_id=client_id)
     except Client.DoesNotExist as error:
         raise ValidationError({"client": [_("No such record in your company.")]}) from error
 
 
 def _with_crew(ps: PropertyService) -> PropertyService:
     """The service as the list reads it (crew prefetched), after a write."""
-    return selectors.property_services(ps.property, include_archived=True).get(pk=ps.pk)
+    return selectors.property_services(prop=ps.property, include_archived=True).get(pk=ps.pk)
 
 
 def _properties(member: Membership, filters: PropertyListQuery) -> QuerySet[Property]:
     """The list's rows: narrowed by client first (its index), then the cheap filters, then the
     words; newest first (the company's recent-properties index)."""
-    found = selectors.property_queryset(member)
+    found = selectors.property_queryset(viewer=member)
     if filters.client is not None:
         found = found.filter(client_id=filters.client)
     if filters.archived == Archived.ACTIVE:
@@ -110,8 +110,8 @@ def property_new(request, payload: PropertyCreateIn):
     member = _member(request)
     client = _client_in_body(member, payload.client)
     data = payload.model_dump(exclude_unset=True, exclude={"client"})
-    prop = services.property_create(member, client, data)
-    return Status(201, selectors.property_get(member, prop.pk))
+    prop = services.property_create(actor=member, client=client, data=data)
+    return Status(201, selectors.property_get(viewer=member, property_id=prop.pk))
 
 
 @router.get("/properties/{property_id}", response={200: PropertyOut, **COMMON_ERRORS})
@@ -127,19 +127,21 @@ def property_change(request, property_id: int, payload: PropertyPatchIn):
     data = payload.model_dump(exclude_unset=True, exclude={"client"})
     with transaction.atomic():
         if payload.client is not None:
-            prop = services.property_move(request.membership, prop, payload.client)
-        services.property_update(request.membership, prop, data)
-    return selectors.property_get(request.membership, prop.pk)
+            prop = services.property_move(
+                actor=request.membership, prop=prop, new_client=payload.client
+            )
+        services.property_update(actor=request.membership, prop=prop, data=data)
+    return selectors.property_get(viewer=request.membership, property_id=prop.pk)
 
 
 @router.post("/properties/{property_id}/archive", response={200: PropertyOut, **COMMON_ERRORS})
 def property_archive(request, property_id: int):
-    return services.property_archive(request.membership, _property(request, property_id))
+    return services.property_archive(actor=request.membership, prop=_property(request, property_id))
 
 
 @router.post("/properties/{property_id}/restore", response={200: PropertyOut, **COMMON_ERRORS})
 def property_restore(request, property_id: int):
-    return services.property_restore(request.membership, _property(request, property_id))
+    return services.property_restore(actor=request.membership, prop=_property(request, property_id))
 
 
 # --- the services a property gets ------------------------------------------------------------
@@ -152,7 +154,9 @@ def property_restore(request, property_id: int):
 @paginate(PageNumberPagination)
 def property_service_list(request, property_id: int, archived: bool = False):
     """The services the property gets (with `archived`, also those it no longer gets)."""
-    return selectors.property_services(_property(request, property_id), include_archived=archived)
+    return selectors.property_services(
+        prop=_property(request, property_id), include_archived=archived
+    )
 
 
 def _property_service_data(payload: PropertyServiceIn) -> tuple[dict, list | None]:
@@ -169,7 +173,9 @@ def property_service_new(request, property_id: int, payload: PropertyServiceCrea
     prop = _property(request, property_id)
     data, assignees = _property_service_data(payload)
     data["service"] = payload.service
-    ps = services.property_service_add(request.membership, prop, data, assignees=assignees)
+    ps = services.property_service_add(
+        actor=request.membership, prop=prop, data=data, assignees=assignees
+    )
     return Status(201, _with_crew(ps))
 
 
@@ -181,7 +187,9 @@ def property_service_change(request, property_id: int, ps_id: int, payload: Prop
     """Change only the fields sent; a changed rule changes the jobs still to come."""
     ps = _property_service(request, property_id, ps_id)
     data, assignees = _property_service_data(payload)
-    ps = services.property_service_update(request.membership, ps, data, assignees=assignees)
+    ps = services.property_service_update(
+        actor=request.membership, ps=ps, data=data, assignees=assignees
+    )
     return _with_crew(ps)
 
 
@@ -192,7 +200,7 @@ def property_service_change(request, property_id: int, ps_id: int, payload: Prop
 def property_service_archive(request, property_id: int, ps_id: int):
     """The property no longer gets this service: its future generated jobs are cancelled."""
     ps = _property_service(request, property_id, ps_id)
-    return _with_crew(services.property_service_archive(request.membership, ps))
+    return _with_crew(services.property_service_archive(actor=request.membership, ps=ps))
 
 
 # --- the service catalog ---------------------------------------------------------------------
@@ -202,29 +210,31 @@ def property_service_archive(request, property_id: int, ps_id: int):
 @paginate(PageNumberPagination)
 def service_list(request, archived: bool = False):
     """The company's service catalog by name (with `archived`, the archived entries too)."""
-    return selectors.service_catalog(_member(request), include_archived=archived)
+    return selectors.service_catalog(viewer=_member(request), include_archived=archived)
 
 
 @catalog_router.post("/services", response={201: ServiceOut, **BODY_ERRORS})
 def service_new(request, payload: ServiceCreateIn):
     member = _member(request)
-    service = services.service_create(member, payload.model_dump(exclude_unset=True))
-    return Status(201, selectors.service_get(member, service.pk))
+    service = services.service_create(actor=member, data=payload.model_dump(exclude_unset=True))
+    return Status(201, selectors.service_get(viewer=member, service_id=service.pk))
 
 
 @catalog_router.get("/services/{service_id}", response={200: ServiceOut, **COMMON_ERRORS})
 def service_detail(request, service_id: int):
-    return selectors.service_get(_member(request), service_id)
+    return selectors.service_get(viewer=_member(request), service_id=service_id)
 
 
 @catalog_router.patch("/services/{service_id}", response={200: ServiceOut, **BODY_ERRORS})
 def service_change(request, service_id: int, payload: ServiceIn):
-    service = selectors.service_get(_member(request), service_id)
-    services.service_update(request.membership, service, payload.model_dump(exclude_unset=True))
-    return selectors.service_get(request.membership, service_id)
+    service = selectors.service_get(viewer=_member(request), service_id=service_id)
+    services.service_update(
+        actor=request.membership, service=service, data=payload.model_dump(exclude_unset=True)
+    )
+    return selectors.service_get(viewer=request.membership, service_id=service_id)
 
 
 @catalog_router.post("/services/{service_id}/archive", response={200: ServiceOut, **COMMON_ERRORS})
 def service_archive(request, service_id: int):
-    service = selectors.service_get(_member(request), service_id)
-    return services.service_archive(request.membership, service)
+    service = selectors.service_get(viewer=_member(request), service_id=service_id)
+    return services.service_archive(actor=request.membership, service=service)

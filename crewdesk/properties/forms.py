@@ -6,8 +6,8 @@ from django import forms
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
-from crewdesk.core.forms import country_field
-from crewdesk.properties.models import Frequency, Property, Service
+from crewdesk.core.forms import country_field, model_field
+from crewdesk.properties.models import Frequency, Property, PropertyService, Service
 from crewdesk.properties.services import (
     PROPERTY_FIELDS,
     SERVICE_FIELDS,
@@ -29,9 +29,7 @@ TEXTAREA = forms.Textarea(attrs={"rows": 3})
 class PropertyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"] = country_field()
-        self.fields["latitude"].help_text = _("Optional, from -90 to 90.")
-        self.fields["longitude"].help_text = _("Optional, from -180 to 180.")
+        self.fields["country"] = country_field(Property)
         for name in ("latitude", "longitude"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "step": "any"})
 
@@ -81,42 +79,45 @@ class PropertyServiceForm(forms.Form):
     `services` are the catalog entries to pick from (None when editing: the service of an
     existing entry does not change); `crew` are (membership id, name) of the active team."""
 
-    service = forms.TypedChoiceField(label=_("Service"), coerce=int)
-    price = forms.DecimalField(
+    service = model_field(PropertyService, "service", form_class=forms.TypedChoiceField, coerce=int)
+    # The form's own words: the price at this property, empty for the catalog's (the service
+    # then sets it; the model's price is never empty).
+    price = model_field(
+        PropertyService,
+        "price",
         label=_("Price here"),
         required=False,
         min_value=0,
-        max_digits=12,
-        decimal_places=2,
         help_text=_("Leave empty for the catalog price."),
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
     )
-    instructions = forms.CharField(
-        label=_("Standing instructions"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Shown on every job of this service here."),
+    instructions = model_field(
+        PropertyService, "instructions", widget=forms.Textarea(attrs={"rows": 3})
     )
-    frequency = forms.ChoiceField(label=_("Repeats"), choices=Frequency.choices, required=False)
-    interval = forms.IntegerField(label=_("Every"), min_value=1, max_value=365, initial=1)
-    weekdays = forms.MultipleChoiceField(
-        label=_("On days"),
-        required=False,
+    frequency = model_field(PropertyService, "frequency")
+    interval = model_field(PropertyService, "interval", min_value=1, max_value=365)
+    weekdays = model_field(
+        PropertyService,
+        "weekdays",
+        form_class=forms.MultipleChoiceField,
         choices=list(zip(WEEKDAY_CODES, WEEKDAY_LABELS, strict=True)),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("For weekly services."),
     )
-    starts_on = forms.DateField(
-        label=_("Starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    starts_on = model_field(
+        PropertyService, "starts_on", widget=forms.DateInput(attrs={"type": "date"})
     )
-    ends_on = forms.DateField(
-        label=_("Ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    ends_on = model_field(
+        PropertyService, "ends_on", widget=forms.DateInput(attrs={"type": "date"})
     )
-    start_time = forms.TimeField(
-        label=_("Start time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    start_time = model_field(
+        PropertyService, "start_time", widget=forms.TimeInput(attrs={"type": "time"})
     )
-    assignees = forms.TypedMultipleChoiceField(
-        label=_("Crew"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    assignees = model_field(
+        PropertyService,
+        "assignees",
+        form_class=forms.TypedMultipleChoiceField,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, services=None, crew=(), **kwargs):

@@ -46,6 +46,7 @@ class Property(TenantModel, Address):
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
+        help_text=_("Optional, from -90 to 90."),
     )
     longitude = models.DecimalField(
         _("longitude"),
@@ -54,6 +55,7 @@ class Property(TenantModel, Address):
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
+        help_text=_("Optional, from -180 to 180."),
     )
     # Sensitive: the office sees them; an employee only for a job assigned to them, logged.
     access_notes = models.TextField(
@@ -185,7 +187,9 @@ class PropertyService(TenantModel):
         _("every"), default=1, validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
     # Comma-separated RRULE day codes ("MO,TH"): weekly services on those days.
-    weekdays = models.CharField(_("on days"), max_length=32, blank=True)
+    weekdays = models.CharField(
+        _("on days"), max_length=32, blank=True, help_text=_("For weekly services.")
+    )
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     start_time = models.TimeField(_("start time"), null=True, blank=True)

@@ -13,7 +13,9 @@ CLIENT_PROPERTIES_PER_PAGE = 25
 def client_properties_tab(request: HttpRequest, client) -> dict:
     show_archived = request.GET.get("properties_archived") == "1"
     properties = properties_with_counts(
-        properties_of_client(request.membership, client, include_archived=show_archived)
+        properties_of_client(
+            viewer=request.membership, client=client, include_archived=show_archived
+        )
     )
     page = Paginator(properties, CLIENT_PROPERTIES_PER_PAGE).get_page(
         request.GET.get("properties_page")

@@ -11,30 +11,30 @@ from crewdesk.core.permissions import Action, require, scope
 from crewdesk.properties.models import Property, PropertyService, Service
 
 
-def property_queryset(actor: Membership) -> QuerySet[Property]:
+def property_queryset(*, viewer: Membership) -> QuerySet[Property]:
     """The company's properties, for the office."""
-    require(actor, Action.VIEW_RECORDS)
-    return scope(Property.objects.all(), actor).select_related("client")
+    require(viewer, Action.VIEW_RECORDS)
+    return scope(Property.objects.all(), viewer).select_related("client")
 
 
-def property_get(actor: Membership, property_id) -> Property:
+def property_get(*, viewer: Membership, property_id) -> Property:
     """Raises Property.DoesNotExist for an id of another company (or not a number)."""
     try:
-        return property_queryset(actor).get(pk=int(property_id))
+        return property_queryset(viewer=viewer).get(pk=int(property_id))
     except (TypeError, ValueError) as error:
         raise Property.DoesNotExist from error
 
 
 def properties_of_client(
-    actor: Membership, client: Client, *, include_archived: bool = False
+    *, viewer: Membership, client: Client, include_archived: bool = False
 ) -> QuerySet[Property]:
-    properties = property_queryset(actor).filter(client=client)
+    properties = property_queryset(viewer=viewer).filter(client=client)
     if not include_archived:
         properties = properties.filter(archived_at__isnull=True)
     return properties.order_by("archived_at", "name", "street", "id")
 
 
-def property_services(prop: Property, *, include_archived: bool = False) -> QuerySet:
+def property_services(*, prop: Property, include_archived: bool = False) -> QuerySet:
     services = prop.services.select_related("service").prefetch_related(
         Prefetch("assignees", queryset=Membership.objects.select_related("user"))
     )
@@ -43,26 +43,26 @@ def property_services(prop: Property, *, include_archived: bool = False) -> Quer
     return services.order_by("service__name", "id")
 
 
-def service_catalog(actor: Membership, *, include_archived: bool = False) -> QuerySet[Service]:
-    require(actor, Action.VIEW_RECORDS)
-    services = scope(Service.objects.all(), actor)
+def service_catalog(*, viewer: Membership, include_archived: bool = False) -> QuerySet[Service]:
+    require(viewer, Action.VIEW_RECORDS)
+    services = scope(Service.objects.all(), viewer)
     if not include_archived:
         services = services.filter(archived_at__isnull=True)
     return services.order_by("name", "id")
 
 
-def service_get(actor: Membership, service_id) -> Service:
+def service_get(*, viewer: Membership, service_id) -> Service:
     try:
-        return scope(Service.objects.all(), actor).get(pk=int(service_id))
+        return scope(Service.objects.all(), viewer).get(pk=int(service_id))
     except (TypeError, ValueError) as error:
         raise Service.DoesNotExist from error
 
 
-def property_service_get(actor: Membership, ps_id) -> PropertyService:
-    require(actor, Action.VIEW_RECORDS)
+def property_service_get(*, viewer: Membership, ps_id) -> PropertyService:
+    require(viewer, Action.VIEW_RECORDS)
     try:
         return (
-            scope(PropertyService.objects.all(), actor)
+            scope(PropertyService.objects.all(), viewer)
             .select_related("service", "property")
             .get(pk=int(ps_id))
         )
@@ -73,7 +73,7 @@ def property_service_get(actor: Membership, ps_id) -> PropertyService:
 # --- prices ----------------------------------------------------------------------------------
 
 
-def agreed_prices(properties: Iterable[Property]) -> dict[int, dict[int, Decimal]]:
+def agreed_prices(*, properties: Iterable[Property]) -> dict[int, dict[int, Decimal]]:
     """Each property's agreed price per service (property id → service id → price), from its
     active services, in one query. A service the property has twice counts at its newest
     agreement's price."""
@@ -90,7 +90,7 @@ def agreed_prices(properties: Iterable[Property]) -> dict[int, dict[int, Decimal
 
 
 def service_price_at(
-    prop: Property, service: Service, *, agreement: PropertyService | None = None
+    *, prop: Property, service: Service, agreement: PropertyService | None = None
 ) -> Decimal:
     """The price of `service` done at `prop` when nobody typed one: the property's agreed price
     if it has the service, else the catalog's default price. The one price rule of a job
@@ -99,5 +99,5 @@ def service_price_at(
     jobs at its own price, even when the property has the service twice)."""
     if agreement is not None:
         return agreement.price
-    agreed = agreed_prices([prop])[prop.pk].get(service.pk)
+    agreed = agreed_prices(properties=[prop])[prop.pk].get(service.pk)
     return service.default_price if agreed is None else agreed

@@ -97,7 +97,7 @@ def _changes_without_secrets(changes: dict) -> dict:
 
 
 @transaction.atomic
-def property_create(actor: Membership, client: Client, data: dict) -> Property:
+def property_create(*, actor: Membership, client: Client, data: dict) -> Property:
     require(actor, Action.EDIT_RECORDS, client)
     if client.archived_at or client.merged_into_id:
         raise ValidationError({"client": [_("This client is archived: restore it first.")]})
@@ -122,7 +122,7 @@ def _fill_coordinates(prop: Property) -> None:
 
 
 @transaction.atomic
-def property_update(actor: Membership, prop: Property, data: dict) -> Property:
+def property_update(*, actor: Membership, prop: Property, data: dict) -> Property:
     require(actor, Action.EDIT_RECORDS, prop)
     address_before = prop.address_line
     changes = _apply(prop, PROPERTY_FIELDS, data)
@@ -141,7 +141,7 @@ def property_update(actor: Membership, prop: Property, data: dict) -> Property:
 
 
 @transaction.atomic
-def property_archive(actor: Membership, prop: Property) -> Property:
+def property_archive(*, actor: Membership, prop: Property) -> Property:
     require(actor, Action.EDIT_RECORDS, prop)
     if prop.archived_at is None:
         prop.archived_at = timezone.now()
@@ -152,7 +152,7 @@ def property_archive(actor: Membership, prop: Property) -> Property:
 
 
 @transaction.atomic
-def property_restore(actor: Membership, prop: Property) -> Property:
+def property_restore(*, actor: Membership, prop: Property) -> Property:
     require(actor, Action.EDIT_RECORDS, prop)
     if prop.archived_at is not None:
         prop.archived_at = None
@@ -163,7 +163,7 @@ def property_restore(actor: Membership, prop: Property) -> Property:
 
 
 @transaction.atomic
-def property_move(actor: Membership, prop: Property, new_client) -> Property:
+def property_move(*, actor: Membership, prop: Property, new_client) -> Property:
     """The property now belongs to another client (a house sold, a manager changed).
 
     What other apps keep about the property follows it by their own rules, through
@@ -195,14 +195,14 @@ def property_move(actor: Membership, prop: Property, new_client) -> Property:
 ACCESS_DAYS_AROUND_A_JOB = 1
 
 
-def job_unlocks_access_notes(job, today: datetime.date) -> bool:
+def job_unlocks_access_notes(*, job, today: datetime.date) -> bool:
     """Whether an assigned employee may read the property's access notes through this job."""
     if job.archived_at is not None or not job.is_open:
         return False
     return abs((job.scheduled_date - today).days) <= ACCESS_DAYS_AROUND_A_JOB
 
 
-def access_notes_for(viewer: Membership, prop: Property, job=None) -> str | None:
+def access_notes_for(*, viewer: Membership, prop: Property, job=None) -> str | None:
     """The property's access notes if this member may read them, else None.
 
     The office always may; an employee only through an open job assigned to them at this
@@ -214,7 +214,7 @@ def access_notes_for(viewer: Membership, prop: Property, job=None) -> str | None
     if job is None or job.property_id != prop.pk or viewer.role not in STAFF_ROLES:
         return None
     zone = dates.company_zone(viewer.company)
-    if not job_unlocks_access_notes(job, timezone.localdate(timezone=zone)):
+    if not job_unlocks_access_notes(job=job, today=timezone.localdate(timezone=zone)):
         return None
     if not job.assignments.filter(membership=viewer).exists():
         return None
@@ -260,7 +260,7 @@ def _check_unique_service_name(actor: Membership, service: Service) -> None:
 
 
 @transaction.atomic
-def service_create(actor: Membership, data: dict) -> Service:
+def service_create(*, actor: Membership, data: dict) -> Service:
     require(actor, Action.EDIT_RECORDS)
     service = Service(company_id=actor.company_id)
     _apply(service, SERVICE_FIELDS, data)
@@ -272,7 +272,7 @@ def service_create(actor: Membership, data: dict) -> Service:
 
 
 @transaction.atomic
-def service_update(actor: Membership, service: Service, data: dict) -> Service:
+def service_update(*, actor: Membership, service: Service, data: dict) -> Service:
     require(actor, Action.EDIT_RECORDS, service)
     changes = _apply(service, SERVICE_FIELDS, data)
     service.full_clean(exclude=["company"], validate_constraints=False)
@@ -286,7 +286,7 @@ def service_update(actor: Membership, service: Service, data: dict) -> Service:
 
 
 @transaction.atomic
-def service_archive(actor: Membership, service: Service) -> Service:
+def service_archive(*, actor: Membership, service: Service) -> Service:
     """Archived services leave the pickers; the properties and jobs using them keep them."""
     require(actor, Action.EDIT_RECORDS, service)
     if service.archived_at is None:
@@ -338,7 +338,7 @@ def _validate_recurrence(ps: PropertyService) -> None:
 
 @transaction.atomic
 def property_service_add(
-    actor: Membership, prop: Property, data: dict, *, assignees=None
+    *, actor: Membership, prop: Property, data: dict, assignees=None
 ) -> PropertyService:
     require(actor, Action.EDIT_RECORDS, prop)
     if "service" not in data:
@@ -360,7 +360,7 @@ def property_service_add(
     _apply(ps, PROPERTY_SERVICE_FIELDS, values)
     ps.full_clean(exclude=["company", "property", "service"])
     _validate_recurrence(ps)
-    crew = crew_members(actor, assignees)
+    crew = crew_members(viewer=actor, ids=assignees)
     ps.save()
     ps.assignees.set(crew)
     events.property_service_event(actor=actor, ps=ps, verb=events.Verb.PROPERTY_SERVICE_ADDED)
@@ -372,7 +372,7 @@ def property_service_add(
 
 @transaction.atomic
 def property_service_update(
-    actor: Membership, ps: PropertyService, data: dict, *, assignees=None
+    *, actor: Membership, ps: PropertyService, data: dict, assignees=None
 ) -> PropertyService:
     """Changing the rule or its times changes the jobs still to come, never those past or
     already under way."""
@@ -389,7 +389,7 @@ def property_service_update(
     _validate_recurrence(ps)
     crew_changed = False
     if assignees is not None:
-        crew = crew_members(actor, assignees)
+        crew = crew_members(viewer=actor, ids=assignees)
         crew_changed = {m.pk for m in crew} != set(ps.assignees.values_list("pk", flat=True))
         ps.assignees.set(crew)
     if changes or crew_changed:
@@ -404,7 +404,7 @@ def property_service_update(
 
 
 @transaction.atomic
-def property_service_archive(actor: Membership, ps: PropertyService) -> PropertyService:
+def property_service_archive(*, actor: Membership, ps: PropertyService) -> PropertyService:
     """The property no longer gets this service: its future generated jobs are cancelled."""
     require(actor, Action.EDIT_RECORDS, ps)
     if ps.archived_at is None:
@@ -418,7 +418,7 @@ def property_service_archive(actor: Membership, ps: PropertyService) -> Property
     return ps
 
 
-def client_history_blockers(client: Client) -> list[str]:
+def client_history_blockers(*, client: Client) -> list[str]:
     """A client with properties (and so, maybe, jobs) is archived, never deleted."""
     if Property.objects.filter(client=client).exists():
         return [_("it has properties")]

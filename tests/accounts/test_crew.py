@@ -20,8 +20,8 @@ def test_the_crew_is_the_active_staff_of_the_company(
     owner, office, employee, customer, former, outsider
 ):
     assert set(crew_list(viewer=office)) == {owner, office, employee}
-    assert set(crew_only(Membership.objects.all())) == {owner, office, employee, outsider}
-    assert [can_be_crew(m) for m in (owner, office, employee, customer, former)] == [
+    assert set(crew_only(members=Membership.objects.all())) == {owner, office, employee, outsider}
+    assert [can_be_crew(member=m) for m in (owner, office, employee, customer, former)] == [
         True,
         True,
         True,
@@ -39,19 +39,22 @@ def test_the_crew_is_listed_by_first_name(company_a, office):
 
 
 def test_ids_sent_become_the_crew_in_order_without_repeats(owner, office, employee):
-    assert crew_members(owner, [employee.pk, str(office.pk), employee.pk]) == [employee, office]
-    assert crew_members(owner, []) == [] == crew_members(owner, None)
+    assert crew_members(viewer=owner, ids=[employee.pk, str(office.pk), employee.pk]) == [
+        employee,
+        office,
+    ]
+    assert crew_members(viewer=owner, ids=[]) == [] == crew_members(viewer=owner, ids=None)
 
 
 @pytest.mark.parametrize("who", ["customer", "former"])
 def test_someone_who_cannot_be_crew_is_a_field_error(request, owner, who):
     member = request.getfixturevalue(who)
     with pytest.raises(ValidationError) as error:
-        crew_members(owner, [member.pk], "crew")
+        crew_members(viewer=owner, ids=[member.pk], field="crew")
     assert error.value.message_dict == {"crew": ["Only active team members can be crew."]}
 
 
 def test_another_companys_member_is_no_such_record(owner, outsider):
     with pytest.raises(ValidationError) as error:
-        crew_members(owner, [outsider.pk])
+        crew_members(viewer=owner, ids=[outsider.pk])
     assert error.value.message_dict == {"assignees": ["No such record in your company."]}

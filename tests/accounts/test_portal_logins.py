@@ -93,7 +93,7 @@ def test_one_login_per_address_in_a_company(office, ann, make_client):
 
 
 def test_an_archived_client_gets_no_login(office, ann):
-    client_archive(office, ann)
+    client_archive(actor=office, client=ann)
     before = Membership.objects.count()
     with pytest.raises(ValidationError) as refused:
         services.portal_login_create(actor=office, client=ann)

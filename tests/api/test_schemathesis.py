@@ -93,11 +93,12 @@ def _job_world(actor, crew) -> None:
     from tests.factories import make_job, make_property, make_service
 
     client = client_create(
-        actor, ClientInput(fields={"first_name": "Wes", "email": f"wes{actor.pk}@real.test"})
+        actor=actor,
+        data=ClientInput(fields={"first_name": "Wes", "email": f"wes{actor.pk}@real.test"}),
     )
     prop = make_property(actor, client, name="World house", access_notes="Gate 1")
     service = make_service(actor, "World clean", "50.00")
-    property_service_add(actor, prop, {"service": service.pk, "price": "45.00"})
+    property_service_add(actor=actor, prop=prop, data={"service": service.pk, "price": "45.00"})
     make_job(actor, prop, assignees=[crew], checklist=[("Lock up", True), ("Sweep", False)])
 
 
@@ -139,16 +140,18 @@ def _client_records(owner) -> dict:
     def client(name):
         fields = {"first_name": name, "last_name": "Real", "email": f"{name}@real.test"}
         return services.client_create(
-            owner, services.ClientInput(fields=fields), allow_duplicate=True
+            actor=owner, data=services.ClientInput(fields=fields), allow_duplicate=True
         )
 
     ann = client("ann")
-    services.contact_create(owner, ann, {"first_name": "Primary"})
-    other = services.contact_create(owner, ann, {"first_name": "Other"})
-    spare = services.contact_create(owner, ann, {"first_name": "Spare"})
-    tag = services.client_tag_add(owner, ann, "VIP")
-    reminder = services.reminder_create(owner, ann, text="Call", due_on=date(2030, 1, 1))
-    notice = services.notice_create(owner, ann, "Dog in the yard")
+    services.contact_create(actor=owner, client=ann, values={"first_name": "Primary"})
+    other = services.contact_create(actor=owner, client=ann, values={"first_name": "Other"})
+    spare = services.contact_create(actor=owner, client=ann, values={"first_name": "Spare"})
+    tag = services.client_tag_add(actor=owner, client=ann, name="VIP")
+    reminder = services.reminder_create(
+        actor=owner, client=ann, text="Call", due_on=date(2030, 1, 1)
+    )
+    notice = services.notice_create(actor=owner, client=ann, text="Dog in the yard")
     return {
         "ids": {
             "client_id": ann.pk,
@@ -186,12 +189,12 @@ def _job_records(owner) -> dict:
     from tests.factories import make_job, make_property, make_service
 
     client = client_create(
-        owner, ClientInput(fields={"first_name": "Pat", "email": "pat@real.test"})
+        actor=owner, data=ClientInput(fields={"first_name": "Pat", "email": "pat@real.test"})
     )
     prop = make_property(owner, client, name="Lake house")
     service = make_service(owner, "Standard clean", "120.00")
     spare_service = make_service(owner, "Spare clean", "90.00")
-    ps = property_service_add(owner, prop, {"service": service.pk})
+    ps = property_service_add(actor=owner, prop=prop, data={"service": service.pk})
     job = make_job(owner, prop, checklist=[("Lock the gate", True)])
     spare_job = make_job(owner, prop)
     photo = SimpleUploadedFile("photo.png", _png(), content_type="image/png")

@@ -17,7 +17,7 @@ def add_client(actor, **fields):
     phones = fields.pop("phones", None)
     tags = fields.pop("tags", None)
     return client_create(
-        actor, ClientInput(fields=fields, phones=phones, tags=tags), allow_duplicate=True
+        actor=actor, data=ClientInput(fields=fields, phones=phones, tags=tags), allow_duplicate=True
     )
 
 

@@ -139,8 +139,8 @@ def test_office_imports_a_jobber_export_and_watches_it_finish(visit, office, hel
 
 def test_importing_on_a_phone(visit, office, held_import):
     client_create(
-        office,
-        ClientInput(
+        actor=office,
+        data=ClientInput(
             fields={"first_name": "Wei", "last_name": "Chen", "email": "wei.chen@example.com"}
         ),
     )
@@ -176,4 +176,4 @@ def test_importing_on_a_phone(visit, office, held_import):
     expect(page.locator("#import-progress")).to_have_attribute("data-status", "done")
     no_sideways_scroll(page)
     tab.check("5-done")
-    assert importing.import_list(office).get().imported_count == 3
+    assert importing.import_list(viewer=office).get().imported_count == 3

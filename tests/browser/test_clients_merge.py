@@ -15,8 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _lookalikes(owner) -> tuple[Client, Client]:
     ann = client_create(
-        owner,
-        ClientInput(
+        actor=owner,
+        data=ClientInput(
             fields={
                 "first_name": "Ann",
                 "last_name": "Lee",
@@ -30,8 +30,8 @@ def _lookalikes(owner) -> tuple[Client, Client]:
         ),
     )
     anne = client_create(
-        owner,
-        ClientInput(
+        actor=owner,
+        data=ClientInput(
             fields={
                 "first_name": "Anne",
                 "last_name": "Lee",
@@ -46,7 +46,9 @@ def _lookalikes(owner) -> tuple[Client, Client]:
         ),
         allow_duplicate=True,
     )
-    contact_create(owner, anne, {"first_name": "Lee", "last_name": "Property Manager"})
+    contact_create(
+        actor=owner, client=anne, values={"first_name": "Lee", "last_name": "Property Manager"}
+    )
     assert DuplicatePair.objects.filter(client_a=ann, client_b=anne).exists()
     return ann, anne
 

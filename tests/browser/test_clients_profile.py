@@ -23,14 +23,14 @@ def harbor(owner, office, settings, tmp_path):
     """A client with everything a profile shows, made through the services."""
     settings.MEDIA_ROOT = tmp_path / "media"
     parent = services.client_create(
-        owner,
-        ClientInput(
+        actor=owner,
+        data=ClientInput(
             fields={"kind": "company", "company_name": "Harbor Group", "email": "hq@h.com"}
         ),
     )
     client = services.client_create(
-        owner,
-        ClientInput(
+        actor=owner,
+        data=ClientInput(
             fields={
                 "kind": "company",
                 "company_name": "Harbor Vacation Rentals",
@@ -50,31 +50,41 @@ def harbor(owner, office, settings, tmp_path):
         ),
     )
     services.contact_create(
-        owner,
-        client,
-        {"first_name": "Jo", "last_name": "Doe", "role": "billing", "email": "jo@example.com"},
+        actor=owner,
+        client=client,
+        values={
+            "first_name": "Jo",
+            "last_name": "Doe",
+            "role": "billing",
+            "email": "jo@example.com",
+        },
     )
     services.contact_create(
-        owner, client, {"first_name": "Max", "last_name": "Rivera", "phone": "415 555 0123"}
+        actor=owner,
+        client=client,
+        values={"first_name": "Max", "last_name": "Rivera", "phone": "415 555 0123"},
     )
-    services.notice_create(owner, client, "Gate code is 4512. Dog is friendly.")
+    services.notice_create(actor=owner, client=client, text="Gate code is 4512. Dog is friendly.")
     services.reminder_create(
-        owner, client, text="Call about the spring deep clean", due_on=company_today(owner)
+        actor=owner,
+        client=client,
+        text="Call about the spring deep clean",
+        due_on=company_today(owner),
     )
     services.reminder_create(
-        owner,
-        client,
+        actor=owner,
+        client=client,
         text="Send the renewal quote",
         due_on=company_today(owner) + timedelta(days=7),
         assignee_id=office.user_id,
     )
     services.note_create(
-        owner,
-        client,
+        actor=owner,
+        client=client,
         text="Keys are in the lockbox by the garage.\nCode changes monthly.",
         files=[SimpleUploadedFile("lockbox.jpg", images.jpeg(), content_type="image/jpeg")],
     )
-    services.client_update(owner, client, ClientInput(fields={"rating": 5}))
+    services.client_update(actor=owner, client=client, data=ClientInput(fields={"rating": 5}))
     return client
 
 
@@ -160,11 +170,12 @@ def test_profile_on_a_phone(visit, office, harbor):
 
 def test_what_a_profile_shows_of_a_bare_person_and_a_companys_contact_person(visit, owner):
     person = services.client_create(
-        owner, ClientInput(fields={"first_name": "Ann", "last_name": "Lee", "email": "a@x.io"})
+        actor=owner,
+        data=ClientInput(fields={"first_name": "Ann", "last_name": "Lee", "email": "a@x.io"}),
     )
     company = services.client_create(
-        owner,
-        ClientInput(
+        actor=owner,
+        data=ClientInput(
             fields={
                 "kind": "company",
                 "company_name": "Harbor Rentals",

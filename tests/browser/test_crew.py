@@ -20,8 +20,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def world(owner, office, employee, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     client = client_create(
-        owner,
-        ClientInput(
+        actor=owner,
+        data=ClientInput(
             fields={"kind": "company", "company_name": "Harbor Vacation Rentals"},
             phones=[("mobile", "+1 415 555 0199")],
         ),

@@ -22,8 +22,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def setting(owner, employee):
     john = client_create(
-        owner,
-        ClientInput(
+        actor=owner,
+        data=ClientInput(
             fields={"first_name": "John", "last_name": "Smith", "email": "john@example.com"}
         ),
         allow_duplicate=True,
@@ -31,13 +31,18 @@ def setting(owner, employee):
     house = make_property(owner, john, name="Lake house", access_notes="Lockbox 4321")
     make_service(owner, name="Turnover clean", price="140.00")
     deep = make_service(owner, name="Deep clean", price="100.00")
-    property_service_add(owner, house, {"service": deep.pk, "price": "155.00"})
+    property_service_add(actor=owner, prop=house, data={"service": deep.pk, "price": "155.00"})
     checklist_template_save(
-        owner, None, name="Turnover", items=[("Strip beds", True), ("Restock soap", False)]
+        actor=owner,
+        template=None,
+        name="Turnover",
+        items=[("Strip beds", True), ("Restock soap", False)],
     )
     ann = client_create(
-        owner,
-        ClientInput(fields={"first_name": "Ann", "last_name": "Lee", "email": "ann@example.com"}),
+        actor=owner,
+        data=ClientInput(
+            fields={"first_name": "Ann", "last_name": "Lee", "email": "ann@example.com"}
+        ),
         allow_duplicate=True,
     )
     make_job(owner, make_property(owner, ann, street="77 Birch Lane"), title="Gutters")

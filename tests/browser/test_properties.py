@@ -20,8 +20,8 @@ def harbor(owner, employee):
     make_service(owner, "Deep clean", "180.00")
     make_service(owner, "Window wash", "45.00", duration_minutes=30)
     return client_create(
-        owner,
-        ClientInput(
+        actor=owner,
+        data=ClientInput(
             fields={
                 "kind": "company",
                 "company_name": "Harbor Vacation Rentals",

@@ -225,7 +225,9 @@ def test_list_query_count_does_not_grow_with_clients(
                 phones=[("mobile", f"415 555 {i:04d}"), ("work", f"415 556 {i:04d}")],
                 tags=["VIP", f"T{i % 3}"],
             )
-            contact_create(owner, client, {"first_name": f"C{i}", "email": f"c{i}@x.test"})
+            contact_create(
+                actor=owner, client=client, values={"first_name": f"C{i}", "email": f"c{i}@x.test"}
+            )
 
     a = api(owner)
     searches = ({}, {"search": "doe"}, {"search": "person"}, {"tag": [], "archived": "all"})
@@ -784,12 +786,12 @@ def test_markup_in_text_round_trips_unchanged_as_json(api, owner):
 def world(owner, make_client):
     """One client of company A with something behind every route."""
     ann = make_client(first_name="Ann", last_name="Lee", email="ann@a.test")
-    primary = contact_create(owner, ann, {"first_name": "Al"})
-    other = contact_create(owner, ann, {"first_name": "Bea"})
-    tag = client_tag_add(owner, ann, "VIP")
-    reminder = reminder_create(owner, ann, text="Call", due_on=company_today(owner))
-    notice = notice_create(owner, ann, "Dog")
-    note = note_create(owner, ann, text="Hi")
+    primary = contact_create(actor=owner, client=ann, values={"first_name": "Al"})
+    other = contact_create(actor=owner, client=ann, values={"first_name": "Bea"})
+    tag = client_tag_add(actor=owner, client=ann, name="VIP")
+    reminder = reminder_create(actor=owner, client=ann, text="Call", due_on=company_today(owner))
+    notice = notice_create(actor=owner, client=ann, text="Dog")
+    note = note_create(actor=owner, client=ann, text="Hi")
     return {
         "client": ann.pk,
         "primary": primary.pk,

@@ -17,8 +17,10 @@ BAD = ["abc", "-1", HUGE, f"-{HUGE}", "1.5", "x" * 5000, "a\x00b"]
 def world(owner, make_client):
     ann = make_client(first_name="Ann", last_name="Lee", email="ann@example.com")
     anne = make_client(first_name="Anne", last_name="Lee", email="anne@example.com")
-    contact = services.contact_create(owner, ann, {"first_name": "Bo", "email": "bo@x.example"})
-    services.reminder_create(owner, ann, text="Call", due_on=date(2030, 1, 1))
+    contact = services.contact_create(
+        actor=owner, client=ann, values={"first_name": "Bo", "email": "bo@x.example"}
+    )
+    services.reminder_create(actor=owner, client=ann, text="Call", due_on=date(2030, 1, 1))
     return ann, anne, contact
 
 

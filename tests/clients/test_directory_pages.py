@@ -116,7 +116,7 @@ def test_search_matches_names_email_phone_and_contacts(
         phones=[("mobile", "+1 (555) 010-2030")],
     )
     pools = make_client(kind="company", company_name="Big Pools", email="hello@bigpools.example")
-    contact_create(owner, pools, {"first_name": "Maria", "last_name": "Gómez"})
+    contact_create(actor=owner, client=pools, values={"first_name": "Maria", "last_name": "Gómez"})
     assert row_names(list_html(office_client, q=search)) == expected
 
 
@@ -158,7 +158,7 @@ def test_filters_by_tag_type_and_lead_source(office_client, make_client):
 def test_archived_clients_are_hidden_unless_asked_for(office_client, make_client, owner):
     make_client(first_name="Ann", last_name="Lee")
     gone = make_client(first_name="Bo", last_name="Ray")
-    client_archive(owner, gone)
+    client_archive(actor=owner, client=gone)
     assert row_names(list_html(office_client)) == ["Ann Lee"]
     assert row_names(list_html(office_client, archived="archived")) == ["Bo Ray"]
     html = list_html(office_client, archived="all")

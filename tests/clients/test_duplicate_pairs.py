@@ -26,9 +26,11 @@ def test_a_pair_goes_when_the_clients_no_longer_look_alike(owner, make_client):
     make_client(first_name="John", last_name="Smith", email="john@example.com")
     jon = make_client(first_name="Jon", last_name="Smith", email="john@example.com")
     services.client_update(
-        owner,
-        jon,
-        ClientInput(fields={"first_name": "Maria", "last_name": "Garcia", "email": "m@g.example"}),
+        actor=owner,
+        client=jon,
+        data=ClientInput(
+            fields={"first_name": "Maria", "last_name": "Garcia", "email": "m@g.example"}
+        ),
     )
     assert not DuplicatePair.objects.exists()
 
@@ -37,13 +39,15 @@ def test_a_dismissed_pair_stays_dismissed(owner, make_client):
     make_client(first_name="John", last_name="Smith", email="john@example.com")
     jon = make_client(first_name="Jon", last_name="Smith", email="john@example.com")
     pair = DuplicatePair.objects.get()
-    duplicate_pairs.duplicate_pair_dismiss(owner, pair)
+    duplicate_pairs.duplicate_pair_dismiss(actor=owner, pair=pair)
     assert pair.dismissed_by == owner.user
-    services.client_update(owner, jon, ClientInput(fields={"first_name": "Johnny"}))
+    services.client_update(
+        actor=owner, client=jon, data=ClientInput(fields={"first_name": "Johnny"})
+    )
     duplicate_pairs.duplicate_pairs_rebuild(owner.company_id)
     pair.refresh_from_db()
     assert pair.dismissed_at is not None
-    assert not duplicate_pairs.duplicate_pairs_open(owner).exists()
+    assert not duplicate_pairs.duplicate_pairs_open(viewer=owner).exists()
 
 
 @pytest.mark.parametrize("role", ["employee", "customer"])
@@ -52,7 +56,7 @@ def test_only_office_and_owner_dismiss_pairs(request, role, make_client):
     make_client(first_name="Jon", last_name="Smith", email="john@example.com")
     with pytest.raises(PermissionDenied):
         duplicate_pairs.duplicate_pair_dismiss(
-            request.getfixturevalue(role), DuplicatePair.objects.get()
+            actor=request.getfixturevalue(role), pair=DuplicatePair.objects.get()
         )
 
 
@@ -148,6 +152,6 @@ def test_merge_keeps_pairs_with_third_clients_and_drops_the_merged_pair(owner, m
     jon = make_client(first_name="Jon", last_name="Smith", email="john@example.com")
     johnny = make_client(first_name="Johnny", last_name="Smith", email="john@example.com")
     assert DuplicatePair.objects.count() == 3
-    merging.client_merge(owner, john, [jon], {})
+    merging.client_merge(actor=owner, survivor=john, others=[jon], choices={})
     pairs = {(p.client_a_id, p.client_b_id) for p in DuplicatePair.objects.all()}
     assert pairs == {(john.pk, johnny.pk)}

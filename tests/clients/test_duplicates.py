@@ -13,7 +13,7 @@ from crewdesk.clients.services import (
 
 def check(actor, **fields):
     phones = fields.pop("phones", None)
-    return duplicates_for_input(actor, ClientInput(fields=fields, phones=phones))
+    return duplicates_for_input(actor=actor, data=ClientInput(fields=fields, phones=phones))
 
 
 def test_typos_in_both_names_find_the_client(owner, make_client):
@@ -41,8 +41,8 @@ def test_same_email_in_another_case_blocks_a_create(owner, make_client):
     make_client(first_name="Ann", last_name="Lee", email="ann.lee@example.com")
     with pytest.raises(DuplicateClientError) as raised:
         client_create(
-            owner,
-            ClientInput(
+            actor=owner,
+            data=ClientInput(
                 fields={"first_name": "A.", "last_name": "Lee", "email": "ANN.LEE@example.com"}
             ),
         )

@@ -46,8 +46,8 @@ def some_clients(owner, make_client):
         rating=4,
         notes="Prefers mornings",
     )
-    client_tag_add(owner, ann, "VIP")
-    client_tag_add(owner, ann, "Airbnb")
+    client_tag_add(actor=owner, client=ann, name="VIP")
+    client_tag_add(actor=owner, client=ann, name="Airbnb")
     bob = make_client(
         first_name="Bob",
         last_name="Stone",
@@ -61,7 +61,7 @@ def some_clients(owner, make_client):
         phones=[("work", "510 555 0122")],
     )
     old = make_client(first_name="Old", last_name="Gone", email="old@example.com")
-    client_archive(owner, old)
+    client_archive(actor=owner, client=old)
     return {"ann": ann, "bob": bob, "acme": acme, "old": old}
 
 
@@ -134,9 +134,9 @@ def test_a_misspelt_search_exports_what_the_list_guesses(client_as, office, some
 def checked_import(owner):
     def make(content: bytes):
         client_import, _notes = importing.import_upload(
-            owner, SimpleUploadedFile("clients.csv", content)
+            actor=owner, upload=SimpleUploadedFile("clients.csv", content)
         )
-        importing.import_check(owner, client_import)
+        importing.import_check(actor=owner, client_import=client_import)
         client_import.refresh_from_db()
         return client_import
 
@@ -203,14 +203,14 @@ def test_the_export_reads_back_in_through_the_import_with_every_field(
     response = client_as(office).get(URL)
     content = b"".join(response.streaming_content)
     client_import, _notes = importing.import_upload(
-        outsider, SimpleUploadedFile("clients.csv", content)
+        actor=outsider, upload=SimpleUploadedFile("clients.csv", content)
     )
     assert client_import.mapping["ID"] == "" and client_import.mapping["Created"] == ""
-    importing.import_check(outsider, client_import)
+    importing.import_check(actor=outsider, client_import=client_import)
     client_import.refresh_from_db()
     assert importing.import_preview(client_import).good == 2
     with django_capture_on_commit_callbacks(execute=True):
-        importing.import_start(outsider, client_import)
+        importing.import_start(actor=outsider, client_import=client_import)
 
     copy = Client.objects.get(company=outsider.company, company_name="Quintero Holiday Homes")
     for name, value in EVERY_FIELD.items():

@@ -26,7 +26,7 @@ def directory(owner, outsider, make_client):
     add("Cora", "Lee", tags=["Airbnb"], client_type="commercial", lead_source="google")
     add("Dev", "Lee", lead_source="Referral")
     add("Eve", "Smithson", tags=["VIP"], client_type="commercial")
-    client_archive(owner, add("Finn", "Lee", tags=["VIP"], lead_source="Google"))
+    client_archive(actor=owner, client=add("Finn", "Lee", tags=["VIP"], lead_source="Google"))
     make_client(actor=outsider, first_name="Gus", last_name="Smith", email="gus@example.com")
     return {tag.name: tag.pk for tag in Tag.objects.filter(company=owner.company)}
 

@@ -54,7 +54,9 @@ def csv_bytes(rows: list[list[str]], *, encoding: str = "utf-8", delimiter: str 
 def upload(actor, content: bytes | Path, name: str = "clients.csv") -> ClientImport:
     if isinstance(content, Path):
         content, name = content.read_bytes(), content.name
-    client_import, _notes = importing.import_upload(actor, SimpleUploadedFile(name, content))
+    client_import, _notes = importing.import_upload(
+        actor=actor, upload=SimpleUploadedFile(name, content)
+    )
     return client_import
 
 
@@ -64,7 +66,7 @@ def checked(owner):
 
     def make(content, name="clients.csv", actor=None):
         client_import = upload(actor or owner, content, name)
-        importing.import_check(actor or owner, client_import)
+        importing.import_check(actor=actor or owner, client_import=client_import)
         client_import.refresh_from_db()
         return client_import
 
@@ -79,10 +81,13 @@ def imported(owner, checked, django_capture_on_commit_callbacks):
         client_import = checked(content, name, actor)
         for kind in (ImportRowKind.DUPLICATE, ImportRowKind.REPEAT):
             importing.import_choose(
-                actor or owner, client_import, kind=kind, import_it=import_duplicates
+                actor=actor or owner,
+                client_import=client_import,
+                kind=kind,
+                import_it=import_duplicates,
             )
         with django_capture_on_commit_callbacks(execute=True):
-            importing.import_start(actor or owner, client_import)
+            importing.import_start(actor=actor or owner, client_import=client_import)
         client_import.refresh_from_db()
         return client_import
 
@@ -567,12 +572,12 @@ def test_duplicates_are_skipped_unless_chosen_row_by_row(
     client_import = checked(csv_bytes(reimport_rows(5)))
     preview = importing.import_preview(client_import)
     assert (preview.repeats, preview.repeats_imported, preview.to_import) == (5, 0, 1)
-    importing.import_choose(owner, client_import, row=4, import_it=True)
-    importing.import_choose(owner, client_import, row=6, import_it=True)
+    importing.import_choose(actor=owner, client_import=client_import, row=4, import_it=True)
+    importing.import_choose(actor=owner, client_import=client_import, row=6, import_it=True)
     preview = importing.import_preview(client_import)
     assert (preview.repeats_imported, preview.to_import) == (2, 3)
     with django_capture_on_commit_callbacks(execute=True):
-        importing.import_start(owner, client_import)
+        importing.import_start(actor=owner, client_import=client_import)
     client_import.refresh_from_db()
     assert (client_import.imported_count, client_import.duplicate_count) == (3, 3)
     assert sorted(Client.objects.values_list("first_name", flat=True)) == ["Ann", "Ann1", "Ann3"]
@@ -586,14 +591,16 @@ def test_a_kind_of_duplicate_can_be_imported_whole_and_rows_still_skipped(
     make_client(first_name="Zed", last_name="Old", email="zed@example.com")
     rows = reimport_rows(3) + [["Zed", "Old", "zed@example.com"]]
     client_import = checked(csv_bytes(rows))
-    importing.import_choose(owner, client_import, row=3, import_it=False)
-    importing.import_choose(owner, client_import, kind=ImportRowKind.REPEAT, import_it=True)
+    importing.import_choose(actor=owner, client_import=client_import, row=3, import_it=False)
+    importing.import_choose(
+        actor=owner, client_import=client_import, kind=ImportRowKind.REPEAT, import_it=True
+    )
     preview = importing.import_preview(client_import)
     # "Import all" of a kind starts the kind afresh: the row skipped before is imported too.
     assert (preview.repeats_imported, preview.like_clients_imported) == (3, 0)
-    importing.import_choose(owner, client_import, row=4, import_it=False)
+    importing.import_choose(actor=owner, client_import=client_import, row=4, import_it=False)
     with django_capture_on_commit_callbacks(execute=True):
-        importing.import_start(owner, client_import)
+        importing.import_start(actor=owner, client_import=client_import)
     client_import.refresh_from_db()
     assert (client_import.imported_count, client_import.duplicate_count) == (3, 2)
     assert Client.objects.filter(first_name="Zed").count() == 1  # the saved one only
@@ -605,13 +612,17 @@ def test_only_likely_duplicates_are_chosen_and_only_before_the_import(
     client_import = checked(csv_bytes(reimport_rows(1, errors_at=(1,))))
     for row in (2, 4, 999):  # a good row, a row with errors, no row
         with pytest.raises(ValidationError):
-            importing.import_choose(owner, client_import, row=row, import_it=True)
+            importing.import_choose(
+                actor=owner, client_import=client_import, row=row, import_it=True
+            )
     with pytest.raises(ValidationError):
-        importing.import_choose(owner, client_import, kind=ImportRowKind.ERROR, import_it=True)
+        importing.import_choose(
+            actor=owner, client_import=client_import, kind=ImportRowKind.ERROR, import_it=True
+        )
     with django_capture_on_commit_callbacks(execute=True):
-        importing.import_start(owner, client_import)
+        importing.import_start(actor=owner, client_import=client_import)
     with pytest.raises(ValidationError) as late:
-        importing.import_choose(owner, client_import, row=3, import_it=True)
+        importing.import_choose(actor=owner, client_import=client_import, row=3, import_it=True)
     assert late.value.messages == [str(MSG_CHOICE_TOO_LATE)]
 
 
@@ -684,7 +695,10 @@ def test_import_saves_the_good_rows_searchable_and_duplicate_checkable(imported,
     assert client_import.percent_done == 100 and client_import.finished_at
 
     def search(text):
-        return [c.display_name for c in client_page(owner, ClientFilters(search=text)).clients]
+        return [
+            c.display_name
+            for c in client_page(viewer=owner, filters=ClientFilters(search=text)).clients
+        ]
 
     assert search("nunez") == ["Zoë Ñúñez"]
     assert search("212 555 0150") == ["Acme Property Management"]
@@ -697,7 +711,7 @@ def test_import_saves_the_good_rows_searchable_and_duplicate_checkable(imported,
         "US",
     )
     found = duplicates_for_input(
-        owner, ClientInput(fields={"first_name": "Wei", "last_name": "Chen"}, phones=[])
+        actor=owner, data=ClientInput(fields={"first_name": "Wei", "last_name": "Chen"}, phones=[])
     )
     assert [c.client.last_name for c in found] == ["Chen"]
 
@@ -706,8 +720,8 @@ def test_an_imported_client_is_stored_as_client_create_stores_it(imported, owner
     imported(QUICKBOOKS)
     mine = Client.objects.get(company=owner.company, email="wei.chen@example.com")
     theirs = client_create(
-        outsider,
-        ClientInput(
+        actor=outsider,
+        data=ClientInput(
             fields={
                 "first_name": "Wei",
                 "last_name": "Chen",
@@ -810,12 +824,12 @@ def test_ten_thousand_bad_rows_are_all_reported_and_nothing_is_saved(
     client_import = upload(owner, csv_bytes(rows), "bad.csv")
     assert client_import.total_rows == 10_000
     with django_capture_on_commit_callbacks(execute=True):  # big: checked in the background
-        importing.import_check_begin(owner, client_import)
+        importing.import_check_begin(actor=owner, client_import=client_import)
     client_import.refresh_from_db()
     preview = importing.import_preview(client_import)
     assert (preview.good, preview.with_errors, len(preview.problems)) == (0, 10_000, 50)
     with django_capture_on_commit_callbacks(execute=True):
-        importing.import_start(owner, client_import)
+        importing.import_start(actor=owner, client_import=client_import)
     client_import.refresh_from_db()
     assert client_import.status == ImportStatus.DONE
     assert (client_import.imported_count, client_import.rejected_count) == (0, 10_000)
@@ -833,7 +847,7 @@ def test_ten_thousand_likely_duplicates_are_paged_and_chosen_row_by_row(
     content = csv_bytes(reimport_rows(10_000, errors_at=(1,)))
     client_import = upload(office, content, "again.csv")
     with django_capture_on_commit_callbacks(execute=True):  # big: checked in the background
-        importing.import_check_begin(office, client_import)
+        importing.import_check_begin(actor=office, client_import=client_import)
     client_import.refresh_from_db()
     web = client_as(office)
     with django_assert_max_num_queries(12):  # a page of 50 rows, whatever the file's size
@@ -896,17 +910,17 @@ def test_two_thousand_good_rows_are_imported_in_batches_with_progress(
     progress = []
     save_batch = services.clients_create_many
 
-    def recording(actor, *, new_clients):
+    def recording(*, actor, new_clients):
         progress.append(ClientImport.objects.get(pk=client_import.pk).processed_rows)
-        return save_batch(actor, new_clients=new_clients)
+        return save_batch(actor=actor, new_clients=new_clients)
 
     monkeypatch.setattr(batches, "BATCH_SIZE", 500)
     monkeypatch.setattr(services, "clients_create_many", recording)
-    importing.import_check(owner, client_import)
+    importing.import_check(actor=owner, client_import=client_import)
     client_import.refresh_from_db()
     assert importing.import_preview(client_import).good == 2_000
     with django_capture_on_commit_callbacks(execute=True):
-        importing.import_start(owner, client_import)
+        importing.import_start(actor=owner, client_import=client_import)
     client_import.refresh_from_db()
     assert progress == [0, 500, 1_000, 1_500]  # progress saved after each batch
     assert client_import.status == ImportStatus.DONE
@@ -927,16 +941,16 @@ def test_a_crash_mid_import_keeps_the_saved_batches_and_says_what_happened(
     client_import = checked(csv_bytes(rows))
     save_batch, calls = services.clients_create_many, []
 
-    def failing(actor, *, new_clients):
+    def failing(*, actor, new_clients):
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return save_batch(actor, new_clients=new_clients)
+        return save_batch(actor=actor, new_clients=new_clients)
 
     monkeypatch.setattr(batches, "BATCH_SIZE", 10)
     monkeypatch.setattr(services, "clients_create_many", failing)
     with django_capture_on_commit_callbacks(execute=True):
-        importing.import_start(owner, client_import)
+        importing.import_start(actor=owner, client_import=client_import)
     client_import.refresh_from_db()
     assert client_import.status == ImportStatus.FAILED
     assert "after 10 rows" in client_import.error
@@ -1085,7 +1099,7 @@ def test_another_companys_import_is_not_found(client_as, outsider, done_import):
     for name, method in IMPORT_PAGES:
         url = reverse(f"clients:{name}", args=[done_import.pk])
         assert getattr(web, method)(url).status_code == 404, url
-    assert importing.import_list(outsider).count() == 0
+    assert importing.import_list(viewer=outsider).count() == 0
 
 
 def test_the_owner_and_office_reach_every_page(client_as, owner, office, done_import):

@@ -62,16 +62,20 @@ def anne(make_client):
 
 def _fill(owner, client, label):
     """One of every record a client has, so a merge has something to move."""
-    services.contact_create(owner, client, {"first_name": f"{label} contact", "is_primary": True})
-    services.contact_create(owner, client, {"first_name": f"{label} second"})
+    services.contact_create(
+        actor=owner, client=client, values={"first_name": f"{label} contact", "is_primary": True}
+    )
+    services.contact_create(actor=owner, client=client, values={"first_name": f"{label} second"})
     services.note_create(
-        owner,
-        client,
+        actor=owner,
+        client=client,
         text=f"{label} note",
         files=[SimpleUploadedFile(f"{label}.pdf", b"%PDF-1.4 hello", content_type="text/plain")],
     )
-    services.reminder_create(owner, client, text=f"call {label}", due_on=date(2030, 1, 1))
-    services.notice_create(owner, client, f"{label} pays late")
+    services.reminder_create(
+        actor=owner, client=client, text=f"call {label}", due_on=date(2030, 1, 1)
+    )
+    services.notice_create(actor=owner, client=client, text=f"{label} pays late")
 
 
 def _counts():
@@ -94,7 +98,7 @@ def test_merge_moves_every_record_to_the_survivor(owner, customer, make_client, 
     child.save()
     ann_primary = Contact.objects.get(client=ann, is_primary=True)
 
-    merging.client_merge(owner, ann, [anne], {})
+    merging.client_merge(actor=owner, survivor=ann, others=[anne], choices={})
 
     ann.refresh_from_db()
     anne.refresh_from_db()
@@ -102,7 +106,7 @@ def test_merge_moves_every_record_to_the_survivor(owner, customer, make_client, 
     assert list(Contact.objects.filter(client=ann, is_primary=True)) == [ann_primary]
     assert Note.objects.filter(client=ann).count() == 2
     assert NoteFile.objects.filter(note__client=ann).count() == 2
-    assert sorted(services.client_tag_names(ann)) == ["Airbnb", "VIP"]
+    assert sorted(services.client_tag_names(client=ann)) == ["Airbnb", "VIP"]
     assert Reminder.objects.filter(client=ann).count() == 2
     assert Notice.objects.filter(client=ann).count() == 2
     customer.refresh_from_db()
@@ -118,10 +122,10 @@ def test_merge_moves_every_record_to_the_survivor(owner, customer, make_client, 
 
 def test_merge_applies_the_chosen_values(owner, ann, anne):
     merging.client_merge(
-        owner,
-        ann,
-        [anne],
-        {"first_name": anne.pk, "email": anne.pk, "address": anne.pk, "phones": "all"},
+        actor=owner,
+        survivor=ann,
+        others=[anne],
+        choices={"first_name": anne.pk, "email": anne.pk, "address": anne.pk, "phones": "all"},
     )
     ann.refresh_from_db()
     assert ann.first_name == "Anne" and ann.last_name == "Lee"
@@ -135,7 +139,9 @@ def test_merge_applies_the_chosen_values(owner, ann, anne):
 def test_merge_can_take_one_clients_phones_and_every_note_text(owner, make_client, ann, anne):
     ann.notes = "Has a dog"
     ann.save()
-    merging.client_merge(owner, ann, [anne], {"phones": anne.pk, "notes": "all"})
+    merging.client_merge(
+        actor=owner, survivor=ann, others=[anne], choices={"phones": anne.pk, "notes": "all"}
+    )
     ann.refresh_from_db()
     assert [p.number for p in ann.phones.all()] == ["+14155550102", "+14155550101"]
     assert ann.notes == "Has a dog\n\nGate code 1234"
@@ -145,7 +151,9 @@ def test_merge_of_three_clients(owner, make_client, ann, anne):
     third = make_client(first_name="A.", last_name="Lee", email="a.lee@example.org")
     _fill(owner, anne, "anne")
     _fill(owner, third, "third")
-    merging.client_merge(owner, ann, [anne, third], {"email": third.pk})
+    merging.client_merge(
+        actor=owner, survivor=ann, others=[anne, third], choices={"email": third.pk}
+    )
     ann.refresh_from_db()
     assert ann.email == "a.lee@example.org"
     assert Contact.objects.filter(client=ann).count() == 4
@@ -160,13 +168,15 @@ def test_the_chosen_clients_primary_contact_stays_primary(owner, ann, anne):
     _fill(owner, ann, "ann")
     _fill(owner, anne, "anne")
     anne_primary = Contact.objects.get(client=anne, is_primary=True)
-    merging.client_merge(owner, ann, [anne], {"primary_contact": anne.pk})
+    merging.client_merge(
+        actor=owner, survivor=ann, others=[anne], choices={"primary_contact": anne.pk}
+    )
     assert list(Contact.objects.filter(client=ann, is_primary=True)) == [anne_primary]
 
 
 def test_merge_is_in_the_activity_log_with_before_and_after(owner, ann, anne):
     _fill(owner, anne, "anne")
-    merging.client_merge(owner, ann, [anne], {"email": anne.pk})
+    merging.client_merge(actor=owner, survivor=ann, others=[anne], choices={"email": anne.pk})
     activity = Activity.objects.get(verb="client.merged")
     assert activity.target == ann and activity.actor == owner.user
     assert activity.data["name"] == "Ann Lee" and activity.data["merged"] == "Anne Lee"
@@ -179,18 +189,20 @@ def test_merge_is_in_the_activity_log_with_before_and_after(owner, ann, anne):
 
 
 def test_search_finds_the_survivor_by_the_merged_clients_email_and_phone(owner, ann, anne):
-    merging.client_merge(owner, ann, [anne], {})
+    merging.client_merge(actor=owner, survivor=ann, others=[anne], choices={})
     for search in ("anne.lee@work.example", "415 555 0102"):
-        page = selectors.client_page(owner, selectors.ClientFilters(search=search))
+        page = selectors.client_page(viewer=owner, filters=selectors.ClientFilters(search=search))
         assert [c.pk for c in page.clients] == [ann.pk], search
 
 
 def test_a_merged_clients_id_still_resolves(owner, ann, anne):
-    merging.client_merge(owner, ann, [anne], {})
-    found = selectors.client_get(owner, anne.pk)
+    merging.client_merge(actor=owner, survivor=ann, others=[anne], choices={})
+    found = selectors.client_get(viewer=owner, client_id=anne.pk)
     assert found.merged_into == ann
     # ... and it is no longer listed.
-    listed = selectors.client_page(owner, selectors.ClientFilters(archived="all")).clients
+    listed = selectors.client_page(
+        viewer=owner, filters=selectors.ClientFilters(archived="all")
+    ).clients
     assert anne.pk not in [c.pk for c in listed]
 
 
@@ -198,11 +210,13 @@ def test_a_merge_loses_nothing(owner, customer, make_client, ann, anne):
     _fill(owner, ann, "ann")
     _fill(owner, anne, "anne")
     before = _counts()
-    tags_before = set(services.client_tag_names(ann)) | set(services.client_tag_names(anne))
+    tags_before = set(services.client_tag_names(client=ann)) | set(
+        services.client_tag_names(client=anne)
+    )
     phones_before = set(ClientPhone.objects.values_list("number", flat=True))
-    merging.client_merge(owner, ann, [anne], {"phones": ann.pk})
+    merging.client_merge(actor=owner, survivor=ann, others=[anne], choices={"phones": ann.pk})
     assert _counts() == before
-    assert set(services.client_tag_names(ann)) == tags_before
+    assert set(services.client_tag_names(client=ann)) == tags_before
     assert Tag.objects.count() == 2
     assert set(ClientPhone.objects.values_list("number", flat=True)) == phones_before
 
@@ -210,9 +224,9 @@ def test_a_merge_loses_nothing(owner, customer, make_client, ann, anne):
 def test_another_companys_client_cannot_be_merged(owner, outsider, make_client, ann):
     theirs = make_client(actor=outsider, first_name="Ann", last_name="Lee", email="a@b.example")
     with pytest.raises(PermissionDenied):
-        merging.client_merge(owner, ann, [theirs], {})
+        merging.client_merge(actor=owner, survivor=ann, others=[theirs], choices={})
     with pytest.raises(PermissionDenied):
-        merging.client_merge(outsider, theirs, [ann], {})
+        merging.client_merge(actor=outsider, survivor=theirs, others=[ann], choices={})
     theirs.refresh_from_db()
     ann.refresh_from_db()
     assert theirs.merged_into is None and ann.merged_into is None
@@ -222,18 +236,18 @@ def test_another_companys_client_cannot_be_merged(owner, outsider, make_client, 
 def test_employee_and_customer_cannot_merge(request, role, ann, anne):
     member = request.getfixturevalue(role)
     with pytest.raises(PermissionDenied):
-        merging.client_merge(member, ann, [anne], {})
+        merging.client_merge(actor=member, survivor=ann, others=[anne], choices={})
     assert not Client.objects.filter(merged_into__isnull=False).exists()
 
 
 def test_a_merged_client_cannot_be_merged_again(owner, make_client, ann, anne):
     third = make_client(first_name="Al", last_name="Lee", email="al@example.com")
-    merging.client_merge(owner, ann, [anne], {})
+    merging.client_merge(actor=owner, survivor=ann, others=[anne], choices={})
     anne.refresh_from_db()
     with pytest.raises(ValidationError, match="already merged"):
-        merging.client_merge(owner, third, [anne], {})
+        merging.client_merge(actor=owner, survivor=third, others=[anne], choices={})
     with pytest.raises(ValidationError, match="already merged"):
-        merging.client_merge(owner, anne, [third], {})
+        merging.client_merge(actor=owner, survivor=anne, others=[third], choices={})
     third.refresh_from_db()
     assert third.merged_into is None and not Activity.objects.filter(target_id=third.pk).filter(
         verb="client.merged"
@@ -243,14 +257,16 @@ def test_a_merged_client_cannot_be_merged_again(owner, make_client, ann, anne):
 def test_bad_selections_are_refused_and_change_nothing(owner, make_client, ann, anne):
     stranger = make_client(first_name="Zed", last_name="Zulu", email="zed@example.com")
     with pytest.raises(ValidationError):
-        merging.client_merge(owner, ann, [ann], {})
+        merging.client_merge(actor=owner, survivor=ann, others=[ann], choices={})
     with pytest.raises(ValidationError):
-        merging.client_merge(owner, ann, [], {})
+        merging.client_merge(actor=owner, survivor=ann, others=[], choices={})
     with pytest.raises(ValidationError) as raised:
-        merging.client_merge(owner, ann, [anne], {"email": stranger.pk})
+        merging.client_merge(
+            actor=owner, survivor=ann, others=[anne], choices={"email": stranger.pk}
+        )
     assert "email" in raised.value.message_dict
     with pytest.raises(ValidationError) as raised:
-        merging.client_merge(owner, ann, [anne], {"password": ann.pk})
+        merging.client_merge(actor=owner, survivor=ann, others=[anne], choices={"password": ann.pk})
     assert "password" in raised.value.message_dict
     assert not Client.objects.filter(merged_into__isnull=False).exists()
 
@@ -259,7 +275,9 @@ def test_a_merge_that_leaves_no_way_to_reach_the_client_is_refused(owner, make_c
     by_email = make_client(first_name="Bo", last_name="Ray", email="bo@example.com")
     by_phone = make_client(first_name="Bo", last_name="Ray", phones=[("mobile", "4155550177")])
     with pytest.raises(ValidationError) as raised:
-        merging.client_merge(owner, by_email, [by_phone], {"email": by_phone.pk})
+        merging.client_merge(
+            actor=owner, survivor=by_email, others=[by_phone], choices={"email": by_phone.pk}
+        )
     assert "email" in raised.value.message_dict
     by_phone.refresh_from_db()
     assert by_phone.merged_into is None
@@ -269,7 +287,7 @@ def test_a_merge_that_leaves_no_way_to_reach_the_client_is_refused(owner, make_c
 def test_pointers_between_merged_clients_never_point_to_themselves(owner, ann, anne):
     ann.parent = anne
     ann.save()
-    merging.client_merge(owner, ann, [anne], {})
+    merging.client_merge(actor=owner, survivor=ann, others=[anne], choices={})
     ann.refresh_from_db()
     assert ann.parent is None
 
@@ -281,12 +299,14 @@ def test_a_merge_that_would_make_a_parent_loop_is_refused(owner, make_client, an
     Client.objects.filter(pk=ann.pk).update(parent=east)
     ann.refresh_from_db()
     with pytest.raises(ValidationError) as raised:
-        merging.client_merge(owner, ann, [anne], {})
+        merging.client_merge(actor=owner, survivor=ann, others=[anne], choices={})
     assert "Lee East” is under this client" in raised.value.message_dict["parent"][0]
     anne.refresh_from_db()
     east.refresh_from_db()
     assert anne.merged_into is None and east.parent == anne
-    merging.client_merge(owner, ann, [anne], {"parent": anne.pk})  # Anne had no parent
+    merging.client_merge(
+        actor=owner, survivor=ann, others=[anne], choices={"parent": anne.pk}
+    )  # Anne had no parent
     ann.refresh_from_db()
     east.refresh_from_db()
     assert ann.parent is None and east.parent == ann
@@ -433,7 +453,7 @@ def test_the_merge_page_explains_a_bad_selection(client_as, office, ann, query, 
 
 
 def test_the_merge_page_refuses_a_merged_client(client_as, office, ann, anne):
-    merging.client_merge(office, ann, [anne], {})
+    merging.client_merge(actor=office, survivor=ann, others=[anne], choices={})
     response = client_as(office).get(_merge_url(ann, anne))
     assert response.status_code == 400
     assert "was already merged into" in response.content.decode()
@@ -500,8 +520,8 @@ def test_the_merge_page_query_count_does_not_grow_with_records(
 
 
 def test_the_survivors_activity_tab_keeps_the_merged_clients_history(owner, client_as, ann, anne):
-    services.client_tag_add(owner, anne, "Before the merge")
-    merging.client_merge(owner, ann, [anne], {})
+    services.client_tag_add(actor=owner, client=anne, name="Before the merge")
+    merging.client_merge(actor=owner, survivor=ann, others=[anne], choices={})
     page = client_as(owner).get(reverse("clients:detail", args=[ann.pk]), {"tab": "activity"})
     entries = list(page.context["activity_page"])
     tagged = [e for e in entries if e.target_id == anne.pk]

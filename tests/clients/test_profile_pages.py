@@ -68,13 +68,23 @@ def world(owner, office, make_client) -> World:
         phones=[("mobile", "+1 415 555 0199"), ("work", "212 555 0123")],
         tags=["VIP"],
     )
-    contact = services.contact_create(owner, client, {"first_name": "Jo", "last_name": "Doe"})
-    other = services.contact_create(owner, client, {"first_name": "Max", "email": "max@x.com"})
-    reminder = services.reminder_create(
-        owner, client, text="Call about spring", due_on=company_today(owner), assignee_id=None
+    contact = services.contact_create(
+        actor=owner, client=client, values={"first_name": "Jo", "last_name": "Doe"}
     )
-    notice = services.notice_create(owner, client, "Gate code 4512")
-    note = services.note_create(owner, client, text="Keys under the mat", files=[upload()])
+    other = services.contact_create(
+        actor=owner, client=client, values={"first_name": "Max", "email": "max@x.com"}
+    )
+    reminder = services.reminder_create(
+        actor=owner,
+        client=client,
+        text="Call about spring",
+        due_on=company_today(owner),
+        assignee_id=None,
+    )
+    notice = services.notice_create(actor=owner, client=client, text="Gate code 4512")
+    note = services.note_create(
+        actor=owner, client=client, text="Keys under the mat", files=[upload()]
+    )
     return World(
         client=client,
         contact=contact,
@@ -235,10 +245,14 @@ def test_profile_shows_the_header(client_as, owner, make_client):
         tags=["Airbnb"],
     )
     services.client_update(
-        owner, client, ClientInput(relations={"parent": parent.pk, "referred_by": referrer.pk})
+        actor=owner,
+        client=client,
+        data=ClientInput(relations={"parent": parent.pk, "referred_by": referrer.pk}),
     )
     child = make_client(kind="company", company_name="Harbor Kids", email="kids@harbor.com")
-    services.client_update(owner, child, ClientInput(relations={"parent": client.pk}))
+    services.client_update(
+        actor=owner, client=child, data=ClientInput(relations={"parent": client.pk})
+    )
 
     content = client_as(owner).get(url("detail", client.pk)).content.decode()
     assert "<h1" in content and "Harbor Rentals</h1>" in content
@@ -305,7 +319,7 @@ def test_profile_opens_the_tab_asked_for(client_as, owner, world):
 
 
 def test_an_archived_client_says_so_and_offers_restore(client_as, owner, world):
-    services.client_archive(owner, world.client)
+    services.client_archive(actor=owner, client=world.client)
     content = client_as(owner).get(url("detail", world.client.pk)).content.decode()
     assert "<strong>Archived</strong>" in content
     assert f'action="{url("restore", world.client.pk)}"' in content
@@ -342,7 +356,9 @@ def test_a_chain_of_merges_ends_at_the_last_survivor(client_as, owner, make_clie
 
 def test_the_change_history_shows_before_and_after(client_as, owner, world):
     services.client_update(
-        owner, world.client, ClientInput(fields={"last_name": "Smyth", "client_type": "commercial"})
+        actor=owner,
+        client=world.client,
+        data=ClientInput(fields={"last_name": "Smyth", "client_type": "commercial"}),
     )
     content = client_as(owner).get(url("detail", world.client.pk) + "?tab=activity").content
     text = re.sub(r"<[^>]+>", "", content.decode())
@@ -482,7 +498,7 @@ def test_delete_a_contact_that_is_not_primary(client_as, owner, world):
 def test_add_a_tag_creates_it_once_per_company(client_as, owner, world, make_client, outsider):
     other = make_client(first_name="Bea", email="bea@example.com")
     outsiders_client = make_client(actor=outsider, first_name="Olga", email="olga@bravo.com")
-    services.client_tag_add(outsider, outsiders_client, "Weekly")
+    services.client_tag_add(actor=outsider, client=outsiders_client, name="Weekly")
     http = client_as(owner)
     response = http.post(url("tag_add", world.client.pk), {"tag-name": "  Weekly "}, **HX)
     assert response.status_code == 200
@@ -579,7 +595,11 @@ def test_a_reminder_is_only_for_the_office(client_as, owner, office, employee, w
     assert not Reminder.objects.filter(text="Call back").exists()
     with pytest.raises(ValidationError) as raised:
         services.reminder_create(
-            owner, world.client, text="x", due_on=company_today(owner), assignee_id=employee.user_id
+            actor=owner,
+            client=world.client,
+            text="x",
+            due_on=company_today(owner),
+            assignee_id=employee.user_id,
         )
     assert raised.value.message_dict == {"assignee": [str(services.MSG_REMINDER_ASSIGNEE)]}
 
@@ -587,15 +607,15 @@ def test_a_reminder_is_only_for_the_office(client_as, owner, office, employee, w
 def test_home_shows_my_due_reminders(client_as, owner, office, world):
     today = company_today(owner)
     services.reminder_create(
-        owner,
-        world.client,
+        actor=owner,
+        client=world.client,
         text="Overdue call",
         due_on=today - timedelta(days=3),
         assignee_id=office.user_id,
     )
     services.reminder_create(
-        owner,
-        world.client,
+        actor=owner,
+        client=world.client,
         text="Future call",
         due_on=today + timedelta(days=3),
         assignee_id=office.user_id,
@@ -635,7 +655,9 @@ def test_home_query_count_does_not_grow_with_reminders(
     with CaptureQueriesContext(connection) as few:
         http.get(reverse("dashboard:home"))
     for i in range(15):
-        services.reminder_create(owner, world.client, text=f"R{i}", due_on=company_today(owner))
+        services.reminder_create(
+            actor=owner, client=world.client, text=f"R{i}", due_on=company_today(owner)
+        )
     with django_assert_max_num_queries(len(few)):
         content = http.get(reverse("dashboard:home")).content.decode()
     assert "Showing the oldest 10." in content
@@ -879,12 +901,18 @@ def test_note_files_count_against_the_companys_storage(client_as, owner, world, 
 
 def _fill(owner, client, n: int) -> None:
     for i in range(n):
-        services.contact_create(owner, client, {"first_name": f"Contact{i}"})
-        services.client_tag_add(owner, client, f"tag-{client.pk}-{i}")
-        services.note_create(owner, client, text=f"Note {i}", files=[upload(f"f{i}.pdf")])
-        services.notice_create(owner, client, f"Notice {i}")
-        services.reminder_create(owner, client, text=f"Reminder {i}", due_on=company_today(owner))
-    services.client_update(owner, client, ClientInput(fields={"lead_source": f"Source {n}"}))
+        services.contact_create(actor=owner, client=client, values={"first_name": f"Contact{i}"})
+        services.client_tag_add(actor=owner, client=client, name=f"tag-{client.pk}-{i}")
+        services.note_create(
+            actor=owner, client=client, text=f"Note {i}", files=[upload(f"f{i}.pdf")]
+        )
+        services.notice_create(actor=owner, client=client, text=f"Notice {i}")
+        services.reminder_create(
+            actor=owner, client=client, text=f"Reminder {i}", due_on=company_today(owner)
+        )
+    services.client_update(
+        actor=owner, client=client, data=ClientInput(fields={"lead_source": f"Source {n}"})
+    )
 
 
 def test_profile_query_count_does_not_grow_with_the_data(
@@ -925,8 +953,10 @@ def test_only_the_open_tab_is_rendered_and_the_others_load_when_shown(
     client_as, owner, make_client
 ):
     client = make_client(first_name="Tabby", email="tabby@example.com")
-    services.contact_create(owner, client, {"first_name": "Conny", "email": "c@example.com"})
-    services.note_create(owner, client, text="Gate code 4412")
+    services.contact_create(
+        actor=owner, client=client, values={"first_name": "Conny", "email": "c@example.com"}
+    )
+    services.note_create(actor=owner, client=client, text="Gate code 4412")
     http = client_as(owner)
     page = http.get(url("detail", client.pk)).content.decode()
     assert "Conny" in page and "Gate code 4412" not in page
@@ -945,15 +975,19 @@ def test_only_the_open_tab_is_rendered_and_the_others_load_when_shown(
 
 def test_xss_payloads_come_out_escaped(client_as, owner, make_client):
     client = make_client(first_name=XSS, billing_name=XSS, email="x@example.com", lead_source=XSS)
-    services.contact_create(owner, client, {"first_name": XSS, "email": "c@example.com"})
-    services.contact_create(owner, client, {"first_name": XSS + "2", "email": "d@example.com"})
-    services.client_tag_add(owner, client, XSS)
-    services.notice_create(owner, client, XSS)
-    services.reminder_create(owner, client, text=XSS, due_on=company_today(owner))
-    services.note_create(
-        owner, client, text=XSS, files=[upload("<img src=x onerror=alert(1)>.pdf")]
+    services.contact_create(
+        actor=owner, client=client, values={"first_name": XSS, "email": "c@example.com"}
     )
-    services.client_update(owner, client, ClientInput(fields={"last_name": XSS}))
+    services.contact_create(
+        actor=owner, client=client, values={"first_name": XSS + "2", "email": "d@example.com"}
+    )
+    services.client_tag_add(actor=owner, client=client, name=XSS)
+    services.notice_create(actor=owner, client=client, text=XSS)
+    services.reminder_create(actor=owner, client=client, text=XSS, due_on=company_today(owner))
+    services.note_create(
+        actor=owner, client=client, text=XSS, files=[upload("<img src=x onerror=alert(1)>.pdf")]
+    )
+    services.client_update(actor=owner, client=client, data=ClientInput(fields={"last_name": XSS}))
     http = client_as(owner)
     for path in (url("detail", client.pk), reverse("dashboard:home")):
         content = http.get(path).content.decode()

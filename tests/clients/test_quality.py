@@ -48,7 +48,7 @@ def four_clients(owner, make_client):
     make_client(first_name="Di", last_name="Ngo", phones=[("mobile", "+1 415 555 0104")])
     archived = make_client(first_name="Ed", last_name="Old", email="ed@example.com")
     Client.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
-    client_tag_add(owner, a, "VIP")
+    client_tag_add(actor=owner, client=a, name="VIP")
     return a
 
 
@@ -214,7 +214,7 @@ def test_query_count_does_not_grow_with_clients(owner, client_as, make_client, s
         for i in range(start, start + n):
             client = make_client(first_name=f"P{i}", last_name="Q", email=f"p{i}@example.com")
             if i % 2:
-                client_tag_add(owner, client, "VIP")
+                client_tag_add(actor=owner, client=client, name="VIP")
 
     add(5, 0)
     few = _queries(web, URL, show=show)

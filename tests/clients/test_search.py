@@ -8,7 +8,7 @@ from crewdesk.clients.selectors import Archived, ClientFilters, client_page
 
 
 def names(actor, search="", **filters):
-    page = client_page(actor, ClientFilters(search=search, **filters))
+    page = client_page(viewer=actor, filters=ClientFilters(search=search, **filters))
     return [c.display_name for c in page.clients]
 
 
@@ -26,7 +26,9 @@ def people(owner, make_client):
         first_name="Mary", last_name="Smithson", email="mary@example.com", client_type="commercial"
     )
     kim = make_client(first_name="Kim", last_name="Park", email="kim@park.example")
-    services.contact_create(owner, kim, {"first_name": "Rosalind", "last_name": "Franklin"})
+    services.contact_create(
+        actor=owner, client=kim, values={"first_name": "Rosalind", "last_name": "Franklin"}
+    )
     return kim
 
 
@@ -60,7 +62,7 @@ def test_search_finds(owner, people, search, expected):
 
 
 def test_typo_falls_back_to_did_you_mean(owner, people):
-    page = client_page(owner, ClientFilters(search="Jhon Smtih"))
+    page = client_page(viewer=owner, filters=ClientFilters(search="Jhon Smtih"))
     assert page.fuzzy
     assert [c.display_name for c in page.clients][0] == "John Smith"
 
@@ -86,7 +88,7 @@ def priya(make_client):
     ],
 )
 def test_one_misspelt_word_finds_the_client(owner, people, priya, search, expected):
-    page = client_page(owner, ClientFilters(search=search))
+    page = client_page(viewer=owner, filters=ClientFilters(search=search))
     assert page.fuzzy
     assert [c.display_name for c in page.clients][:1] == [expected]
 
@@ -102,7 +104,7 @@ def test_the_closest_spelling_comes_first(owner, make_client):
 def test_a_misspelt_word_finds_only_what_the_filters_allow(owner, outsider, priya, make_client):
     make_client(actor=outsider, first_name="Otto", last_name="Rahmen", email="o@bravo.example")
     assert names(owner, "Rahman") == ["Priya Raman"]
-    services.client_archive(owner, priya)
+    services.client_archive(actor=owner, client=priya)
     assert names(owner, "Rahman") == []
     assert names(owner, "Rahman", archived=Archived.ALL) == ["Priya Raman"]
     assert names(owner, "Rahman", client_type="commercial") == []
@@ -114,7 +116,7 @@ def test_a_misspelt_word_takes_a_few_queries_whatever_the_rows(
     for i in range(30):
         make_client(first_name=f"P{i}", last_name="Raman", email=f"p{i}@example.com", tags=["a"])
     with django_assert_max_num_queries(5):
-        page = client_page(owner, ClientFilters(search="Rahman"))
+        page = client_page(viewer=owner, filters=ClientFilters(search="Rahman"))
         for client in page.clients:
             client.primary_phone, [t.tag.name for t in client.client_tags.all()]
     assert len(page.clients) == 30 and page.fuzzy
@@ -123,14 +125,14 @@ def test_a_misspelt_word_takes_a_few_queries_whatever_the_rows(
 def test_other_lists_searching_by_client_forgive_a_typo_too(owner, priya, api_client):
     from crewdesk.clients.selectors import client_ids_matching
 
-    assert client_ids_matching(owner, "Rahman", limit=10) == [priya.pk]
+    assert client_ids_matching(viewer=owner, text="Rahman", limit=10) == [priya.pk]
     items = api_client(owner).get("/api/v1/clients", search="Rahman").json()["items"]
     assert [item["id"] for item in items] == [priya.pk]
 
 
 def test_filters_and_archived(owner, people):
     assert names(owner, client_type="commercial") == ["Mary Smithson"]
-    services.client_archive(owner, people)
+    services.client_archive(actor=owner, client=people)
     assert "Kim Park" not in names(owner)
     assert names(owner, archived=Archived.ARCHIVED) == ["Kim Park"]
     assert "Kim Park" in names(owner, archived=Archived.ALL)
@@ -138,7 +140,7 @@ def test_filters_and_archived(owner, people):
 
 
 def test_tag_filter(owner, people):
-    tag = services.client_tag_add(owner, people, "VIP")
+    tag = services.client_tag_add(actor=owner, client=people, name="VIP")
     assert names(owner, tags=[tag.pk]) == ["Kim Park"]
     assert names(owner, "park", tags=[tag.pk]) == ["Kim Park"]
 
@@ -146,18 +148,18 @@ def test_tag_filter(owner, people):
 def test_list_is_in_name_order_and_pages(owner, make_client):
     for i in range(7):
         make_client(first_name=f"P{i}", last_name=f"Last{6 - i}", email=f"p{i}@example.com")
-    page = client_page(owner, ClientFilters(), page=1, page_size=3)
+    page = client_page(viewer=owner, filters=ClientFilters(), page=1, page_size=3)
     assert [c.last_name for c in page.clients] == ["Last0", "Last1", "Last2"]
     assert page.count == 7 and page.count_exact and page.has_next
-    last = client_page(owner, ClientFilters(), page=3, page_size=3)
+    last = client_page(viewer=owner, filters=ClientFilters(), page=3, page_size=3)
     assert [c.last_name for c in last.clients] == ["Last6"] and not last.has_next
 
 
 def test_search_pages(owner, make_client):
     for i in range(5):
         make_client(first_name=f"Ann{i}", last_name="Baker", email=f"a{i}@example.com")
-    first = client_page(owner, ClientFilters(search="bak"), page=1, page_size=2)
-    second = client_page(owner, ClientFilters(search="bak"), page=2, page_size=2)
+    first = client_page(viewer=owner, filters=ClientFilters(search="bak"), page=1, page_size=2)
+    second = client_page(viewer=owner, filters=ClientFilters(search="bak"), page=2, page_size=2)
     assert first.count == 5
     seen = {c.pk for c in first.clients} | {c.pk for c in second.clients}
     assert len(seen) == 4
@@ -177,13 +179,13 @@ def test_list_queries_do_not_grow_with_rows(
         client = make_client(
             first_name=f"N{i}", last_name="Lee", email=f"n{i}@example.com", tags=["a", "b"]
         )
-        services.contact_create(owner, client, {"first_name": "C"})
+        services.contact_create(actor=owner, client=client, values={"first_name": "C"})
     with django_assert_max_num_queries(5):
-        page = client_page(owner, ClientFilters())
+        page = client_page(viewer=owner, filters=ClientFilters())
         for client in page.clients:
             client.primary_phone, [t.tag.name for t in client.client_tags.all()]
     with django_assert_max_num_queries(5):
-        page = client_page(owner, ClientFilters(search="lee"))
+        page = client_page(viewer=owner, filters=ClientFilters(search="lee"))
         for client in page.clients:
             client.primary_phone, [t.tag.name for t in client.client_tags.all()]
 

@@ -3,11 +3,14 @@ and what is shown to customers; `can` applies the same rule to one record."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template import Context, Template
+from pydantic import ValidationError as PydanticError
 
 from crewdesk.clients import services as client_services
 from crewdesk.clients.models import Client, Note, NoteFile, Notice, Tag
+from crewdesk.clients.services import ClientInput
 from crewdesk.core.models import Brand
-from crewdesk.core.permissions import Action, can, scope
+from crewdesk.core.permissions import Action, HiddenField, can, hidden_from_customers, scope
 from crewdesk.core.roles import Role
 from crewdesk.jobs.attachments import attachment_add
 from crewdesk.jobs.models import Job, JobAttachment, JobNote
@@ -48,7 +51,7 @@ def _named_on(owner, job: Job, *clients: Client) -> Job:
     """The job names these clients as extra clients (billing, then technical...)."""
     roles = ("billing", "technical", "secondary")
     extra = [(client.pk, role) for client, role in zip(clients, roles, strict=False)]
-    return job_update(owner, job, JobInput(extra_clients=extra))
+    return job_update(actor=owner, job=job, data=JobInput(extra_clients=extra))
 
 
 # --- company first ------------------------------------------------------------------------------
@@ -106,8 +109,8 @@ def test_a_customer_sees_their_client_notes_marked_for_them_and_their_files(
 ):
     def note(client, visibility):
         return client_services.note_create(
-            owner,
-            client,
+            actor=owner,
+            client=client,
             text=f"A {visibility} note",
             visibility=visibility,
             files=[SimpleUploadedFile("plan.pdf", PDF)],
@@ -131,8 +134,10 @@ def test_a_customer_sees_the_photos_and_notes_of_their_jobs_shown_to_them(
 
     shown, hidden = photo(work["my_job"], True), photo(work["my_job"], False)
     theirs = photo(work["their_job"], True)
-    note_shown = job_note_add(owner, work["my_job"], "All done", customer_visible=True)
-    job_note_add(owner, work["my_job"], "The dog bites", customer_visible=False)
+    note_shown = job_note_add(
+        actor=owner, job=work["my_job"], text="All done", customer_visible=True
+    )
+    job_note_add(actor=owner, job=work["my_job"], text="The dog bites", customer_visible=False)
 
     assert seen(JobAttachment, customer) == {shown.pk}
     assert seen(JobAttachment, neighbour) == {theirs.pk}
@@ -150,8 +155,8 @@ def test_every_customer_sees_their_companys_brands(owner, customer, neighbour, o
 
 def test_a_model_that_says_nothing_is_shown_to_no_customer(owner, customer, customer_client):
     """The office's own records (tags, notices, the catalog...) until the portal opens them."""
-    client_services.client_tag_add(owner, customer_client, "VIP")
-    client_services.notice_create(owner, customer_client, "Gate code 1234")
+    client_services.client_tag_add(actor=owner, client=customer_client, name="VIP")
+    client_services.notice_create(actor=owner, client=customer_client, text="Gate code 1234")
     make_service(owner)
 
     for model in (Tag, Notice, Service):
@@ -178,3 +183,126 @@ def test_a_customer_may_act_on_their_own_clients_records_only(customer, neighbou
 def test_staff_may_act_on_any_record_of_their_company(office, outsider, work):
     assert can(office, Action.VIEW_RECORDS, work["their_job"])
     assert not can(outsider, Action.VIEW_RECORDS, work["their_job"])
+
+
+# --- fields hidden from customers (CustomerScope.hidden) ---------------------------------------
+
+
+@pytest.fixture
+def noted(owner, customer_client, work):
+    """The customer's client and job, each with the office's internal notes."""
+    client_services.client_update(
+        actor=owner, client=customer_client, data=ClientInput(fields={"notes": CLIENT_SECRET})
+    )
+    job = job_update(
+        actor=owner,
+        job=work["my_job"],
+        data=JobInput(fields={"internal_notes": JOB_SECRET, "customer_notes": "Hi"}),
+    )
+    return {"client": customer_client, "job": job, "property": work["my_property"]}
+
+
+CLIENT_SECRET = "Pays late, be firm"
+JOB_SECRET = "Overcharge the extras"
+
+
+def test_the_fields_hidden_from_customers_are_the_internal_notes():
+    assert hidden_from_customers(Job) == {"internal_notes"}
+    assert hidden_from_customers(Client) == {"notes"}
+    # The customer sees their own property's access notes and description (the portal shows them).
+    assert hidden_from_customers(Property) == frozenset()
+    for model in (Job, Client):
+        for name in hidden_from_customers(model):
+            assert model._meta.get_field(name).attname == name
+
+
+def test_a_customers_copy_has_no_internal_notes(customer, noted):
+    job = scope(Job.objects.all(), customer).get(pk=noted["job"].pk)
+    client = scope(Client.objects.all(), customer).get(pk=noted["client"].pk)
+
+    assert job.customer_notes == "Hi"
+    assert client.first_name == "Dave"
+    with pytest.raises(HiddenField):
+        job.internal_notes  # noqa: B018
+    with pytest.raises(HiddenField):
+        client.notes  # noqa: B018
+
+
+def test_a_customers_query_does_not_even_read_them(customer, noted):
+    assert "internal_notes" not in str(scope(Job.objects.all(), customer).query)
+    assert '"notes"' not in str(scope(Client.objects.all(), customer).query)
+
+
+def test_staff_copies_have_them(owner, office, employee, noted):
+    for member in (owner, office, employee):
+        assert scope(Job.objects.all(), member).get(pk=noted["job"].pk).internal_notes == JOB_SECRET
+    assert scope(Client.objects.all(), owner).get(pk=noted["client"].pk).notes == CLIENT_SECRET
+
+
+def test_asking_for_them_does_not_load_them(customer, noted):
+    """`.only()` and a lookup by the related row: still the customer's copy."""
+    job = scope(Job.objects.only("internal_notes"), customer).get(pk=noted["job"].pk)
+    with pytest.raises(HiddenField):
+        job.internal_notes  # noqa: B018
+    with pytest.raises(HiddenField):
+        job.refresh_from_db(fields=["internal_notes"])
+
+
+def test_rows_brought_along_by_select_related_are_sealed_too(customer, noted):
+    job = scope(Job.objects.select_related("client", "property"), customer).get(pk=noted["job"].pk)
+    prop = scope(Property.objects.select_related("client"), customer).get(pk=noted["property"].pk)
+
+    for client in (job.client, prop.client):
+        with pytest.raises(HiddenField):
+            client.notes  # noqa: B018
+
+
+def test_a_customer_sees_their_own_propertys_access_notes(owner, customer, noted):
+    from crewdesk.properties.services import property_update
+
+    property_update(actor=owner, prop=noted["property"], data={"access_notes": "Gate 1234"})
+
+    prop = scope(Property.objects.all(), customer).get(pk=noted["property"].pk)
+    assert prop.access_notes == "Gate 1234"
+
+
+def test_a_page_naming_them_shows_nothing(customer, noted):
+    job = scope(Job.objects.select_related("client"), customer).get(pk=noted["job"].pk)
+    page = Template(
+        "[{{ job.internal_notes }}][{{ job.client.notes }}][{{ job.customer_notes }}]"
+        "{% if job.internal_notes %}leak{% endif %}"
+    ).render(Context({"job": job}))
+
+    assert page == "[][][Hi]"
+
+
+def test_an_api_schema_naming_them_refuses_to_answer(customer, owner, noted):
+    from crewdesk.clients.schemas import ClientOut
+
+    client = scope(Client.objects.all(), customer).get(pk=noted["client"].pk)
+    with pytest.raises(PydanticError, match="HiddenField"):
+        ClientOut.from_orm(client)
+    office_copy = scope(Client.objects.all(), owner).get(pk=noted["client"].pk)
+    assert ClientOut.from_orm(office_copy).notes == CLIENT_SECRET
+
+
+def test_a_form_over_them_refuses_too(customer, noted):
+    from django.forms import modelform_factory
+
+    client = scope(Client.objects.all(), customer).get(pk=noted["client"].pk)
+    with pytest.raises(HiddenField):
+        modelform_factory(Client, fields=["first_name", "notes"])(instance=client)
+    form = modelform_factory(Client, fields=["first_name"])(instance=client)
+    assert form.initial == {"first_name": "Dave"}
+
+
+def test_saving_a_customers_copy_keeps_them_and_their_history(customer, noted):
+    job = scope(Job.objects.all(), customer).get(pk=noted["job"].pk)
+    job.customer_notes = "Thanks"
+    job.save()
+
+    fresh = Job.objects.get(pk=job.pk)
+    assert (fresh.internal_notes, fresh.customer_notes) == (JOB_SECRET, "Thanks")
+    assert fresh.history.latest().internal_notes == JOB_SECRET
+    with pytest.raises(HiddenField):
+        job.internal_notes  # noqa: B018  (sealed again after the save)

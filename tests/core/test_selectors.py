@@ -40,3 +40,15 @@ def test_only_the_viewers_company_and_only_for_who_may_see_activity(
     assert "x" not in verbs(record_activity_list(viewer=owner, record=ann))
     with pytest.raises(PermissionDenied):
         record_activity_list(viewer=employee, record=ann)
+
+
+def test_the_brands_are_the_viewers_companys(owner, customer, outsider):
+    from crewdesk.core.models import Brand
+    from crewdesk.core.selectors import brand_list
+
+    ours = Brand.objects.create(company=owner.company, name="Acme Express")
+    Brand.objects.create(company=outsider.company, name="Bravo")
+
+    for viewer in (owner, customer):
+        assert ours in brand_list(viewer=viewer)
+        assert all(b.company_id == owner.company_id for b in brand_list(viewer=viewer))

@@ -31,7 +31,10 @@ def job(owner, ann):
 
 def add_note_file(actor, their_client, data=images.PDF, name="a.pdf"):
     return client_services.note_create(
-        actor, their_client, text="", files=[images.upload(name, data, "application/pdf")]
+        actor=actor,
+        client=their_client,
+        text="",
+        files=[images.upload(name, data, "application/pdf")],
     )
 
 
@@ -54,8 +57,8 @@ def test_a_companys_daily_volume_counts_both(owner, office, outsider, ann, job, 
         add_note_file(office, ann, big)
     # Another company has its own.
     theirs = client_services.client_create(
-        outsider,
-        client_services.ClientInput(
+        actor=outsider,
+        data=client_services.ClientInput(
             fields={"first_name": "Oz"}, phones=[("mobile", "+1 415 555 0100")]
         ),
     )

@@ -44,8 +44,8 @@ def test_the_office_home_shows_my_due_reminders_beside_the_activity(client_as, o
 
     client = make_client(first_name="Ann", email="ann@example.com")
     reminder_create(
-        office,
-        client,
+        actor=office,
+        client=client,
         text="Call about the gutters",
         due_on=company_today(office),
         assignee_id=office.user_id,

@@ -101,7 +101,8 @@ def theirs(outsider):
     from crewdesk.clients.services import ClientInput, client_create
 
     client = client_create(
-        outsider, ClientInput(fields={"first_name": "Zed"}, phones=[("mobile", "+14155550100")])
+        actor=outsider,
+        data=ClientInput(fields={"first_name": "Zed"}, phones=[("mobile", "+14155550100")]),
     )
     their_prop = make_property(outsider, client, name="Their place")
     their_service = make_service(outsider, "Pool clean", "80.00")
@@ -127,7 +128,7 @@ def png(size=(8, 6)) -> bytes:
 def test_create_answers_201_with_the_job(api, owner, employee, prop, ann, make_client):
     service = make_service(owner, "Deep clean", "240.00", taxable=False)
     template = checklist_template_save(
-        owner, None, name="Standard", items=[("Vacuum", True), ("Dust", False)]
+        actor=owner, template=None, name="Standard", items=[("Vacuum", True), ("Dust", False)]
     )
     bob = make_client(first_name="Bob", last_name="Ray", email="bob@example.com")
     response = api(owner).post(
@@ -193,7 +194,7 @@ def test_list_filters_and_searches(api, owner, employee, prop, ann, make_client,
     later = make_job(owner, bob_prop, day=today + datetime.timedelta(days=3), title="Gutters")
     done = make_job(owner, prop, title="Oven")
     for status in ("started", "finished"):
-        job_transition(owner, done, status)
+        job_transition(actor=owner, job=done, to_status=status)
     office_api = api(owner)
 
     def ids(**q):
@@ -295,10 +296,10 @@ def test_transition_moves_and_409s(api, owner, employee, job):
 def test_bad_debt_and_archive(api, owner, office, job):
     office_api = api(office)
     error(office_api.post(f"/jobs/{job.pk}/bad-debt", {"bad_debt": True}), 409)
-    job_transition(owner, job, "started")
+    job_transition(actor=owner, job=job, to_status="started")
     error(office_api.post(f"/jobs/{job.pk}/archive"), 409)  # the crew is working on it
     job.checklist.update(done_at=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC))
-    job_transition(owner, job, "finished")
+    job_transition(actor=owner, job=job, to_status="finished")
     response = office_api.post(f"/jobs/{job.pk}/bad-debt", {"bad_debt": True})
     assert response.status_code == 200 and response.json()["bad_debt"] is True
     error(office_api.patch(f"/jobs/{job.pk}", {"title": "X"}), 409)
@@ -350,7 +351,7 @@ def test_a_past_job_gives_the_crew_no_access_notes(api, owner, employee, prop):
     last_month = company_today(owner) - datetime.timedelta(days=30)
     past = make_job(owner, prop, day=last_month, assignees=[employee])
     for status in ("started", "finished"):
-        job_transition(owner, past, status)
+        job_transition(actor=owner, job=past, to_status=status)
     assert api(employee).get(f"/jobs/{past.pk}").json()["access_notes"] is None
     assert api(owner).get(f"/jobs/{past.pk}").json()["access_notes"] == "Gate 4321"
     assert not Activity.objects.filter(verb__contains="access").exists()
@@ -441,7 +442,9 @@ def test_patch_with_another_companys_ids_in_the_body_is_422(api, owner, job, the
     invalid(office_api.patch(path, {"property": theirs["property"].pk}), "property")
     invalid(office_api.patch(path, {"assignees": [theirs["member"].pk]}), "assignees")
     invalid(office_api.patch(path, {"checklist_template": 2**40}), "checklist_template")
-    their_template = checklist_template_save(theirs["member"], None, name="T", items=[("a", 0)])
+    their_template = checklist_template_save(
+        actor=theirs["member"], template=None, name="T", items=[("a", 0)]
+    )
     invalid(office_api.patch(path, {"checklist_template": their_template.pk}), "checklist_template")
 
 
@@ -462,7 +465,7 @@ def test_checklist_list_add_and_tick(api, owner, employee, job):
 
 
 def test_checklist_templates_list(api, owner, employee, theirs):
-    checklist_template_save(owner, None, name="Standard", items=[("Vacuum", True)])
+    checklist_template_save(actor=owner, template=None, name="Standard", items=[("Vacuum", True)])
     body = api(employee).get("/checklist-templates").json()
     assert [t["name"] for t in body["items"]] == ["Standard"]
     assert body["items"][0]["items"] == [{"text": "Vacuum", "required": True}]
@@ -520,9 +523,9 @@ def test_bad_uploads_are_422(api, owner, job):
 def test_generated_jobs_show_their_property_service(api, owner, prop):
     service = make_service(owner, "Weekly clean", "90.00")
     ps = property_service_add(
-        owner,
-        prop,
-        {
+        actor=owner,
+        prop=prop,
+        data={
             "service": service.pk,
             "frequency": "weekly",
             "weekdays": ["MO"],

@@ -35,7 +35,8 @@ def _private_media(settings, tmp_path):
 @pytest.fixture
 def job(owner, employee):
     client = client_create(
-        owner, ClientInput(fields={"first_name": "Ada"}, phones=[("mobile", "+1 415 555 0199")])
+        actor=owner,
+        data=ClientInput(fields={"first_name": "Ada"}, phones=[("mobile", "+1 415 555 0199")]),
     )
     prop = make_property(owner, client)
     return make_job(owner, prop, assignees=[employee])
@@ -306,7 +307,7 @@ def test_crew_cannot_archive_once_the_job_is_closed(owner, employee, job):
 
     mine = attachment_add(employee, job, upload("a.jpg", jpeg_with_gps()), kind="after")
     for status in ("on_the_way", "started", "finished"):
-        job_transition(owner, job, status)
+        job_transition(actor=owner, job=job, to_status=status)
     mine.refresh_from_db()
     with pytest.raises(ValidationError):
         attachment_archive(employee, mine)
@@ -533,3 +534,31 @@ def test_odd_names_and_content_types_through_the_api(client, employee, job):
             path, {"file": photo, "kind": "before"}, headers={"Authorization": f"Bearer {token}"}
         )
         assert response.status_code == 201, response.content
+
+
+# --- who gets which: job_attachments(viewer=, job=) ---------------------------------------------
+
+
+def test_job_attachments_gives_a_customer_only_those_shown_to_them(
+    owner, office, employee, customer, neighbour, customer_client
+):
+    from crewdesk.jobs.selectors import job_attachments
+
+    prop = make_property(owner, customer_client)
+    job = make_job(owner, prop, assignees=[employee])
+
+    def photo(name, visible):
+        upload = SimpleUploadedFile(name, images.jpeg((40, 30)))
+        return attachment_add(owner, job, upload, kind="before", customer_visible=visible)
+
+    photo("shown.jpg", True)
+    photo("office.jpg", False)
+    attachment_archive(owner, photo("archived.jpg", True))
+
+    def names(viewer):
+        return [a.name for a in job_attachments(viewer=viewer, job=job)]
+
+    for member in (owner, office, employee):
+        assert names(member) == ["shown.jpg", "office.jpg"]
+    assert names(customer) == ["shown.jpg"]
+    assert names(neighbour) == []

@@ -80,9 +80,9 @@ def test_a_posted_id_no_database_can_hold_is_a_form_error(owner, make_client):
     from crewdesk.jobs.services import JobInput, job_create
 
     with pytest.raises(ValidationError):
-        job_create(owner, JobInput(fields={}, property=HUGE))
+        job_create(actor=owner, data=JobInput(fields={}, property=HUGE))
     with pytest.raises(ValidationError):
-        job_create(owner, JobInput(fields={}, property=str(HUGE)))
+        job_create(actor=owner, data=JobInput(fields={}, property=str(HUGE)))
 
 
 # --- every parameter of the schedule, the jobs list and the crew's pages ------------------------

@@ -12,13 +12,18 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def template(owner):
     return checklist_template_save(
-        owner, None, name="Turnover", items=[("Strip beds", True), ("Restock soap", False)]
+        actor=owner,
+        template=None,
+        name="Turnover",
+        items=[("Strip beds", True), ("Restock soap", False)],
     )
 
 
 @pytest.fixture
 def their_template(outsider):
-    return checklist_template_save(outsider, None, name="Pool", items=[("Skim", True)])
+    return checklist_template_save(
+        actor=outsider, template=None, name="Pool", items=[("Skim", True)]
+    )
 
 
 def urls(template):
@@ -120,7 +125,9 @@ def test_another_companys_template_is_not_found(client_as, office, their_templat
 
 def test_list_query_count(client_as, office, owner, django_assert_max_num_queries):
     for n in range(15):
-        checklist_template_save(owner, None, name=f"T{n}", items=[("a", True), ("b", False)])
+        checklist_template_save(
+            actor=owner, template=None, name=f"T{n}", items=[("a", True), ("b", False)]
+        )
     web = client_as(office)
     with django_assert_max_num_queries(8):
         response = web.get(reverse("jobs:checklists"))

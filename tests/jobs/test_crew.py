@@ -21,8 +21,8 @@ VERB = "property.access_notes_viewed"
 @pytest.fixture
 def prop(owner):
     client = client_create(
-        owner,
-        ClientInput(
+        actor=owner,
+        data=ClientInput(
             fields={"first_name": "Mia", "last_name": "Harbor"},
             phones=[("mobile", "+1 415 555 0199")],
         ),

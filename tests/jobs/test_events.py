@@ -32,9 +32,9 @@ def _sentences(verb_prefix: str) -> list[str]:
 def test_ticking_and_unticking_an_item_is_in_the_jobs_history(employee, job):
     item = job.checklist.get()
     item.job = job
-    checklist_item_set_done(employee, item, True)
-    checklist_item_set_done(employee, item, True)  # already ticked: nothing new
-    checklist_item_set_done(employee, item, False)
+    checklist_item_set_done(actor=employee, item=item, done=True)
+    checklist_item_set_done(actor=employee, item=item, done=True)  # already ticked: nothing new
+    checklist_item_set_done(actor=employee, item=item, done=False)
     entries = Activity.objects.filter(verb__startswith="job.checklist").order_by("id")
     assert [(e.verb, e.actor_id, e.target_id) for e in entries] == [
         ("job.checklist_item_done", employee.user_id, job.pk),
@@ -47,9 +47,9 @@ def test_ticking_and_unticking_an_item_is_in_the_jobs_history(employee, job):
 
 
 def test_adding_and_removing_an_item_is_in_the_jobs_history(owner, job):
-    item = checklist_item_add(owner, job, "Check windows")
+    item = checklist_item_add(actor=owner, job=job, text="Check windows")
     item.job = job
-    checklist_item_remove(owner, item)
+    checklist_item_remove(actor=owner, item=item)
     assert _sentences("job.checklist") == [
         f"added “Check windows” to the checklist of the job {job}",
         f"removed “Check windows” from the checklist of the job {job}",
@@ -57,11 +57,17 @@ def test_adding_and_removing_an_item_is_in_the_jobs_history(owner, job):
 
 
 def test_a_template_created_changed_and_archived_is_logged(owner):
-    template = checklist_template_save(owner, None, name="Turnover", items=[("Strip beds", True)])
-    checklist_template_save(owner, template, name="Turnover", items=[("Strip beds", True)])
-    checklist_template_save(owner, template, name="Turnover", items=[("Strip beds", False)])
-    checklist_template_archive(owner, template)
-    checklist_template_archive(owner, template)  # already archived: nothing new
+    template = checklist_template_save(
+        actor=owner, template=None, name="Turnover", items=[("Strip beds", True)]
+    )
+    checklist_template_save(
+        actor=owner, template=template, name="Turnover", items=[("Strip beds", True)]
+    )
+    checklist_template_save(
+        actor=owner, template=template, name="Turnover", items=[("Strip beds", False)]
+    )
+    checklist_template_archive(actor=owner, template=template)
+    checklist_template_archive(actor=owner, template=template)  # already archived: nothing new
     entries = Activity.objects.filter(verb__startswith="checklist_template.").order_by("id")
     assert [(e.verb, e.target_id) for e in entries] == [
         ("checklist_template.created", template.pk),

@@ -28,7 +28,8 @@ def jpeg() -> bytes:
 @pytest.fixture
 def job(owner, employee):
     client = client_create(
-        owner, ClientInput(fields={"first_name": "Ada"}, phones=[("mobile", "+1 415 555 0199")])
+        actor=owner,
+        data=ClientInput(fields={"first_name": "Ada"}, phones=[("mobile", "+1 415 555 0199")]),
     )
     return make_job(owner, make_property(owner, client), assignees=[employee])
 

@@ -82,8 +82,8 @@ def jobs(owner, employee, make_client):
                 assignees=[employee] if n % 2 else [],
             )
         )
-    job_transition(owner, made[0], "cancelled")
-    job_transition(owner, made[3], "on_the_way")
+    job_transition(actor=owner, job=made[0], to_status="cancelled")
+    job_transition(actor=owner, job=made[3], to_status="on_the_way")
     return {"ann": ann, "bob": bob, "home": ann_home, "made": made}
 
 

@@ -33,11 +33,11 @@ def test_jobs_registered_to_follow_a_moved_property():
 def test_a_moved_job_gets_its_event_and_a_started_one_stays(owner, harbor, bayview):
     prop = make_property(owner, harbor)
     started = make_job(owner, prop)
-    job_transition(owner, started, JobStatus.STARTED)
+    job_transition(actor=owner, job=started, to_status=JobStatus.STARTED)
     upcoming = make_job(owner, prop, hour=13)
     assert jobs_that_would_follow(prop) == 1
 
-    property_move(owner, prop, bayview.pk)
+    property_move(actor=owner, prop=prop, new_client=bayview.pk)
 
     upcoming.refresh_from_db()
     started.refresh_from_db()
@@ -57,5 +57,5 @@ def test_the_moved_jobs_are_counted_on_the_propertys_entry(owner, harbor, bayvie
     prop = make_property(owner, harbor)
     make_job(owner, prop)
     make_job(owner, prop, hour=13)
-    property_move(owner, prop, bayview.pk)
+    property_move(actor=owner, prop=prop, new_client=bayview.pk)
     assert Activity.objects.get(verb="property.moved").data["jobs_moved"] == 2

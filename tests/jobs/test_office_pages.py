@@ -30,7 +30,9 @@ def make_client(actor, **fields):
     phones = fields.pop("phones", None)
     if not fields.get("email") and not phones:
         phones = [("mobile", "+1 415 555 0199")]
-    return client_create(actor, ClientInput(fields=fields, phones=phones), allow_duplicate=True)
+    return client_create(
+        actor=actor, data=ClientInput(fields=fields, phones=phones), allow_duplicate=True
+    )
 
 
 @pytest.fixture
@@ -232,7 +234,10 @@ def test_a_day_outside_the_calendar_is_a_form_error(client_as, office, world, da
 
 def test_office_creates_a_job_with_lines_crew_and_checklist(client_as, office, employee, world):
     template = checklist_template_save(
-        office, None, name="Turnover", items=[("Strip beds", True), ("Restock", False)]
+        actor=office,
+        template=None,
+        name="Turnover",
+        items=[("Strip beds", True), ("Restock", False)],
     )
     web = client_as(office)
     data = form_data(world, assignees=[employee.pk], checklist_template=template.pk)
@@ -260,7 +265,9 @@ def test_a_line_with_a_service_takes_the_property_price(client_as, office, world
     from crewdesk.properties.services import property_service_add
 
     service = make_service(office, name="Window wash", price="50.00")
-    property_service_add(office, world["property"], {"service": service.pk, "price": "65.00"})
+    property_service_add(
+        actor=office, prop=world["property"], data={"service": service.pk, "price": "65.00"}
+    )
     web = client_as(office)
     data = form_data(
         world,
@@ -477,8 +484,8 @@ def test_bad_debt_only_for_finished_jobs(client_as, office, world):
     response = web.post(reverse("jobs:bad_debt", args=[job.pk]), {"value": "on"})
     assert "Only a finished job" in web.get(response.url).content.decode()
     job.checklist.update(done_at=job.created_at)
-    job_transition(office, job, "started")
-    job_transition(office, job, "finished")
+    job_transition(actor=office, job=job, to_status="started")
+    job_transition(actor=office, job=job, to_status="finished")
     assert "Mark as bad debt" in web.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     web.post(reverse("jobs:bad_debt", args=[job.pk]), {"value": "on"})
     job.refresh_from_db()
@@ -535,7 +542,7 @@ def test_list_filters_and_search(client_as, office, owner, employee, world):
     later = make_job(owner, other_prop, day=today + datetime.timedelta(days=3), title="Gutter job")
     unassigned = make_job(owner, prop, day=today + datetime.timedelta(days=1), title="Windows")
     done = make_job(owner, prop, day=today - datetime.timedelta(days=2), title="Old one")
-    job_transition(owner, done, "cancelled")
+    job_transition(actor=owner, job=done, to_status="cancelled")
     web = client_as(office)
 
     def titles(**params):
@@ -603,7 +610,7 @@ def test_detail_query_count(
 ):
     job = world["job"]
     for n in range(5):
-        job_transition(owner, job, "on_the_way" if n % 2 == 0 else "pending")
+        job_transition(actor=owner, job=job, to_status="on_the_way" if n % 2 == 0 else "pending")
         JobNote.objects.create(company=owner.company, job=job, author=owner.user, text=f"n{n}")
     web = client_as(office)
     with django_assert_max_num_queries(16):
@@ -671,7 +678,7 @@ def test_upload_photos_and_remove_one(
 
 def test_a_closed_checklist_says_so(client_as, office, world):
     job = world["job"]
-    job_transition(office, job, "cancelled")
+    job_transition(actor=office, job=job, to_status="cancelled")
     item = job.checklist.first()
     web = client_as(office)
     response = web.post(
@@ -688,7 +695,7 @@ def test_a_bad_debt_job_cannot_be_edited(client_as, office, world):
     job = world["job"]
     job.checklist.update(done_at=job.created_at)
     for status in ("started", "finished"):
-        job_transition(office, job, status)
+        job_transition(actor=office, job=job, to_status=status)
     web = client_as(office)
     web.post(reverse("jobs:bad_debt", args=[job.pk]), {"value": "on"})
     response = web.post(reverse("jobs:edit", args=[job.pk]), form_data(world, title="Sneaky"))

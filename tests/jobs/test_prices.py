@@ -22,7 +22,7 @@ def agreed(owner, make_client):
     client = make_client(first_name="Ann", last_name="Lee", email="ann@example.com")
     prop = make_property(owner, client)
     service = make_service(owner, "Standard clean", "120.00")
-    property_service_add(owner, prop, {"service": service.pk, "price": "95.00"})
+    property_service_add(actor=owner, prop=prop, data={"service": service.pk, "price": "95.00"})
     return prop, service
 
 

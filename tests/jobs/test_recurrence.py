@@ -205,7 +205,8 @@ def world(company_a, owner, employee):
     company_a.save()
     owner.company.refresh_from_db()
     client = client_create(
-        owner, ClientInput(fields={"first_name": "Ada"}, phones=[("mobile", "+1 415 555 0199")])
+        actor=owner,
+        data=ClientInput(fields={"first_name": "Ada"}, phones=[("mobile", "+1 415 555 0199")]),
     )
     prop = make_property(owner, client)
     service = make_service(owner, "Pool clean", "80.00", duration_minutes=90, taxable=False)
@@ -217,7 +218,10 @@ def add(owner, world, assignees=(), **rule):
     rule.setdefault("frequency", "daily")
     rule.setdefault("interval", 1)
     return property_service_add(
-        owner, prop, {"service": service.pk, **rule}, assignees=[m.pk for m in assignees]
+        actor=owner,
+        prop=prop,
+        data={"service": service.pk, **rule},
+        assignees=[m.pk for m in assignees],
     )
 
 
@@ -326,7 +330,7 @@ def test_archived_property_generates_nothing(owner, world):
     with at(D(2027, 1, 1)):
         ps = add(owner, world, starts_on=D(2027, 1, 1), ends_on=D(2027, 1, 2))
         PropertyService.objects.filter(pk=ps.pk).update(ends_on=None)
-        property_archive(owner, prop)
+        property_archive(actor=owner, prop=prop)
         ps.refresh_from_db()
         assert recurring_jobs_generate(ps) == 0
 
@@ -345,10 +349,12 @@ def test_regenerate_keeps_past_and_touched_jobs(owner, employee, world):
     with at(D(2027, 1, 20)):
         future = [j for j in jobs_of(ps) if j.occurrence >= D(2027, 1, 20)]
         started, noted, edited = future[0], future[1], future[2]
-        job_transition(owner, started, JobStatus.ON_THE_WAY)
-        job_note_add(owner, noted, "Gate code changed")
-        job_update(owner, edited, JobInput(fields={"internal_notes": "Bring the long pole"}))
-        ps = property_service_update(owner, ps, {"weekdays": "TU"})
+        job_transition(actor=owner, job=started, to_status=JobStatus.ON_THE_WAY)
+        job_note_add(actor=owner, job=noted, text="Gate code changed")
+        job_update(
+            actor=owner, job=edited, data=JobInput(fields={"internal_notes": "Bring the long pole"})
+        )
+        ps = property_service_update(actor=owner, ps=ps, data={"weekdays": "TU"})
         after = jobs_of(ps)
     by_day = {j.occurrence: j for j in after}
     # The past stays.
@@ -371,7 +377,7 @@ def test_changing_the_time_moves_untouched_future_jobs(owner, world):
     with at(D(2027, 1, 1)):
         ps = add(owner, world, frequency="daily", starts_on=D(2027, 1, 1))
     with at(D(2027, 1, 5)):
-        ps = property_service_update(owner, ps, {"start_time": datetime.time(14, 30)})
+        ps = property_service_update(actor=owner, ps=ps, data={"start_time": datetime.time(14, 30)})
         for job in jobs_of(ps):
             hour = timezone.localtime(job.scheduled_start, NEW_YORK).time()
             if job.occurrence < D(2027, 1, 5):
@@ -388,8 +394,8 @@ def test_remove_future_when_service_stops(owner, world):
         ps = add(owner, world, frequency="daily", starts_on=D(2027, 1, 1))
     with at(D(2027, 1, 10)):
         keep = [j for j in jobs_of(ps) if j.occurrence == D(2027, 1, 15)][0]
-        job_transition(owner, keep, JobStatus.ON_THE_WAY)
-        property_service_archive(owner, ps)
+        job_transition(actor=owner, job=keep, to_status=JobStatus.ON_THE_WAY)
+        property_service_archive(actor=owner, ps=ps)
         days = [j.occurrence for j in jobs_of(ps)]
     assert days == [D(2027, 1, 1) + datetime.timedelta(days=n) for n in range(9)] + [D(2027, 1, 15)]
     with at(D(2027, 1, 10)):
@@ -412,15 +418,15 @@ def test_command_tops_up_every_company(owner, outsider, world):
     with at(D(2027, 1, 1)):
         ps = add(owner, world, starts_on=D(2027, 1, 1))
         client_b = client_create(
-            outsider,
-            ClientInput(fields={"first_name": "Bo"}, phones=[("mobile", "+1 415 555 0100")]),
+            actor=outsider,
+            data=ClientInput(fields={"first_name": "Bo"}, phones=[("mobile", "+1 415 555 0100")]),
         )
-        prop_b = property_create(outsider, client_b, {"street": "1 Main St"})
-        service_b = service_create(outsider, {"name": "Lawn", "default_price": "40"})
+        prop_b = property_create(actor=outsider, client=client_b, data={"street": "1 Main St"})
+        service_b = service_create(actor=outsider, data={"name": "Lawn", "default_price": "40"})
         ps_b = property_service_add(
-            outsider,
-            prop_b,
-            {"service": service_b.pk, "frequency": "weekly", "starts_on": D(2027, 1, 1)},
+            actor=outsider,
+            prop=prop_b,
+            data={"service": service_b.pk, "frequency": "weekly", "starts_on": D(2027, 1, 1)},
         )
     with at(D(2027, 1, 15)):
         out = StringIO()
@@ -440,7 +446,7 @@ def test_due_for_generation_skips_finished_and_archived(owner, world):
         ended = add(owner, world, starts_on=D(2027, 1, 1), ends_on=D(2027, 1, 5))
         running = add(owner, world, starts_on=D(2027, 1, 1))
         stopped = add(owner, world, starts_on=D(2027, 1, 1))
-        property_service_archive(owner, stopped)
+        property_service_archive(actor=owner, ps=stopped)
     with at(D(2027, 1, 15)):
         due = set(recurrence.due_for_generation().values_list("pk", flat=True))
     assert running.pk in due

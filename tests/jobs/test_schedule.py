@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def prop(owner):
     client = client_create(
-        owner,
-        ClientInput(
+        actor=owner,
+        data=ClientInput(
             fields={"first_name": "Mia", "last_name": "Harbor"},
             phones=[("mobile", "+1 415 555 0199")],
         ),
@@ -129,8 +129,8 @@ def test_move_by_assignee_and_to_unassigned(client_as, office, employee, jobs):
 
 def test_move_refused_for_a_finished_job(client_as, owner, office, jobs):
     job = jobs["assigned"]
-    services.job_transition(owner, job, JobStatus.STARTED)
-    services.job_transition(owner, job, JobStatus.FINISHED)
+    services.job_transition(actor=owner, job=job, to_status=JobStatus.STARTED)
+    services.job_transition(actor=owner, job=job, to_status=JobStatus.FINISHED)
     c = client_as(office)
     day = company_today(office) + datetime.timedelta(days=2)
     response = c.post(move_url(job), {"date": day.isoformat()})
@@ -160,8 +160,8 @@ def test_move_bad_input_is_a_message(client_as, office, outsider, jobs):
 
 def test_another_companys_job_is_not_found(client_as, office, outsider):
     client = client_create(
-        outsider,
-        ClientInput(fields={"first_name": "Zedekiah"}, phones=[("mobile", "+14155550100")]),
+        actor=outsider,
+        data=ClientInput(fields={"first_name": "Zedekiah"}, phones=[("mobile", "+14155550100")]),
     )
     their_job = make_job(outsider, make_property(outsider, client))
     c = client_as(office)

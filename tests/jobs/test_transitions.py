@@ -40,14 +40,14 @@ def test_the_table_names_only_real_statuses():
 def test_every_pair_for_the_office(job_at, office, from_status, to_status):
     job = job_at(from_status)
     if is_allowed(from_status, to_status, Role.OFFICE):
-        moved = job_transition(office, job, to_status)
+        moved = job_transition(actor=office, job=job, to_status=to_status)
         assert moved.status == to_status
         change = JobStatusChange.objects.get(job=job)
         assert (change.from_status, change.to_status) == (from_status, to_status)
         assert change.changed_by == office.user and change.changed_at is not None
     else:
         with pytest.raises(TransitionError):
-            job_transition(office, job, to_status)
+            job_transition(actor=office, job=job, to_status=to_status)
         job.refresh_from_db()
         assert job.status == from_status
         assert not JobStatusChange.objects.filter(job=job).exists()
@@ -57,12 +57,12 @@ def test_every_pair_for_the_office(job_at, office, from_status, to_status):
 def test_every_pair_for_the_crew(job_at, employee, from_status, to_status):
     job = job_at(from_status)
     if is_allowed(from_status, to_status, Role.EMPLOYEE):
-        assert job_transition(employee, job, to_status).status == to_status
+        assert job_transition(actor=employee, job=job, to_status=to_status).status == to_status
     else:
         # Reopening and restoring are the office's; the rest the rules forbid for everyone.
         expected = PermissionDenied if (from_status, to_status) in OFFICE_ONLY else TransitionError
         with pytest.raises(expected):
-            job_transition(employee, job, to_status)
+            job_transition(actor=employee, job=job, to_status=to_status)
         job.refresh_from_db()
         assert job.status == from_status
 
@@ -70,9 +70,9 @@ def test_every_pair_for_the_crew(job_at, employee, from_status, to_status):
 def test_the_refusal_says_what_and_why(job_at, office):
     job = job_at(JobStatus.PENDING)
     with pytest.raises(TransitionError, match="pending cannot become finished"):
-        job_transition(office, job, JobStatus.FINISHED)
+        job_transition(actor=office, job=job, to_status=JobStatus.FINISHED)
     with pytest.raises(TransitionError, match="already pending"):
-        job_transition(office, job, JobStatus.PENDING)
+        job_transition(actor=office, job=job, to_status=JobStatus.PENDING)
 
 
 def test_next_statuses_follow_the_lifecycle_order():
@@ -91,17 +91,20 @@ def test_only_the_office_cancels_a_job(job_at, employee, office, status):
     assert JobStatus.CANCELLED in next_statuses(status, Role.OFFICE)
     job = job_at(status)
     with pytest.raises(PermissionDenied, match="Only the office"):
-        job_transition(employee, job, JobStatus.CANCELLED)
+        job_transition(actor=employee, job=job, to_status=JobStatus.CANCELLED)
     job.refresh_from_db()
     assert job.status == status
-    assert job_transition(office, job, JobStatus.CANCELLED).status == JobStatus.CANCELLED
+    assert (
+        job_transition(actor=office, job=job, to_status=JobStatus.CANCELLED).status
+        == JobStatus.CANCELLED
+    )
 
 
 def test_an_employee_cannot_move_a_job_not_assigned_to_them(owner, employee, make_client):
     client = make_client(first_name="Bo", last_name="Ray", email="bo@example.com")
     job = make_job(owner, make_property(owner, client))  # nobody assigned
     with pytest.raises(PermissionDenied):
-        job_transition(employee, job, JobStatus.ON_THE_WAY)
+        job_transition(actor=employee, job=job, to_status=JobStatus.ON_THE_WAY)
 
 
 def test_a_customer_and_an_outsider_cannot_move_jobs(owner, customer, outsider, make_client):
@@ -109,4 +112,4 @@ def test_a_customer_and_an_outsider_cannot_move_jobs(owner, customer, outsider, 
     job = make_job(owner, make_property(owner, client))
     for member in (customer, outsider):
         with pytest.raises(PermissionDenied):
-            job_transition(member, job, JobStatus.ON_THE_WAY)
+            job_transition(actor=member, job=job, to_status=JobStatus.ON_THE_WAY)

@@ -84,11 +84,12 @@ def theirs(outsider):
     from crewdesk.properties.services import property_service_add
 
     client = client_create(
-        outsider, ClientInput(fields={"first_name": "Zed"}, phones=[("mobile", "+14155550100")])
+        actor=outsider,
+        data=ClientInput(fields={"first_name": "Zed"}, phones=[("mobile", "+14155550100")]),
     )
     their_prop = make_property(outsider, client, name="Their place")
     their_service = make_service(outsider, "Pool clean", "80.00")
-    ps = property_service_add(outsider, their_prop, {"service": their_service.pk})
+    ps = property_service_add(actor=outsider, prop=their_prop, data={"service": their_service.pk})
     return {
         "client": client,
         "property": their_prop,
@@ -335,7 +336,7 @@ def _routes(prop, service, ps):
 def ps(owner, prop, service):
     from crewdesk.properties.services import property_service_add
 
-    return property_service_add(owner, prop, {"service": service.pk})
+    return property_service_add(actor=owner, prop=prop, data={"service": service.pk})
 
 
 def test_employee_tokens_are_refused(api, employee, prop, service, ps):

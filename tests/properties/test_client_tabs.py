@@ -44,9 +44,11 @@ def test_properties_tab(client_as, office, owner, harbor):
     lake = make_property(owner, harbor, name="Lake house", access_notes="Code 1234", type="pool")
     make_property(owner, harbor, name="Cabin")
     old = make_property(owner, harbor, name="Sold flat")
-    services.property_archive(owner, old)
+    services.property_archive(actor=owner, prop=old)
     for name in ("Clean", "Windows"):
-        services.property_service_add(owner, lake, {"service": make_service(owner, name).pk})
+        services.property_service_add(
+            actor=owner, prop=lake, data={"service": make_service(owner, name).pk}
+        )
     http = client_as(office)
     content = http.get(profile(harbor.pk), {"tab": "properties"}).content.decode()
     assert 'class="tab-pane show active" id="pane-properties"' in content
@@ -102,7 +104,7 @@ def test_jobs_tab_lists_the_jobs_the_client_is_named_on(client_as, office, owner
 
     bayview = new_client(owner, "Bayview", email="b@example.com")
     job = make_job(owner, make_property(owner, bayview), title="Bayview job")
-    job_update(owner, job, JobInput(extra_clients=[(harbor.pk, "billing")]))
+    job_update(actor=owner, job=job, data=JobInput(extra_clients=[(harbor.pk, "billing")]))
     http = client_as(office)
     content = http.get(profile(harbor.pk), {"tab": "jobs"}).content.decode()
     assert "Bayview job" in content and "Billing client" in content
@@ -129,7 +131,7 @@ def test_tab_queries_do_not_grow_with_the_data(
     for client, count in ((small, 1), (large, 12)):
         for i in range(count):
             prop = make_property(owner, client, name=f"{client.company_name} home {i}")
-            services.property_service_add(owner, prop, {"service": service.pk})
+            services.property_service_add(actor=owner, prop=prop, data={"service": service.pk})
             make_job(
                 owner,
                 prop,

@@ -32,10 +32,12 @@ def test_a_repeating_service_tells_the_registered_schedulers(monkeypatch, owner)
     prop = make_property(owner, new_client(owner, email="h@example.com"))
     service = make_service(owner)
     weekly = {"service": service.pk, "frequency": "weekly", "starts_on": company_today(owner)}
-    ps = property_service_add(owner, prop, weekly)
-    property_service_update(owner, ps, {"interval": 2})
-    property_service_update(owner, ps, {"instructions": "Mind the dog"})  # not the schedule
-    property_service_archive(owner, ps)
+    ps = property_service_add(actor=owner, prop=prop, data=weekly)
+    property_service_update(actor=owner, ps=ps, data={"interval": 2})
+    property_service_update(
+        actor=owner, ps=ps, data={"instructions": "Mind the dog"}
+    )  # not the schedule
+    property_service_archive(actor=owner, ps=ps)
     assert calls == [
         ("started", ps.pk, owner.pk),
         ("changed", ps.pk, owner.pk),

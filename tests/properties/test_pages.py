@@ -23,8 +23,8 @@ pytestmark = pytest.mark.django_db
 
 def new_client(actor, name="Harbor Rentals", **fields):
     return client_create(
-        actor,
-        ClientInput(fields={"kind": "company", "company_name": name, **fields}),
+        actor=actor,
+        data=ClientInput(fields={"kind": "company", "company_name": name, **fields}),
         allow_duplicate=True,
     )
 
@@ -48,12 +48,14 @@ def world(owner, office, employee, outsider):
     )
     w.service = make_service(owner, "Deep clean", "180.00")
     w.ps = services.property_service_add(
-        owner, w.prop, {"service": w.service.pk, "instructions": "Shoes off"}
+        actor=owner, prop=w.prop, data={"service": w.service.pk, "instructions": "Shoes off"}
     )
     w.b_client = new_client(outsider, "Bravo Client", email="bc@example.com")
     w.b_prop = make_property(outsider, w.b_client, name="Bravo pool")
     w.b_service = make_service(outsider, "Pool clean", "90.00")
-    w.b_ps = services.property_service_add(outsider, w.b_prop, {"service": w.b_service.pk})
+    w.b_ps = services.property_service_add(
+        actor=outsider, prop=w.b_prop, data={"service": w.b_service.pk}
+    )
     return w
 
 
@@ -180,7 +182,9 @@ def test_property_page_shows_what_the_crew_needs(client_as, office, owner, world
 
 def test_map_link_uses_the_coordinates_when_known(client_as, office, owner, world):
     services.property_update(
-        owner, world.prop, {"latitude": Decimal("36.97"), "longitude": Decimal("-122.03")}
+        actor=owner,
+        prop=world.prop,
+        data={"latitude": Decimal("36.97"), "longitude": Decimal("-122.03")},
     )
     content = client_as(office).get(url("detail", world.prop.pk)).content.decode()
     assert "mlat=36.970000&amp;mlon=-122.030000" in content
@@ -203,7 +207,10 @@ def test_property_page_queries_do_not_grow_with_the_data(
         for i in range(count):
             service = make_service(owner, f"{prop.name} service {i}", "10.00")
             services.property_service_add(
-                owner, prop, {"service": service.pk}, assignees=[employee.pk, office.pk]
+                actor=owner,
+                prop=prop,
+                data={"service": service.pk},
+                assignees=[employee.pk, office.pk],
             )
             job = make_job(
                 owner,
@@ -214,7 +221,7 @@ def test_property_page_queries_do_not_grow_with_the_data(
             JobAttachment.objects.create(
                 company=owner.company, job=job, kind="before", file=f"j/{i}.jpg", name=f"{i}.jpg"
             )
-            services.property_update(owner, prop, {"description": f"Round {i}"})
+            services.property_update(actor=owner, prop=prop, data={"description": f"Round {i}"})
     http = client_as(office)
     http.get(url("detail", small.pk))
     with CaptureQueriesContext(connection) as few:
@@ -277,7 +284,7 @@ def test_bad_property_input_is_a_form_error(client_as, office, world, data, fiel
 def test_an_archived_client_gets_no_new_property(client_as, owner, office, world):
     from crewdesk.clients.services import client_archive
 
-    client_archive(owner, world.other_client)
+    client_archive(actor=owner, client=world.other_client)
     response = client_as(office).post(
         url("new", world.other_client.pk), {"name": "Nope", "type": "pool"}
     )
@@ -457,7 +464,7 @@ def test_edit_a_service_here(client_as, office, employee, world):
 def test_catalog_lists_services_with_price_duration_and_tax(client_as, office, owner, world):
     make_service(owner, "Window wash", "45.00", duration_minutes=30, taxable=False)
     old = make_service(owner, "Old thing", "1.00")
-    services.service_archive(owner, old)
+    services.service_archive(actor=owner, service=old)
     http = client_as(office)
     content = http.get(url("catalog")).content.decode()
     assert "Deep clean" in content and "180.00" in content

@@ -43,16 +43,16 @@ def _viewings(prop):
 
 
 def test_the_office_reads_access_notes_without_a_log_entry(office, prop):
-    assert access_notes_for(office, prop) == "Lockbox 1234, dog Rex"
+    assert access_notes_for(viewer=office, prop=prop) == "Lockbox 1234, dog Rex"
     assert not _viewings(prop).exists()
 
 
 def test_crew_reads_them_only_through_their_job_and_the_reading_is_logged(owner, employee, prop):
     mine = make_job(owner, prop, assignees=[employee])
     not_mine = make_job(owner, prop)
-    assert access_notes_for(employee, prop) is None
-    assert access_notes_for(employee, prop, not_mine) is None
-    assert access_notes_for(employee, prop, mine) == "Lockbox 1234, dog Rex"
+    assert access_notes_for(viewer=employee, prop=prop) is None
+    assert access_notes_for(viewer=employee, prop=prop, job=not_mine) is None
+    assert access_notes_for(viewer=employee, prop=prop, job=mine) == "Lockbox 1234, dog Rex"
     entries = list(_viewings(prop))
     assert len(entries) == 1
     assert entries[0].actor == employee.user and entries[0].data["job_id"] == mine.pk
@@ -63,20 +63,20 @@ def test_a_reading_is_logged_once_per_job_and_day_and_again_when_they_change(own
     # log says once that they read the notes, and again when there is something new to read.
     job = make_job(owner, prop, assignees=[employee])
     for _ in range(5):
-        assert access_notes_for(employee, prop, job) == "Lockbox 1234, dog Rex"
+        assert access_notes_for(viewer=employee, prop=prop, job=job) == "Lockbox 1234, dog Rex"
     assert _viewings(prop).count() == 1
     other = make_job(owner, prop, hour=15, assignees=[employee])
-    access_notes_for(employee, prop, other)
+    access_notes_for(viewer=employee, prop=prop, job=other)
     assert _viewings(prop).count() == 2  # another job
-    property_update(owner, prop, {"access_notes": "Lockbox 9876"})
-    assert access_notes_for(employee, prop, job) == "Lockbox 9876"
-    access_notes_for(employee, prop, job)
+    property_update(actor=owner, prop=prop, data={"access_notes": "Lockbox 9876"})
+    assert access_notes_for(viewer=employee, prop=prop, job=job) == "Lockbox 9876"
+    access_notes_for(viewer=employee, prop=prop, job=job)
     assert _viewings(prop).count() == 3  # the new notes, once
     # Noon of the company's next day (not "now + 24 hours": a day of a DST change has 25).
     zone = zoneinfo.ZoneInfo(owner.company.timezone)
     tomorrow = company_today(owner) + datetime.timedelta(days=1)
     with time_machine.travel(datetime.datetime.combine(tomorrow, datetime.time(12), zone)):
-        access_notes_for(employee, prop, job)
+        access_notes_for(viewer=employee, prop=prop, job=job)
     assert _viewings(prop).count() == 4  # another day
 
 
@@ -107,28 +107,28 @@ def _job_in(owner, employee, prop, *, days: int, status: str = JobStatus.PENDING
 def test_only_an_open_job_near_its_day_unlocks_them(owner, employee, prop, days, status, unlocks):
     job = _job_in(owner, employee, prop, days=days, status=status)
     expected = "Lockbox 1234, dog Rex" if unlocks else None
-    assert access_notes_for(employee, prop, job) == expected
+    assert access_notes_for(viewer=employee, prop=prop, job=job) == expected
     assert _viewings(prop).count() == (1 if unlocks else 0)
     # The office reads them whatever the job.
-    assert access_notes_for(owner, prop, job) == "Lockbox 1234, dog Rex"
+    assert access_notes_for(viewer=owner, prop=prop, job=job) == "Lockbox 1234, dog Rex"
 
 
 def test_an_archived_job_unlocks_nothing(owner, employee, prop):
     job = make_job(owner, prop, assignees=[employee])
-    job_transition(owner, job, JobStatus.CANCELLED)
-    job_transition(owner, job, JobStatus.PENDING)
-    job = job_archive(owner, job)
-    assert access_notes_for(employee, prop, job) is None
+    job_transition(actor=owner, job=job, to_status=JobStatus.CANCELLED)
+    job_transition(actor=owner, job=job, to_status=JobStatus.PENDING)
+    job = job_archive(actor=owner, job=job)
+    assert access_notes_for(viewer=employee, prop=prop, job=job) is None
 
 
 def test_nobody_else_reads_them(owner, customer, outsider, prop):
     job = make_job(owner, prop)
     for member in (customer, outsider):
-        assert access_notes_for(member, prop, job) is None
+        assert access_notes_for(viewer=member, prop=prop, job=job) is None
 
 
 def test_the_log_never_holds_the_access_notes_themselves(owner, prop):
-    property_update(owner, prop, {"access_notes": "New code 9999"})
+    property_update(actor=owner, prop=prop, data={"access_notes": "New code 9999"})
     entry = Activity.objects.filter(verb="property.updated").get()
     assert "9999" not in str(entry.data)
 
@@ -137,9 +137,9 @@ def test_moving_a_property_takes_its_jobs_not_yet_started_and_is_logged(owner, p
     buyer = make_client(first_name="Bea", last_name="Cole", email="bea@example.com")
     done = make_job(owner, prop)
     for status in (JobStatus.STARTED, JobStatus.FINISHED):
-        job_transition(owner, done, status)
+        job_transition(actor=owner, job=done, to_status=status)
     upcoming = make_job(owner, prop)
-    property_move(owner, prop, buyer.pk)
+    property_move(actor=owner, prop=prop, new_client=buyer.pk)
     prop.refresh_from_db()
     done.refresh_from_db()
     upcoming.refresh_from_db()
@@ -154,22 +154,24 @@ def test_moving_a_property_takes_its_jobs_not_yet_started_and_is_logged(owner, p
 def test_moving_to_another_company_client_is_refused(owner, outsider, prop, make_client):
     theirs = make_client(actor=outsider, first_name="Zed", email="zed@b.example")
     with pytest.raises(ValidationError):
-        property_move(owner, prop, theirs.pk)
+        property_move(actor=owner, prop=prop, new_client=theirs.pk)
     with pytest.raises(PermissionDenied):
-        property_move(outsider, prop, theirs.pk)
+        property_move(actor=outsider, prop=prop, new_client=theirs.pk)
 
 
 def test_only_the_office_writes_properties(employee, customer, ann, prop):
     for member in (employee, customer):
         with pytest.raises(PermissionDenied):
-            property_create(member, ann, {"street": "1 Main"})
+            property_create(actor=member, client=ann, data={"street": "1 Main"})
         with pytest.raises(PermissionDenied):
-            property_update(member, prop, {"name": "Mine"})
+            property_update(actor=member, prop=prop, data={"name": "Mine"})
 
 
 def test_coordinates_are_checked(owner, ann):
     with pytest.raises(ValidationError) as error:
-        property_create(owner, ann, {"street": "1 Main", "latitude": Decimal("91")})
+        property_create(
+            actor=owner, client=ann, data={"street": "1 Main", "latitude": Decimal("91")}
+        )
     assert "latitude" in error.value.message_dict
     assert not Property.objects.exists()
 
@@ -186,9 +188,13 @@ def test_a_configured_geocoder_fills_coordinates_and_typed_ones_win(settings, ow
     settings.CREWDESK_GEOCODER = "tests.properties.test_services.FakeGeocoder"
     geocoding._geocoder.cache_clear()
     try:
-        found = property_create(owner, ann, {"street": "1 Main", "city": "Chicago"})
+        found = property_create(
+            actor=owner, client=ann, data={"street": "1 Main", "city": "Chicago"}
+        )
         typed = property_create(
-            owner, ann, {"street": "2 Main", "latitude": "10.5", "longitude": "20.25"}
+            actor=owner,
+            client=ann,
+            data={"street": "2 Main", "latitude": "10.5", "longitude": "20.25"},
         )
     finally:
         geocoding._geocoder.cache_clear()
@@ -198,13 +204,13 @@ def test_a_configured_geocoder_fills_coordinates_and_typed_ones_win(settings, ow
 
 
 def test_no_geocoder_is_called_by_default(owner, ann):
-    prop = property_create(owner, ann, {"street": "1 Main"})
+    prop = property_create(actor=owner, client=ann, data={"street": "1 Main"})
     assert prop.latitude is None
 
 
 def test_archive_and_restore(owner, prop):
-    assert property_archive(owner, prop).archived_at is not None
-    assert property_restore(owner, prop).archived_at is None
+    assert property_archive(actor=owner, prop=prop).archived_at is not None
+    assert property_restore(actor=owner, prop=prop).archived_at is None
     assert list(
         Activity.objects.filter(target_id=prop.pk, verb__startswith="property.").values_list(
             "verb", flat=True
@@ -215,17 +221,17 @@ def test_archive_and_restore(owner, prop):
 def test_catalog_names_are_unique_among_active_services(owner):
     first = make_service(owner, "Deep clean")
     with pytest.raises(ValidationError) as error:
-        service_create(owner, {"name": "deep clean", "default_price": "10"})
+        service_create(actor=owner, data={"name": "deep clean", "default_price": "10"})
     assert "name" in error.value.message_dict
-    service_archive(owner, first)
+    service_archive(actor=owner, service=first)
     assert make_service(owner, "Deep clean").pk != first.pk
 
 
 def test_a_property_service_takes_the_catalog_price_unless_given(owner, prop):
     service = make_service(owner, "Window washing", "85.00")
-    ps = property_service_add(owner, prop, {"service": service.pk})
+    ps = property_service_add(actor=owner, prop=prop, data={"service": service.pk})
     assert ps.price == Decimal("85.00")
-    ps = property_service_add(owner, prop, {"service": service.pk, "price": "70"})
+    ps = property_service_add(actor=owner, prop=prop, data={"service": service.pk, "price": "70"})
     assert ps.price == Decimal("70")
 
 
@@ -242,12 +248,12 @@ def test_a_property_service_takes_the_catalog_price_unless_given(owner, prop):
 def test_bad_service_rules_are_refused(owner, prop, data, field):
     service = make_service(owner, "Pool service", "60")
     with pytest.raises(ValidationError) as error:
-        property_service_add(owner, prop, {"service": service.pk, **data})
+        property_service_add(actor=owner, prop=prop, data={"service": service.pk, **data})
     assert field in error.value.message_dict
 
 
 def test_another_company_service_is_not_found(owner, outsider, prop):
     theirs = make_service(outsider, "Theirs")
     with pytest.raises(ValidationError) as error:
-        property_service_add(owner, prop, {"service": theirs.pk})
+        property_service_add(actor=owner, prop=prop, data={"service": theirs.pk})
     assert "service" in error.value.message_dict

@@ -116,10 +116,10 @@ def test_search_finds_generated_clients(owner, generated):
     people = Client.objects.filter(company=owner.company, kind="person").exclude(last_name="")
     person = people.exclude(email="").prefetch_related("phones").order_by("id")[3]
     for text in (person.last_name, person.email, n.fold(person.last_name)[:3]):
-        page = client_page(owner, ClientFilters(search=text), page_size=500)
+        page = client_page(viewer=owner, filters=ClientFilters(search=text), page_size=500)
         assert person in page.clients, text
     phoned = ClientPhone.objects.filter(company=owner.company, number__startswith="+1").first()
-    page = client_page(owner, ClientFilters(search=phoned.number[2:]), page_size=500)
+    page = client_page(viewer=owner, filters=ClientFilters(search=phoned.number[2:]), page_size=500)
     assert phoned.client in page.clients
 
 

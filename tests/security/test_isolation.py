@@ -45,13 +45,15 @@ from crewdesk.clients.models import (
     Reminder,
     Tag,
 )
+from crewdesk.clients.selectors import client_notes
 from crewdesk.clients.services import ClientInput
 from crewdesk.core.models import Activity
-from crewdesk.core.permissions import in_scope
+from crewdesk.core.permissions import HiddenField, in_scope, scope
 from crewdesk.core.roles import Role
 from crewdesk.jobs import services as job_services
 from crewdesk.jobs.attachments import attachment_add
 from crewdesk.jobs.models import ChecklistTemplate, Job, JobAttachment, JobChecklistItem
+from crewdesk.jobs.selectors import job_attachments
 from crewdesk.jobs.services import JobInput, LineInput
 from crewdesk.properties import services as property_services
 from crewdesk.properties.models import Property, PropertyService, Service
@@ -59,6 +61,8 @@ from tests.factories import CompanyFactory, MembershipFactory, UserFactory, comp
 
 # A string no page shows unless it shows company A's records: it is in every one of them.
 MARKER = "Zzyzx-Secret-7731"
+# The office's internal notes of the world's client and jobs (no customer ever gets them).
+INTERNAL = f"Office only {MARKER}"
 
 
 # --- the test world, built once for the module ----------------------------------------------
@@ -193,8 +197,8 @@ class World:
 
 def _client(actor, **fields) -> Client:
     return services.client_create(
-        actor,
-        ClientInput(fields=fields, phones=[("mobile", "+1 415 555 0199")], tags=None),
+        actor=actor,
+        data=ClientInput(fields=fields, phones=[("mobile", "+1 415 555 0199")], tags=None),
         allow_duplicate=True,
     )
 
@@ -206,9 +210,9 @@ def _csv_import(actor) -> ClientImport:
         f"Bad,{MARKER},not-an-email\n"  # rejected: the report has a row
     ).encode()
     client_import, _notes = importing.import_upload(
-        actor, SimpleUploadedFile(f"{MARKER}.csv", content)
+        actor=actor, upload=SimpleUploadedFile(f"{MARKER}.csv", content)
     )
-    importing.import_check(actor, client_import)
+    importing.import_check(actor=actor, client_import=client_import)
     client_import.refresh_from_db()
     return client_import
 
@@ -234,9 +238,13 @@ def _jpeg() -> bytes:
 def _job(owner, prop, **extra) -> Job:
     start = datetime.datetime.combine(company_today(owner), datetime.time(9))
     return job_services.job_create(
-        owner,
-        JobInput(
-            fields={"title": f"Turnover {MARKER}", "scheduled_start": start},
+        actor=owner,
+        data=JobInput(
+            fields={
+                "title": f"Turnover {MARKER}",
+                "scheduled_start": start,
+                "internal_notes": INTERNAL,
+            },
             property=prop,
             lines=[LineInput(f"Clean {MARKER}", 1, "100.00")],
             assignees=[owner.pk],
@@ -248,20 +256,22 @@ def _job(owner, prop, **extra) -> Job:
 def _work(owner, client: Client) -> dict:
     """Company A's properties and jobs: on the world's client, each with the marker."""
     prop = property_services.property_create(
-        owner,
-        client,
-        {"name": f"Lake {MARKER}", "street": "1 Main St", "access_notes": f"Gate {MARKER}"},
+        actor=owner,
+        client=client,
+        data={"name": f"Lake {MARKER}", "street": "1 Main St", "access_notes": f"Gate {MARKER}"},
     )
-    old_prop = property_services.property_create(owner, client, {"name": f"Old {MARKER}"})
-    property_services.property_archive(owner, old_prop)
+    old_prop = property_services.property_create(
+        actor=owner, client=client, data={"name": f"Old {MARKER}"}
+    )
+    property_services.property_archive(actor=owner, prop=old_prop)
     service = property_services.service_create(
-        owner, {"name": f"Clean {MARKER}", "default_price": "100.00"}
+        actor=owner, data={"name": f"Clean {MARKER}", "default_price": "100.00"}
     )
     ps = property_services.property_service_add(
-        owner, prop, {"service": service.pk, "instructions": f"Mop {MARKER}"}
+        actor=owner, prop=prop, data={"service": service.pk, "instructions": f"Mop {MARKER}"}
     )
     template = job_services.checklist_template_save(
-        owner, None, name=f"List {MARKER}", items=[(f"Mop {MARKER}", True)]
+        actor=owner, template=None, name=f"List {MARKER}", items=[(f"Mop {MARKER}", True)]
     )
     job = _job(owner, prop, checklist_template=template.pk)
     attachment = attachment_add(
@@ -269,9 +279,9 @@ def _work(owner, client: Client) -> dict:
     )
     done_job = _job(owner, prop)
     for status in ("started", "finished"):
-        job_services.job_transition(owner, done_job, status)
+        job_services.job_transition(actor=owner, job=done_job, to_status=status)
     archived_job = _job(owner, prop)
-    job_services.job_archive(owner, archived_job)
+    job_services.job_archive(actor=owner, job=archived_job)
     return {
         "prop": prop,
         "old_prop": old_prop,
@@ -290,19 +300,23 @@ def _build_world(owner, office, employee, customer, neighbour, outsider) -> Worl
     office.user.last_name = MARKER
     office.user.save(update_fields=["last_name"])
     email = f"{MARKER.lower()}@example.com"
-    client = _client(owner, first_name="Zelda", last_name=MARKER, email=email)
+    client = _client(owner, first_name="Zelda", last_name=MARKER, email=email, notes=INTERNAL)
     twin = _client(owner, first_name="Zelda", last_name=MARKER, email=email)
-    services.contact_create(owner, client, {"first_name": "Prim", "last_name": MARKER})
-    contact = services.contact_create(owner, client, {"first_name": "Ora", "last_name": MARKER})
-    services.client_tag_add(owner, client, f"VIP {MARKER}")
+    services.contact_create(
+        actor=owner, client=client, values={"first_name": "Prim", "last_name": MARKER}
+    )
+    contact = services.contact_create(
+        actor=owner, client=client, values={"first_name": "Ora", "last_name": MARKER}
+    )
+    services.client_tag_add(actor=owner, client=client, name=f"VIP {MARKER}")
     note = services.note_create(
-        owner,
-        client,
+        actor=owner,
+        client=client,
         text=f"Keys under the mat, {MARKER}",
         files=[SimpleUploadedFile(f"{MARKER}.pdf", f"%PDF-1.4 {MARKER}".encode())],
     )
     archived = _client(owner, company_name=f"Old {MARKER} Ltd", kind="company")
-    services.client_archive(owner, archived)
+    services.client_archive(actor=owner, client=archived)
     customer.client = client
     customer.save(update_fields=["client"])
     return World(
@@ -311,9 +325,13 @@ def _build_world(owner, office, employee, customer, neighbour, outsider) -> Worl
         contact=contact,
         tag=Tag.objects.get(company=owner.company, name=f"VIP {MARKER}"),
         reminder=services.reminder_create(
-            owner, client, text=f"Call {MARKER}", due_on=company_today(owner), assignee_id=None
+            actor=owner,
+            client=client,
+            text=f"Call {MARKER}",
+            due_on=company_today(owner),
+            assignee_id=None,
         ),
-        notice=services.notice_create(owner, client, f"Gate code of {MARKER}"),
+        notice=services.notice_create(actor=owner, client=client, text=f"Gate code of {MARKER}"),
         note=note,
         file=note.files.get(),
         archived=archived,
@@ -824,3 +842,56 @@ def test_a_customer_of_another_client_finds_none_of_the_clients_records(db, worl
 def test_the_clients_customer_finds_only_what_is_shown_to_them(db, world, customer):
     found = {name for name, record in _records(world).items() if in_scope(record, customer)}
     assert found == {"client", "prop", "old_prop", "job", "done_job", "archived_job"}
+
+
+# --- the customers' fields: a customer's copy of a record has none of the office's notes -------
+
+
+def _as_read(record: models.Model) -> dict:
+    """Every field of a record as a page reads it; a field hidden from the reader: HiddenField."""
+    values = {}
+    for column in record._meta.concrete_fields:
+        try:
+            values[column.attname] = getattr(record, column.attname)
+        except HiddenField:
+            values[column.attname] = HiddenField
+    return values
+
+
+def _copies(world: World, member: Membership) -> dict[str, dict]:
+    """The member's copy (through `scope`) of each record of the world they find, as read."""
+    return {
+        name: _as_read(copy)
+        for name, record in _records(world).items()
+        for copy in scope(type(record)._base_manager.filter(pk=record.pk), member)
+    }
+
+
+def test_the_clients_customer_gets_none_of_the_offices_internal_notes(db, world, customer):
+    copies = _copies(world, customer)
+
+    assert copies.keys() == {"client", "prop", "old_prop", "job", "done_job", "archived_job"}
+    assert INTERNAL.lower() not in repr(copies).lower()
+    assert copies["client"]["notes"] is HiddenField
+    for job in ("job", "done_job", "archived_job"):
+        assert copies[job]["internal_notes"] is HiddenField
+        assert MARKER in copies[job]["title"]  # the rest of the job is theirs to see
+
+
+def test_the_office_gets_its_internal_notes(db, world, owner):
+    """The positive control: the notes are there for the office, on the same records."""
+    copies = _copies(world, owner)
+
+    assert copies["client"]["notes"] == INTERNAL
+    assert copies["job"]["internal_notes"] == INTERNAL
+
+
+def test_the_customers_get_no_internal_note_nor_internal_photo(
+    db, world, owner, customer, neighbour
+):
+    """client_notes and job_attachments by viewer: the world's note and photo are internal."""
+    for member in (customer, neighbour):
+        assert list(client_notes(viewer=member, client=world.client)) == []
+        assert list(job_attachments(viewer=member, job=world.job)) == []
+    assert list(client_notes(viewer=owner, client=world.client)) == [world.note]
+    assert list(job_attachments(viewer=owner, job=world.job)) == [world.attachment]

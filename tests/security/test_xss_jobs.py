@@ -78,10 +78,13 @@ def world(owner, employee, make_client, settings, tmp_path):
     )
     service = make_service(owner, raw("service.name"), description=raw("service.description"))
     ps = property_service_add(
-        owner, prop, {"service": service.pk, "instructions": raw("ps.instructions")}
+        actor=owner, prop=prop, data={"service": service.pk, "instructions": raw("ps.instructions")}
     )
     template_ = checklist_template_save(
-        owner, None, name=raw("checklist.name"), items=[(raw("checklist.item"), True)]
+        actor=owner,
+        template=None,
+        name=raw("checklist.name"),
+        items=[(raw("checklist.item"), True)],
     )
     job = make_job(
         owner,
@@ -94,8 +97,8 @@ def world(owner, employee, make_client, settings, tmp_path):
     )
     from crewdesk.jobs.services import JobInput, job_update
 
-    job_update(owner, job, JobInput(checklist_template=template_.pk))
-    job_note_add(owner, job, raw("note.text"))
+    job_update(actor=owner, job=job, data=JobInput(checklist_template=template_.pk))
+    job_note_add(actor=owner, job=job, text=raw("note.text"))
     from crewdesk.jobs.attachments import attachment_add
 
     attachment_add(

@@ -50,7 +50,7 @@ def _problem_row(client_import: ClientImport, outcome: RowOutcome) -> ClientImpo
     )
 
 
-def import_check(actor: Membership, client_import: ClientImport) -> None:
+def import_check(*, actor: Membership, client_import: ClientImport) -> None:
     """The preview: check every row with the current mapping, count the good rows, the rows
     with errors and the likely duplicates; keep every problem row to show (a page at a time)
     and a report of them all. Progress and problem rows are saved per batch, so a file of any
@@ -116,7 +116,7 @@ def import_fail(client_import: ClientImport, message: str) -> None:
     )
 
 
-def import_run(actor: Membership, client_import: ClientImport) -> None:
+def import_run(*, actor: Membership, client_import: ClientImport) -> None:
     """Import the good rows of a file in batches of BATCH_SIZE, one transaction each, with
     progress saved per batch. Rows with errors are never saved; likely duplicates are skipped
     unless the office chose them (row by row, or a whole kind). Rejected rows go to the report.
@@ -152,7 +152,9 @@ def import_run(actor: Membership, client_import: ClientImport) -> None:
                     good.append(outcome)
             with transaction.atomic():
                 if good:
-                    services.clients_create_many(actor, new_clients=[o.new_client() for o in good])
+                    services.clients_create_many(
+                        actor=actor, new_clients=[o.new_client() for o in good]
+                    )
                 ClientImport.objects.filter(pk=client_import.pk).update(
                     processed_rows=F("processed_rows") + len(outcomes),
                     imported_count=F("imported_count") + len(good),

@@ -123,11 +123,11 @@ class RowChecker:
         raw, raw_phones, tags = row_values(self.columns, cells)
         values, conversion_errors = values_converted(raw, self.region)
         problems += conversion_errors
-        fields = services.client_fields_clean(values)
+        fields = services.client_fields_clean(values=values)
         phones, phone_errors = clean_phones(raw_phones, self.region)
         problems += [("phones", message) for message in phone_errors]
         phones = phone_kinds(phones, company=fields.get("kind") == ClientKind.COMPANY)
-        client = services.client_build(self.actor, fields=fields)
+        client = services.client_build(actor=self.actor, fields=fields)
         outcome.summary = (
             " · ".join(part for part in (client.display_name, fields.get("email", "")) if part)
             or " ".join(c.strip() for c in cells if c.strip())[:80]
@@ -151,7 +151,7 @@ class RowChecker:
             ]
             return outcome
         outcome.client, outcome.phones = client, phones
-        outcome.tags = list(services.tag_names_unique(tags).values())
+        outcome.tags = list(services.tag_names_unique(names=tags).values())
         self._file_duplicate(outcome, phones)
         return outcome
 

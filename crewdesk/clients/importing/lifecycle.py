@@ -44,7 +44,7 @@ MSG_ORPHANED = gettext_lazy(
 )
 
 
-def import_upload(actor: Membership, upload: File) -> tuple[ClientImport, list[str]]:
+def import_upload(*, actor: Membership, upload: File) -> tuple[ClientImport, list[str]]:
     """Store an uploaded CSV privately (as UTF-8, comma-separated), read its headers and guess
     the mapping. Returns the import and notes for the user; raises ValidationError when the
     file cannot be a client list."""
@@ -82,14 +82,14 @@ def import_samples(client_import: ClientImport) -> dict[str, list[str]]:
     return samples
 
 
-def import_list(actor: Membership) -> QuerySet[ClientImport]:
-    require(actor, Action.EDIT_RECORDS)
-    return ClientImport.objects.filter(company_id=actor.company_id).select_related("created_by")
+def import_list(*, viewer: Membership) -> QuerySet[ClientImport]:
+    require(viewer, Action.EDIT_RECORDS)
+    return ClientImport.objects.filter(company_id=viewer.company_id).select_related("created_by")
 
 
-def import_get(actor: Membership, import_id: int) -> ClientImport:
+def import_get(*, viewer: Membership, import_id: int) -> ClientImport:
     """One import of the member's company, or ClientImport.DoesNotExist."""
-    return import_list(actor).get(pk=import_id)
+    return import_list(viewer=viewer).get(pk=import_id)
 
 
 def _reset_counts() -> dict:
@@ -103,7 +103,7 @@ def _reset_counts() -> dict:
     }
 
 
-def import_set_mapping(actor: Membership, client_import: ClientImport, mapping: dict) -> None:
+def import_set_mapping(*, actor: Membership, client_import: ClientImport, mapping: dict) -> None:
     """Save the column mapping and check the rows again: now for a small file, in the
     background for a big one (the preview page shows its progress)."""
     require(actor, Action.EDIT_RECORDS, client_import)
@@ -129,7 +129,7 @@ def import_set_mapping(actor: Membership, client_import: ClientImport, mapping: 
         # The rows of the last check, and the choices made on them, belong to that mapping;
         # the choice for each kind of duplicate stays.
         client_import.problem_rows.all().delete()
-    import_check_begin(actor, client_import)
+    import_check_begin(actor=actor, client_import=client_import)
 
 
 def import_checked_while_waiting(client_import: ClientImport) -> bool:
@@ -138,9 +138,9 @@ def import_checked_while_waiting(client_import: ClientImport) -> bool:
     return client_import.total_rows <= SYNC_CHECK_ROWS
 
 
-def import_check_begin(actor: Membership, client_import: ClientImport) -> None:
+def import_check_begin(*, actor: Membership, client_import: ClientImport) -> None:
     if import_checked_while_waiting(client_import):
-        import_check(actor, client_import)
+        import_check(actor=actor, client_import=client_import)
         return
     from crewdesk.clients.tasks import client_import_check
 
@@ -148,7 +148,7 @@ def import_check_begin(actor: Membership, client_import: ClientImport) -> None:
     transaction.on_commit(lambda: client_import_check.enqueue(import_id, member_id))
 
 
-def import_start(actor: Membership, client_import: ClientImport) -> None:
+def import_start(*, actor: Membership, client_import: ClientImport) -> None:
     """Queue the import of a checked file. A second click does nothing."""
     require(actor, Action.EDIT_RECORDS, client_import)
     with transaction.atomic():

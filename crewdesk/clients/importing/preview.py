@@ -138,9 +138,9 @@ def import_row_chosen(client_import: ClientImport, problem: ClientImportRow) -> 
 
 
 def import_choose(
+    *,
     actor: Membership,
     client_import: ClientImport,
-    *,
     import_it: bool,
     row: int | None = None,
     kind: str | None = None,

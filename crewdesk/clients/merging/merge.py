@@ -30,11 +30,11 @@ MSG_ALREADY_MERGED = gettext_lazy("“%(name)s” was already merged into “%(s
 MSG_SURVIVOR_IN_OTHERS = gettext_lazy("The client you keep cannot also be merged away.")
 
 
-def merge_clients_get(actor: Membership, ids: Sequence[int]) -> list[Client]:
+def merge_clients_get(*, viewer: Membership, ids: Sequence[int]) -> list[Client]:
     """The clients a merge page compares, in the order asked. Raises Client.DoesNotExist when
     an id is not a client of the member's company (the page answers 404), ValidationError when
     the selection cannot be merged (too few, too many, already merged)."""
-    require(actor, Action.VIEW_RECORDS)
+    require(viewer, Action.VIEW_RECORDS)
     ids = list(dict.fromkeys(ids))
     if len(ids) < 2:
         raise ValidationError(MSG_TOO_FEW)
@@ -44,7 +44,7 @@ def merge_clients_get(actor: Membership, ids: Sequence[int]) -> list[Client]:
         raise Client.DoesNotExist  # no client has it (and SQLite cannot even be asked)
     found = {
         c.pk: c
-        for c in Client.objects.filter(company_id=actor.company_id, pk__in=ids)
+        for c in Client.objects.filter(company_id=viewer.company_id, pk__in=ids)
         .select_related("parent", "referred_by", "brand", "merged_into")
         .prefetch_related(
             Prefetch("phones", queryset=ClientPhone.objects.order_by("position", "id")),
@@ -75,13 +75,13 @@ def _snapshot(client: Client) -> dict:
     """A client's merge fields as the activity log shows them."""
     values = {name: log_value(getattr(client, name)) for name in MERGE_FIELDS}
     values["phones"] = [number for _kind, number in phones_of(client)]
-    values["tags"] = services.client_tag_names(client)
+    values["tags"] = services.client_tag_names(client=client)
     return values
 
 
 @transaction.atomic
 def client_merge(
-    actor: Membership, survivor: Client, others: Sequence[Client], choices: dict
+    *, actor: Membership, survivor: Client, others: Sequence[Client], choices: dict
 ) -> Client:
     """Merge `others` into `survivor`. `choices` says, per field, which client's value the
     survivor keeps ({field: client id}); fields not named keep the survivor's value. Besides
@@ -124,7 +124,7 @@ def client_merge(
         {name: getattr(survivor, name) for name in services.CLIENT_FIELDS}, plan.phones
     )
 
-    services.client_tree_lock(actor.company_id)  # subsidiaries change parent below
+    services.client_tree_lock(company_id=actor.company_id)  # subsidiaries change parent below
     moved_contacts = move_contacts(survivor, merged, plan.primary_contact_client)
     moved = {
         client.pk: {
@@ -136,7 +136,7 @@ def client_merge(
     # The merged clients' subsidiaries are now the survivor's: its parent may be one of them.
     if survivor.parent_id:
         parent = Client.objects.get(pk=survivor.parent_id)
-        loop = services.client_parent_error(survivor.pk, parent)
+        loop = services.client_parent_error(client_id=survivor.pk, parent=parent)
         if loop:
             raise ValidationError({"parent": [loop]})
 
@@ -144,7 +144,7 @@ def client_merge(
     survivor.full_clean(exclude=["company", "created_by", "sort_key", "merged_into"])
     survivor.save()
     if plan.phones != phones_of(survivor):
-        services.client_phones_set(survivor, plan.phones)
+        services.client_phones_set(client=survivor, phones=plan.phones)
     now = timezone.now()
     for client in merged:
         client.merged_into = survivor

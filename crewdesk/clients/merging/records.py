@@ -202,7 +202,7 @@ def move_records(survivor: Client, client: Client, involved: set[int]) -> dict[s
     moved["subsidiaries"] = children.filter(parent=client).update(parent=survivor)
     moved["referrals"] = children.filter(referred_by=client).update(referred_by=survivor)
     for prepare in MERGE_PREPARERS:
-        prepare(survivor, client)
+        prepare(survivor=survivor, merged=client)
     for relation in other_relations():
         moved[_kind_of(relation)] = _move_generic(relation, survivor, client)
     return moved

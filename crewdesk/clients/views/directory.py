@@ -26,6 +26,7 @@ from crewdesk.core.forms import refusal_text
 from crewdesk.core.models import Brand
 from crewdesk.core.navigation import next_url, query_with, url_or_none
 from crewdesk.core.permissions import Action, can
+from crewdesk.core.selectors import brand_list
 
 PAGE_SIZE = 50
 LOOKUP_SIZE = 8
@@ -37,7 +38,7 @@ PICKER_HELP = gettext_lazy("Search, then pick the client from the list. Leave em
 
 def _client_or_404(request: HttpRequest, client_id: int) -> Client:
     try:
-        return selectors.client_get(request.membership, client_id)
+        return selectors.client_get(viewer=request.membership, client_id=client_id)
     except ObjectDoesNotExist as error:
         raise Http404 from error
 
@@ -63,14 +64,18 @@ def client_list(request: HttpRequest) -> HttpResponse:
     rows_only = request.htmx and not request.htmx.history_restore_request
     # The rows alone (search as you type) need the tags only to check a tag filter.
     needs_tags = not rows_only or "tag" in request.GET
-    tags = list(selectors.tags_of_company(actor)) if needs_tags else []
+    tags = list(selectors.tags_of_company(viewer=actor)) if needs_tags else []
     form = ClientFilterForm(request.GET, tags=tags)
     filters = ClientFilters.from_form(form)
-    page = selectors.client_page(actor, filters, page=form.value("page", 1), page_size=PAGE_SIZE)
+    page = selectors.client_page(
+        viewer=actor, filters=filters, page=form.value("page", 1), page_size=PAGE_SIZE
+    )
     first = (page.page - 1) * page.page_size + 1
     last = first + len(page.clients) - 1
     # Only an empty, unfiltered list needs to know whether the company has any client at all.
-    has_any = bool(page.clients) or filters.narrows or selectors.client_queryset(actor).exists()
+    has_any = (
+        bool(page.clients) or filters.narrows or selectors.client_queryset(viewer=actor).exists()
+    )
     list_url = reverse("clients:list")
     export_url = url_or_none("clients:export")
     context = {
@@ -107,13 +112,13 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 
 def _brands(request: HttpRequest) -> list[Brand]:
-    return list(Brand.objects.filter(company_id=request.membership.company_id))
+    return list(brand_list(viewer=request.membership))
 
 
 def _picked(request: HttpRequest, value) -> Client | None:
     """The client chosen in a picker, when it is one of the company's."""
     try:
-        return selectors.client_get(request.membership, int(value))
+        return selectors.client_get(viewer=request.membership, client_id=int(value))
     except (ObjectDoesNotExist, TypeError, ValueError):
         return None
 
@@ -189,7 +194,9 @@ def client_new(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         try:
             client = services.client_create(
-                actor, form.to_input(), allow_duplicate=form.cleaned_data["allow_duplicate"]
+                actor=actor,
+                data=form.to_input(),
+                allow_duplicate=form.cleaned_data["allow_duplicate"],
             )
         except services.DuplicateClientError as error:
             duplicates = error.candidates
@@ -215,7 +222,7 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
         )
         return redirect("clients:edit", client.merged_into_id)
     phones = list(client.phones.all())
-    tags = [tag.name for tag in selectors.client_tags(client)]
+    tags = [tag.name for tag in selectors.client_tags(client=client)]
     data = request.POST if request.method == "POST" else None
     form = ClientForm(
         data,
@@ -226,7 +233,7 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     )
     if form.is_bound and form.is_valid():
         try:
-            services.client_update(actor, client, form.to_input())
+            services.client_update(actor=actor, client=client, data=form.to_input())
         except ValidationError as error:
             form.add_service_error(error, region=actor.company.country)
         else:
@@ -245,7 +252,9 @@ def duplicate_check(request: HttpRequest) -> HttpResponse:
         exclude = [int(request.GET["exclude"])]
     except (KeyError, ValueError):
         exclude = []
-    candidates = services.duplicates_for_input(request.membership, form.to_input(), exclude=exclude)
+    candidates = services.duplicates_for_input(
+        actor=request.membership, data=form.to_input(), exclude=exclude
+    )
     _with_phone_display([candidate.client for candidate in candidates])
     return render(request, "clients/_duplicates.html", {"candidates": candidates, "live": True})
 
@@ -277,8 +286,8 @@ def client_lookup(request: HttpRequest) -> HttpResponse:
     results = []
     if text:
         page = selectors.client_page(
-            request.membership,
-            ClientFilters(search=text, archived=Archived.ALL),
+            viewer=request.membership,
+            filters=ClientFilters(search=text, archived=Archived.ALL),
             page_size=LOOKUP_SIZE,
         )
         results = [c for c in page.clients if str(c.pk) != exclude]
@@ -301,7 +310,7 @@ def _back(request: HttpRequest, client: Client) -> str:
 def client_archive(request: HttpRequest, client_id: int) -> HttpResponse:
     client = _client_or_404(request, client_id)
     try:
-        services.client_archive(request.membership, client)
+        services.client_archive(actor=request.membership, client=client)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, refusal_text(error))
     else:
@@ -318,7 +327,7 @@ def client_archive(request: HttpRequest, client_id: int) -> HttpResponse:
 def client_restore(request: HttpRequest, client_id: int) -> HttpResponse:
     client = _client_or_404(request, client_id)
     try:
-        services.client_restore(request.membership, client)
+        services.client_restore(actor=request.membership, client=client)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, refusal_text(error))
     else:
@@ -333,7 +342,7 @@ def client_delete(request: HttpRequest, client_id: int) -> HttpResponse:
     client = _client_or_404(request, client_id)
     name = client.display_name
     try:
-        services.client_delete(request.membership, client)
+        services.client_delete(actor=request.membership, client=client)
     except PermissionDenied:
         messages.error(request, _("Only an owner can delete a client. You can archive it instead."))
     except ValidationError as error:

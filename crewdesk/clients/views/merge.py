@@ -76,7 +76,7 @@ def client_url(client_id: int) -> str:
 
 @member_required(Action.VIEW_RECORDS)
 def duplicates(request: HttpRequest) -> HttpResponse:
-    pairs = duplicate_pairs.duplicate_pairs_open(request.membership)
+    pairs = duplicate_pairs.duplicate_pairs_open(viewer=request.membership)
     page = Paginator(pairs, PAIRS_PER_PAGE).get_page(request.GET.get("page"))
     for pair in page:
         for client in (pair.client_a, pair.client_b):
@@ -95,10 +95,10 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 @require_POST
 def duplicate_dismiss(request: HttpRequest, pair_id: int) -> HttpResponse:
     try:
-        pair = duplicate_pairs.duplicate_pair_get(request.membership, pair_id)
+        pair = duplicate_pairs.duplicate_pair_get(viewer=request.membership, pair_id=pair_id)
     except DuplicatePair.DoesNotExist as error:
         raise Http404 from error
-    duplicate_pairs.duplicate_pair_dismiss(request.membership, pair)
+    duplicate_pairs.duplicate_pair_dismiss(actor=request.membership, pair=pair)
     messages.success(
         request,
         _("%(a)s and %(b)s are no longer listed as duplicates.")
@@ -235,7 +235,7 @@ def merge(request: HttpRequest) -> HttpResponse:
     except ValueError:
         return render(request, "clients/merge_error.html", {"errors": [MSG_BAD_IDS]}, status=400)
     try:
-        clients = merging.merge_clients_get(request.membership, ids)
+        clients = merging.merge_clients_get(viewer=request.membership, ids=ids)
     except Client.DoesNotExist as error:
         raise Http404 from error
     except ValidationError as error:
@@ -256,7 +256,9 @@ def merge(request: HttpRequest) -> HttpResponse:
         choices = {row.name: row.selected for row in rows if row.is_choice}
         others = [c for c in clients if c.pk != survivor.pk]
         try:
-            survivor = merging.client_merge(request.membership, survivor, others, choices)
+            survivor = merging.client_merge(
+                actor=request.membership, survivor=survivor, others=others, choices=choices
+            )
         except ValidationError as error:
             errors = _show_service_error(error, rows)
         else:

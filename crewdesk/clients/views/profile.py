@@ -37,7 +37,7 @@ from crewdesk.clients.forms_profile import (
     ReminderForm,
     TagForm,
 )
-from crewdesk.clients.models import Client, Note, NoteFile, Notice, Tag
+from crewdesk.clients.models import Client, Note, NoteFile, Notice
 from crewdesk.clients.normalize import phone_display
 from crewdesk.clients.profile_tabs import ProfileTab, profile_tab, profile_tabs_for
 from crewdesk.core.decorators import member_required
@@ -70,7 +70,7 @@ def _profile_url(client: Client, tab: str | None = None) -> str:
 
 def _client(request: HttpRequest, client_id: int) -> Client:
     try:
-        return selectors.client_get(request.membership, client_id)
+        return selectors.client_get(viewer=request.membership, client_id=client_id)
     except Client.DoesNotExist as error:
         raise Http404 from error
 
@@ -120,7 +120,7 @@ def client_page(action: str) -> Callable:
 
 def _staff_choices(request: HttpRequest) -> list[tuple[int, str]]:
     """Whom a reminder can be for (the service's rule: the office, not the crew)."""
-    members = selectors.reminder_assignees(request.membership)
+    members = selectors.reminder_assignees(viewer=request.membership)
     return sorted(
         ((m.user_id, m.user.display_name) for m in members), key=lambda c: c[1].casefold()
     )
@@ -189,11 +189,11 @@ def _history_changes(entry) -> list[dict]:
 
 
 def _tags_context(request: HttpRequest, client: Client) -> dict:
-    tags = sorted(selectors.client_tags(client), key=lambda t: t.name.casefold())
+    tags = sorted(selectors.client_tags(client=client), key=lambda t: t.name.casefold())
     have = {t.pk for t in tags}
     suggestions = [
         t.name
-        for t in selectors.tags_of_company(request.membership)[:TAG_SUGGESTIONS]
+        for t in selectors.tags_of_company(viewer=request.membership)[:TAG_SUGGESTIONS]
         if t.pk not in have
     ]
     return {
@@ -205,7 +205,7 @@ def _tags_context(request: HttpRequest, client: Client) -> dict:
 
 
 def _notices_context(request: HttpRequest, client: Client) -> dict:
-    return {"notices": list(selectors.client_notices(client))}
+    return {"notices": list(selectors.client_notices(client=client))}
 
 
 def _notice_form_context(request: HttpRequest, client: Client) -> dict:
@@ -215,7 +215,9 @@ def _notice_form_context(request: HttpRequest, client: Client) -> dict:
 def _reminders_context(request: HttpRequest, client: Client) -> dict:
     return {
         "reminders": list(
-            selectors.client_reminders(client).order_by("due_on", "id")[:OPEN_REMINDERS_SHOWN]
+            selectors.client_reminders(client=client).order_by("due_on", "id")[
+                :OPEN_REMINDERS_SHOWN
+            ]
         ),
         "reminder_form": _reminder_form(request),
         "today": timezone.localdate(),
@@ -223,14 +225,15 @@ def _reminders_context(request: HttpRequest, client: Client) -> dict:
 
 
 def _contacts_context(request: HttpRequest, client: Client) -> dict:
-    contacts = list(selectors.client_contacts(client))
+    contacts = list(selectors.client_contacts(client=client))
     for contact in contacts:
         contact.phone_shown = phone_display(contact.phone) if contact.phone else ""
     return {"contacts": contacts, "contact_form": ContactForm(prefix="contact")}
 
 
 def _notes_context(request: HttpRequest, client: Client) -> dict:
-    paginator = Paginator(selectors.client_notes(client), NOTES_PER_PAGE)
+    notes = selectors.client_notes(viewer=request.membership, client=client)
+    paginator = Paginator(notes, NOTES_PER_PAGE)
     return {
         "notes_page": paginator.get_page(request.GET.get("notes_page")),
         "note_form": NoteForm(prefix="note"),
@@ -243,7 +246,7 @@ def _activity_context(request: HttpRequest, client: Client) -> dict:
     # The history of clients merged into this one continues here, marked with their name.
     merged_from = {
         merged.pk: merged
-        for merged in Client.objects.filter(company_id=client.company_id, merged_into=client)
+        for merged in selectors.clients_merged_into(viewer=request.membership, client=client)
     }
     entries = record_activity_list(
         viewer=request.membership, record=client, merged_ids=list(merged_from)
@@ -431,7 +434,9 @@ def contact_new(request: HttpRequest, client: Client) -> HttpResponse:
         return _contact_page(request, client, form)
     if form.is_valid():
         try:
-            contact = services.contact_create(request.membership, client, form.cleaned_data)
+            contact = services.contact_create(
+                actor=request.membership, client=client, values=form.cleaned_data
+            )
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
@@ -445,13 +450,15 @@ def contact_new(request: HttpRequest, client: Client) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @client_page(Action.EDIT_RECORDS)
 def contact_edit(request: HttpRequest, client: Client, contact_id: int) -> HttpResponse:
-    contact = _get_or_404(selectors.client_contacts(client), pk=contact_id)
+    contact = _get_or_404(selectors.client_contacts(client=client), pk=contact_id)
     initial = {f: getattr(contact, f) for f in ("first_name", "last_name", "role", "email")}
     initial["phone"] = phone_display(contact.phone) if contact.phone else ""
     form = ContactForm(request.POST or None, prefix="contact", initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_update(request.membership, contact, form.cleaned_data)
+            services.contact_update(
+                actor=request.membership, contact=contact, values=form.cleaned_data
+            )
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
@@ -463,8 +470,8 @@ def contact_edit(request: HttpRequest, client: Client, contact_id: int) -> HttpR
 @require_POST
 @client_page(Action.EDIT_RECORDS)
 def contact_primary(request: HttpRequest, client: Client, contact_id: int) -> HttpResponse:
-    contact = _get_or_404(selectors.client_contacts(client), pk=contact_id)
-    services.contact_set_primary(request.membership, contact)
+    contact = _get_or_404(selectors.client_contacts(client=client), pk=contact_id)
+    services.contact_set_primary(actor=request.membership, contact=contact)
     message = _("%(name)s is now the primary contact.") % {"name": contact.name}
     return _saved(request, client, "contacts", message, tab="contacts")
 
@@ -472,10 +479,10 @@ def contact_primary(request: HttpRequest, client: Client, contact_id: int) -> Ht
 @require_POST
 @client_page(Action.EDIT_RECORDS)
 def contact_delete(request: HttpRequest, client: Client, contact_id: int) -> HttpResponse:
-    contact = _get_or_404(selectors.client_contacts(client), pk=contact_id)
+    contact = _get_or_404(selectors.client_contacts(client=client), pk=contact_id)
     name = contact.name
     try:
-        services.contact_delete(request.membership, contact)
+        services.contact_delete(actor=request.membership, contact=contact)
     except ValidationError as error:
         text = " ".join(error.messages)
         if request.htmx:
@@ -495,7 +502,9 @@ def tag_add(request: HttpRequest, client: Client) -> HttpResponse:
     form = TagForm(request.POST, prefix="tag")
     if form.is_valid():
         try:
-            tag = services.client_tag_add(request.membership, client, form.cleaned_data["name"])
+            tag = services.client_tag_add(
+                actor=request.membership, client=client, name=form.cleaned_data["name"]
+            )
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
@@ -506,8 +515,8 @@ def tag_add(request: HttpRequest, client: Client) -> HttpResponse:
 @require_POST
 @client_page(Action.EDIT_RECORDS)
 def tag_remove(request: HttpRequest, client: Client, tag_id: int) -> HttpResponse:
-    tag = _get_or_404(Tag.objects.filter(company_id=client.company_id), pk=tag_id)
-    services.client_tag_remove(request.membership, client, tag)
+    tag = _get_or_404(selectors.tags_of_company(viewer=request.membership), pk=tag_id)
+    services.client_tag_remove(actor=request.membership, client=client, tag=tag)
     message = _("Removed the tag “%(tag)s”.") % {"tag": tag.name}
     return _saved(request, client, "tags", message)
 
@@ -523,8 +532,8 @@ def reminder_new(request: HttpRequest, client: Client) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.reminder_create(
-                request.membership,
-                client,
+                actor=request.membership,
+                client=client,
                 text=data["text"],
                 due_on=data["due_on"],
                 assignee_id=data["assignee"],
@@ -539,8 +548,10 @@ def reminder_new(request: HttpRequest, client: Client) -> HttpResponse:
 @require_POST
 @client_page(Action.EDIT_RECORDS)
 def reminder_done(request: HttpRequest, client: Client, reminder_id: int) -> HttpResponse:
-    reminder = _get_or_404(selectors.client_reminders(client, open_only=False), pk=reminder_id)
-    services.reminder_set_done(request.membership, reminder)
+    reminder = _get_or_404(
+        selectors.client_reminders(client=client, open_only=False), pk=reminder_id
+    )
+    services.reminder_set_done(actor=request.membership, reminder=reminder)
     message = _("Reminder done: %(text)s") % {"text": reminder.text}
     return _saved(request, client, "reminders", message)
 
@@ -551,7 +562,9 @@ def notice_new(request: HttpRequest, client: Client) -> HttpResponse:
     form = NoticeForm(request.POST, prefix="notice")
     if form.is_valid():
         try:
-            services.notice_create(request.membership, client, form.cleaned_data["text"])
+            services.notice_create(
+                actor=request.membership, client=client, text=form.cleaned_data["text"]
+            )
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
@@ -563,7 +576,7 @@ def notice_new(request: HttpRequest, client: Client) -> HttpResponse:
 @client_page(Action.EDIT_RECORDS)
 def notice_dismiss(request: HttpRequest, client: Client, notice_id: int) -> HttpResponse:
     notice = _get_or_404(Notice.objects.filter(client=client), pk=notice_id)
-    services.notice_dismiss(request.membership, notice)
+    services.notice_dismiss(actor=request.membership, notice=notice)
     return _saved(request, client, "notices", _("Notice dismissed."))
 
 
@@ -578,8 +591,8 @@ def note_new(request: HttpRequest, client: Client) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.note_create(
-                request.membership,
-                client,
+                actor=request.membership,
+                client=client,
                 text=data["text"],
                 visibility=data["visibility"],
                 files=data["files"],
@@ -595,7 +608,7 @@ def note_new(request: HttpRequest, client: Client) -> HttpResponse:
 @client_page(Action.EDIT_RECORDS)
 def note_archive(request: HttpRequest, client: Client, note_id: int) -> HttpResponse:
     note = _get_or_404(Note.objects.filter(client=client), pk=note_id)
-    services.note_archive(request.membership, note)
+    services.note_archive(actor=request.membership, note=note)
     return _saved(request, client, "notes", _("Note archived."), tab="notes")
 
 
@@ -604,11 +617,12 @@ def note_archive(request: HttpRequest, client: Client, note_id: int) -> HttpResp
 def note_file(request: HttpRequest, client_id: int, file_id: int) -> HttpResponse:
     """A note's file, only for the office of the client's company, served like a job's files:
     a picture shown, anything else a download."""
-    note_file = _get_or_404(
-        NoteFile.objects.filter(company_id=request.membership.company_id),
-        pk=file_id,
-        note__client_id=client_id,
-    )
+    try:
+        note_file = selectors.note_file_get(
+            viewer=request.membership, client_id=client_id, file_id=file_id
+        )
+    except NoteFile.DoesNotExist as error:
+        raise Http404 from error
     return private_file_response(
         note_file.file,
         name=note_file.name,

@@ -107,7 +107,7 @@ class ChooseForm(ProblemPageForm):
 
 def _import_or_404(request: HttpRequest, import_id: int) -> ClientImport:
     try:
-        return importing.import_get(request.membership, import_id)
+        return importing.import_get(viewer=request.membership, import_id=import_id)
     except ClientImport.DoesNotExist as error:
         raise Http404 from error
 
@@ -123,7 +123,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             client_import, notes = importing.import_upload(
-                request.membership, form.cleaned_data["file"]
+                actor=request.membership, upload=form.cleaned_data["file"]
             )
         except ValidationError as error:
             form.add_error("file", error)
@@ -131,7 +131,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             for note in notes:
                 messages.warning(request, note)
             return redirect("clients:import_mapping", client_import.pk)
-    recent = importing.import_list(request.membership)[:RECENT_IMPORTS]
+    recent = importing.import_list(viewer=request.membership)[:RECENT_IMPORTS]
     return render(request, "clients/import.html", {"form": form, "recent": recent})
 
 
@@ -145,7 +145,9 @@ def import_mapping(request: HttpRequest, import_id: int) -> HttpResponse:
     form = MappingForm(client_import.headers, client_import.mapping, samples, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            importing.import_set_mapping(request.membership, client_import, form.mapping())
+            importing.import_set_mapping(
+                actor=request.membership, client_import=client_import, mapping=form.mapping()
+            )
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
@@ -162,7 +164,7 @@ def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
     if client_import.status == ImportStatus.UPLOADED and importing.import_checked_while_waiting(
         client_import
     ):
-        importing.import_check(request.membership, client_import)
+        importing.import_check(actor=request.membership, client_import=client_import)
     if client_import.status == ImportStatus.UPLOADED:
         template = (
             "clients/_import_checking.html" if request.htmx else "clients/import_checking.html"
@@ -201,8 +203,8 @@ def import_choose(request: HttpRequest, import_id: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         importing.import_choose(
-            request.membership,
-            client_import,
+            actor=request.membership,
+            client_import=client_import,
             import_it=data["choice"] == "import",
             row=data["row"] if not data["kind"] else None,
             kind=data["kind"] or None,
@@ -237,7 +239,7 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
 def import_start(request: HttpRequest, import_id: int) -> HttpResponse:
     client_import = _import_or_404(request, import_id)
     try:
-        importing.import_start(request.membership, client_import)
+        importing.import_start(actor=request.membership, client_import=client_import)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("clients:import_preview", client_import.pk)
@@ -286,7 +288,7 @@ def filters_from_query(request: HttpRequest) -> ClientFilters:
             query.setlist(name, query.getlist(long_name))
     actor = request.membership
     return ClientFilters.from_form(
-        ClientFilterForm(query, tags=list(selectors.tags_of_company(actor)))
+        ClientFilterForm(query, tags=list(selectors.tags_of_company(viewer=actor)))
     )
 
 

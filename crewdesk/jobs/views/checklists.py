@@ -19,7 +19,7 @@ from crewdesk.jobs.models import ChecklistTemplate
 
 def _template_or_404(request: HttpRequest, template_id) -> ChecklistTemplate:
     try:
-        return selectors.checklist_templates(request.membership, include_archived=True).get(
+        return selectors.checklist_templates(viewer=request.membership, include_archived=True).get(
             pk=int(template_id)
         )
     except (ObjectDoesNotExist, TypeError, ValueError) as error:
@@ -30,7 +30,9 @@ def _template_or_404(request: HttpRequest, template_id) -> ChecklistTemplate:
 @require_GET
 def template_list(request: HttpRequest) -> HttpResponse:
     show_archived = request.GET.get("archived") == "1"
-    templates = selectors.checklist_templates(request.membership, include_archived=show_archived)
+    templates = selectors.checklist_templates(
+        viewer=request.membership, include_archived=show_archived
+    )
     if show_archived:
         templates = templates.filter(archived_at__isnull=False)
     return render(
@@ -53,8 +55,8 @@ def _form_page(request: HttpRequest, template: ChecklistTemplate | None) -> Http
     if form.is_bound and form.is_valid():
         try:
             saved = services.checklist_template_save(
-                request.membership,
-                template,
+                actor=request.membership,
+                template=template,
                 name=form.cleaned_data["name"],
                 items=form.items(),
                 required_blocks_finish=form.cleaned_data["required_blocks_finish"],
@@ -83,7 +85,7 @@ def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
 @require_POST
 def template_archive(request: HttpRequest, template_id: int) -> HttpResponse:
     template = _template_or_404(request, template_id)
-    services.checklist_template_archive(request.membership, template)
+    services.checklist_template_archive(actor=request.membership, template=template)
     messages.success(
         request,
         _("Checklist “%(name)s” archived: new jobs no longer offer it.") % {"name": template.name},

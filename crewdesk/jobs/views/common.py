@@ -13,7 +13,7 @@ from crewdesk.jobs.models import Job
 
 def job_or_404(request: HttpRequest, job_id) -> Job:
     try:
-        return selectors.job_get(request.membership, job_id)
+        return selectors.job_get(viewer=request.membership, job_id=job_id)
     except ObjectDoesNotExist as error:
         raise Http404 from error
 

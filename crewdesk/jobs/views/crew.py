@@ -37,7 +37,7 @@ FORWARD = (JobStatus.ON_THE_WAY, JobStatus.STARTED, JobStatus.FINISHED)
 
 def _job(request: HttpRequest, job_id: int) -> Job:
     try:
-        return selectors.job_get(request.membership, job_id)
+        return selectors.job_get(viewer=request.membership, job_id=job_id)
     except Job.DoesNotExist as error:
         raise Http404 from error
 
@@ -51,7 +51,9 @@ def _job_url(job: Job, anchor: str = "") -> str:
 @member_required(Action.VIEW_JOBS)
 def crew_home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    jobs = list(selectors.crew_jobs(request.membership, today, days_ahead=UPCOMING_DAYS))
+    jobs = list(
+        selectors.crew_jobs(viewer=request.membership, today=today, days_ahead=UPCOMING_DAYS)
+    )
     todays = [job for job in jobs if job.scheduled_date == today]
     upcoming = [
         (day, list(group))
@@ -92,10 +94,12 @@ def _job_page(
             "thumbnail": url_or_none("jobs:attachment_thumbnail", job.pk, attachment.pk),
             "file": url_or_none("jobs:attachment_file", job.pk, attachment.pk),
         }
-        for attachment in selectors.job_attachments(job).select_related("uploaded_by")
+        for attachment in selectors.job_attachments(viewer=actor, job=job).select_related(
+            "uploaded_by"
+        )
     ]
-    checklist = list(selectors.job_checklist(job))
-    access_notes = access_notes_for(actor, prop, job)
+    checklist = list(selectors.job_checklist(job=job))
+    access_notes = access_notes_for(viewer=actor, prop=prop, job=job)
     context = {
         "job": job,
         "client": job.client,
@@ -111,8 +115,8 @@ def _job_page(
         "instructions": job.property_service.instructions if job.property_service_id else "",
         "lines": list(job.lines.all()),
         # The office's part (prices, internal notes): the same rule as the API's.
-        "show_prices": selectors.sees_office_details(actor),
-        "internal_notes": job.internal_notes if selectors.sees_office_details(actor) else "",
+        "show_prices": selectors.sees_office_details(viewer=actor),
+        "internal_notes": job.internal_notes if selectors.sees_office_details(viewer=actor) else "",
         "checklist": checklist,
         "checklist_open": job.is_open,
         "required_open": sum(1 for item in checklist if item.required and not item.done),
@@ -143,7 +147,7 @@ def crew_transition(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job(request, job_id)
     to_status = request.POST.get("status", "")
     try:
-        job = services.job_transition(request.membership, job, to_status)
+        job = services.job_transition(actor=request.membership, job=job, to_status=to_status)
     except (TransitionError, PermissionDenied, ValidationError) as error:
         messages.error(request, refusal_text(error))
     else:
@@ -158,12 +162,14 @@ def crew_transition(request: HttpRequest, job_id: int) -> HttpResponse:
 def crew_checklist(request: HttpRequest, job_id: int, item_id: int) -> HttpResponse:
     job = _job(request, job_id)
     try:
-        item = selectors.job_checklist(job).get(pk=item_id)
+        item = selectors.job_checklist(job=job).get(pk=item_id)
     except JobChecklistItem.DoesNotExist as error:
         raise Http404 from error
     item.job = job  # already read, with its crew
     try:
-        services.checklist_item_set_done(request.membership, item, request.POST.get("done") == "1")
+        services.checklist_item_set_done(
+            actor=request.membership, item=item, done=request.POST.get("done") == "1"
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(_job_url(job, "checklist"))
@@ -197,7 +203,7 @@ def crew_note(request: HttpRequest, job_id: int) -> HttpResponse:
     form = CrewNoteForm(request.POST)
     if form.is_valid():
         try:
-            services.job_note_add(request.membership, job, form.cleaned_data["text"])
+            services.job_note_add(actor=request.membership, job=job, text=form.cleaned_data["text"])
         except ValidationError as error:
             form.add_error("text", error.messages)
         else:

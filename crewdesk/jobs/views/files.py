@@ -17,7 +17,9 @@ THUMBNAIL_CACHE = "private, max-age=3600"
 
 def _attachment(request: HttpRequest, job_id: int, attachment_id: int) -> JobAttachment:
     try:
-        attachment = selectors.attachment_get(request.membership, attachment_id)
+        attachment = selectors.attachment_get(
+            viewer=request.membership, attachment_id=attachment_id
+        )
     except JobAttachment.DoesNotExist as error:
         raise Http404 from error
     if attachment.job_id != job_id or attachment.archived_at is not None:

@@ -24,7 +24,7 @@ def job_transition(request: HttpRequest, job_id: int) -> HttpResponse:
     job = job_or_404(request, job_id)
     to_status = request.POST.get("status", "")
     try:
-        job = services.job_transition(request.membership, job, to_status)
+        job = services.job_transition(actor=request.membership, job=job, to_status=to_status)
     except (services.TransitionError, ValidationError) as error:
         message = refusal_text(error)
         if request.htmx and can(request.membership, Action.VIEW_RECORDS):
@@ -46,7 +46,7 @@ def job_bad_debt(request: HttpRequest, job_id: int) -> HttpResponse:
     job = job_or_404(request, job_id)
     on = request.POST.get("value", "on") == "on"
     try:
-        services.job_set_bad_debt(request.membership, job, on)
+        services.job_set_bad_debt(actor=request.membership, job=job, bad_debt=on)
     except (services.TransitionError, ValidationError) as error:
         messages.error(request, refusal_text(error))
     else:
@@ -62,7 +62,7 @@ def job_bad_debt(request: HttpRequest, job_id: int) -> HttpResponse:
 def job_archive(request: HttpRequest, job_id: int) -> HttpResponse:
     job = job_or_404(request, job_id)
     try:
-        services.job_archive(request.membership, job)
+        services.job_archive(actor=request.membership, job=job)
     except ValidationError as error:
         messages.error(request, refusal_text(error))
     else:
@@ -74,7 +74,7 @@ def job_archive(request: HttpRequest, job_id: int) -> HttpResponse:
 @require_POST
 def job_restore(request: HttpRequest, job_id: int) -> HttpResponse:
     job = job_or_404(request, job_id)
-    services.job_restore(request.membership, job)
+    services.job_restore(actor=request.membership, job=job)
     messages.success(request, _("Job #%(id)s is active again.") % {"id": job.pk})
     return redirect(back_url(request, job))
 
@@ -85,9 +85,9 @@ def note_add(request: HttpRequest, job_id: int) -> HttpResponse:
     job = job_or_404(request, job_id)
     try:
         services.job_note_add(
-            request.membership,
-            job,
-            request.POST.get("text", ""),
+            actor=request.membership,
+            job=job,
+            text=request.POST.get("text", ""),
             customer_visible=bool(request.POST.get("customer_visible")),
         )
     except ValidationError as error:

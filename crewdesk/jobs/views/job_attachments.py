@@ -56,7 +56,9 @@ def attachment_upload(request: HttpRequest, job_id: int) -> HttpResponse:
 def attachment_archive(request: HttpRequest, job_id: int, attachment_id: int) -> HttpResponse:
     job = job_or_404(request, job_id)
     try:
-        attachment = selectors.attachment_get(request.membership, attachment_id)
+        attachment = selectors.attachment_get(
+            viewer=request.membership, attachment_id=attachment_id
+        )
     except ObjectDoesNotExist as error:
         raise Http404 from error
     if attachment.job_id != job.pk:

@@ -17,7 +17,7 @@ from crewdesk.jobs.views.common import back_url, job_or_404
 
 
 def checklist_context(request: HttpRequest, job: Job, error: str = "") -> dict:
-    items = list(selectors.job_checklist(job))
+    items = list(selectors.job_checklist(job=job))
     return {
         "job": job,
         "checklist": items,
@@ -52,7 +52,7 @@ def checklist_toggle(request: HttpRequest, job_id: int, item_id: int) -> HttpRes
     item = _item_or_404(job, item_id)
     done = request.POST.get("done", "on" if not item.done else "") == "on"
     try:
-        services.checklist_item_set_done(request.membership, item, done)
+        services.checklist_item_set_done(actor=request.membership, item=item, done=done)
     except ValidationError as error:
         return _checklist_answer(request, job, refusal_text(error))
     return _checklist_answer(request, job)
@@ -64,9 +64,9 @@ def checklist_add(request: HttpRequest, job_id: int) -> HttpResponse:
     job = job_or_404(request, job_id)
     try:
         services.checklist_item_add(
-            request.membership,
-            job,
-            request.POST.get("text", ""),
+            actor=request.membership,
+            job=job,
+            text=request.POST.get("text", ""),
             required=bool(request.POST.get("required")),
         )
     except ValidationError as error:
@@ -80,7 +80,7 @@ def checklist_remove(request: HttpRequest, job_id: int, item_id: int) -> HttpRes
     job = job_or_404(request, job_id)
     item = _item_or_404(job, item_id)
     try:
-        services.checklist_item_remove(request.membership, item)
+        services.checklist_item_remove(actor=request.membership, item=item)
     except ValidationError as error:
         return _checklist_answer(request, job, refusal_text(error))
     return _checklist_answer(request, job)

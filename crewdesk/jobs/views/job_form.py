@@ -40,7 +40,7 @@ EXTRA_ROLES = JobClientRole.choices
 
 def _client_or_none(actor: Membership, value) -> Client | None:
     try:
-        client = client_selectors.client_get(actor, int(value))
+        client = client_selectors.client_get(viewer=actor, client_id=int(value))
     except (ObjectDoesNotExist, TypeError, ValueError):
         return None
     return None if client.merged_into_id else client
@@ -49,13 +49,13 @@ def _client_or_none(actor: Membership, value) -> Client | None:
 def _property_choices(actor: Membership, client: Client | None) -> list[Property]:
     if client is None:
         return []
-    return list(property_selectors.properties_of_client(actor, client)[:200])
+    return list(property_selectors.properties_of_client(viewer=actor, client=client)[:200])
 
 
 def _property_section(actor: Membership, client: Client | None, selected: str, form=None) -> dict:
     properties = _property_choices(actor, client)
     # Each property's own service prices, for jobs.js to fill a line's price (one query).
-    prices = property_selectors.agreed_prices(properties)
+    prices = property_selectors.agreed_prices(properties=properties)
     for p in properties:
         p.prices_json = json.dumps({str(s): str(price) for s, price in prices[p.pk].items()})
     if not selected:
@@ -84,12 +84,12 @@ def _picker(name: str, label: str, chosen: Client | None, errors=()) -> dict:
 
 
 def _service_options(actor: Membership, prop: Property | None) -> dict:
-    catalog = list(property_selectors.service_catalog(actor)[:500])
+    catalog = list(property_selectors.service_catalog(viewer=actor)[:500])
     here = []
     if prop is not None and prop.pk:
         here = [
             {"id": ps.service_id, "name": ps.service.name, "price": ps.price}
-            for ps in property_selectors.property_services(prop)
+            for ps in property_selectors.property_services(prop=prop)
         ]
     return {"catalog": catalog, "here": here, "here_ids": [str(s["id"]) for s in here]}
 
@@ -137,7 +137,7 @@ def _form_page(
     # Extra clients: the ids typed, read in one query.
     extra_rows = form.extra_rows()
     ids = [i for row in extra_rows if (i := parse_id(row["client"])) is not None]
-    chosen = {c.pk: c for c in Client.objects.filter(company_id=actor.company_id, pk__in=ids)}
+    chosen = client_selectors.clients_by_id(viewer=actor, ids=ids)
     for row in extra_rows:
         row["picker"] = _picker(
             f"extra_client_{row['n']}",
@@ -167,7 +167,7 @@ def _form_page(
 def _form_kwargs(actor: Membership) -> dict:
     return {
         "members": list(crew_list(viewer=actor)),
-        "templates": list(selectors.checklist_templates(actor)[:200]),
+        "templates": list(selectors.checklist_templates(viewer=actor)[:200]),
     }
 
 
@@ -188,7 +188,10 @@ def job_new(request: HttpRequest) -> HttpResponse:
         property_id = request.GET.get("property", "")
         # Digits no key can hold (and more than int() reads) are no property.
         if property_id.isdigit() and len(property_id) <= len(str(MAX_ID)):
-            prop = Property.objects.filter(company_id=actor.company_id, pk=int(property_id)).first()
+            try:
+                prop = property_selectors.property_get(viewer=actor, property_id=property_id)
+            except Property.DoesNotExist:
+                prop = None
             if prop is not None and client is None:
                 client = _client_or_none(actor, prop.client_id)
             if prop is not None and client is not None and prop.client_id != client.pk:
@@ -201,7 +204,7 @@ def job_new(request: HttpRequest) -> HttpResponse:
     duplicates = []
     if form.is_bound and form.is_valid():
         try:
-            job = services.job_save_with_parts(actor, None, form.job_with_parts())
+            job = services.job_save_with_parts(actor=actor, job=None, data=form.job_with_parts())
         except DuplicateClientError as error:
             duplicates = error.candidates
         except ValidationError as error:
@@ -221,7 +224,7 @@ def job_edit(request: HttpRequest, job_id: int) -> HttpResponse:
     form = JobForm(data, initial=_initial_for(actor, job), editing=True, **_form_kwargs(actor))
     if form.is_bound and form.is_valid():
         try:
-            services.job_save_with_parts(actor, job, form.job_with_parts())
+            services.job_save_with_parts(actor=actor, job=job, data=form.job_with_parts())
         except ValidationError as error:
             form.add_service_error(error)
         else:
@@ -258,7 +261,9 @@ def client_lookup(request: HttpRequest) -> HttpResponse:
     results = []
     if text:
         page = client_selectors.client_page(
-            actor, ClientFilters(search=text, archived=Archived.ACTIVE), page_size=LOOKUP_SIZE
+            viewer=actor,
+            filters=ClientFilters(search=text, archived=Archived.ACTIVE),
+            page_size=LOOKUP_SIZE,
         )
         results = page.clients
     return render(

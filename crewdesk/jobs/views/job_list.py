@@ -8,7 +8,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from crewdesk.accounts.selectors import crew_list
-from crewdesk.clients.models import Client
+from crewdesk.clients import selectors as client_selectors
 from crewdesk.core.decorators import member_required
 from crewdesk.core.navigation import query_with, url_or_none
 from crewdesk.core.permissions import Action, can
@@ -16,6 +16,7 @@ from crewdesk.jobs import selectors
 from crewdesk.jobs.filters import JobFilters
 from crewdesk.jobs.forms import JobFilterForm
 from crewdesk.jobs.views.common import crew_names, to_crew
+from crewdesk.properties import selectors as property_selectors
 from crewdesk.properties.models import Property
 
 PAGE_SIZE = 50
@@ -31,23 +32,27 @@ def job_list(request: HttpRequest) -> HttpResponse:
     members = list(crew_list(viewer=actor))
     form = JobFilterForm(request.GET, members=members)
     filters = JobFilters.from_form(form)
-    jobs = selectors.job_list(actor, filters)
+    jobs = selectors.job_list(viewer=actor, filters=filters)
     page = form.value("page", 1)
     start = (page - 1) * PAGE_SIZE
-    rows = list(selectors.with_list_data(jobs)[start : start + PAGE_SIZE + 1])
+    rows = list(selectors.with_list_data(jobs=jobs)[start : start + PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     for job in rows:
         job.crew_names = crew_names(job)
     is_filtered = filters.is_filtered
-    has_any = bool(rows) or is_filtered or selectors.job_queryset(actor).exists()
+    has_any = bool(rows) or is_filtered or selectors.job_queryset(viewer=actor).exists()
     client_label = property_label = None
     if not rows_only and filters.client:
-        client_label = Client.objects.filter(company_id=actor.company_id, pk=filters.client).first()
+        named = client_selectors.clients_by_id(viewer=actor, ids=[filters.client])
+        client_label = named.get(filters.client)
     if not rows_only and filters.property:
-        property_label = Property.objects.filter(
-            company_id=actor.company_id, pk=filters.property
-        ).first()
+        try:
+            property_label = property_selectors.property_get(
+                viewer=actor, property_id=filters.property
+            )
+        except Property.DoesNotExist:
+            property_label = None
     list_url = reverse("jobs:list")
     context = {
         "form": form,

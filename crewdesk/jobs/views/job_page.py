@@ -44,8 +44,10 @@ def _status_buttons(actor: Membership, job: Job) -> list[dict]:
     ]
 
 
-def _attachment_groups(job: Job) -> list[dict]:
-    attachments = list(selectors.job_attachments(job).select_related("uploaded_by"))
+def _attachment_groups(actor: Membership, job: Job) -> list[dict]:
+    attachments = list(
+        selectors.job_attachments(viewer=actor, job=job).select_related("uploaded_by")
+    )
     groups = []
     for kind, label in AttachmentKind.choices:
         files = [a for a in attachments if a.kind == kind]
@@ -73,11 +75,13 @@ def detail_context(request: HttpRequest, job: Job, *, transition_error: str = ""
         "lines": lines,
         "lines_total": sum((line.amount for line in lines), Decimal("0.00")),
         "extra_clients": list(job.extra_clients.select_related("client")),
-        "access_notes": property_services.access_notes_for(actor, job.property, job),
+        "access_notes": property_services.access_notes_for(
+            viewer=actor, prop=job.property, job=job
+        ),
         "map_url": job.property.map_url,
         "client_url": url_or_none("clients:detail", job.client_id),
         "property_url": url_or_none("properties:detail", job.property_id),
-        "attachment_groups": _attachment_groups(job),
+        "attachment_groups": _attachment_groups(actor, job),
         "attachment_kinds": AttachmentKind.choices,
         "notes": list(
             job.notes.filter(archived_at__isnull=True).select_related("author")[:NOTE_ROWS]

@@ -160,11 +160,11 @@ def schedule(request: HttpRequest) -> HttpResponse:
     shown = staff[(people_page - 1) * per_page : people_page * per_page]
     if pages > 1:
         jobs, unassigned = selectors.schedule_jobs(
-            actor, first, last, members=shown, unassigned_per_day=CARDS_PER_CELL
+            viewer=actor, first=first, last=last, members=shown, unassigned_per_day=CARDS_PER_CELL
         )
         rows = build_rows(actor, jobs, days, shown, unassigned_totals=unassigned)
     else:  # one page: every job, the crews no longer active too
-        jobs = list(selectors.jobs_between(actor, first, last))
+        jobs = list(selectors.jobs_between(viewer=actor, first=first, last=last))
         rows = build_rows(actor, jobs, days, staff)
     step = datetime.timedelta(days=length)
     today = timezone.localdate()
@@ -218,7 +218,7 @@ def schedule_move(request: HttpRequest, job_id: int) -> HttpResponse:
     `assignee` (a membership id, or "" for unassigned): the job moves, or the reason it cannot."""
     actor = request.membership
     try:
-        job = selectors.job_get(actor, job_id)
+        job = selectors.job_get(viewer=actor, job_id=job_id)
     except Job.DoesNotExist as error:
         raise Http404 from error
     errors: list[str] = []
@@ -248,7 +248,7 @@ def schedule_move(request: HttpRequest, job_id: int) -> HttpResponse:
             errors.append(_("Choose a day or a person to move the job to."))
         if not errors:
             try:
-                services.job_move(actor, job, **changes)
+                services.job_move(actor=actor, job=job, **changes)
             except ValidationError as error:
                 errors.extend(error.messages)
         if not errors:

@@ -22,7 +22,7 @@ PAGE_SIZE = 50
 
 def _service(request: HttpRequest, service_id: int) -> Service:
     try:
-        return selectors.service_get(request.membership, service_id)
+        return selectors.service_get(viewer=request.membership, service_id=service_id)
     except Service.DoesNotExist as error:
         raise Http404 from error
 
@@ -37,7 +37,7 @@ def _list_url(archived: bool = False) -> str:
 def catalog(request: HttpRequest) -> HttpResponse:
     actor = request.membership
     archived = request.GET.get("archived") == "1"
-    entries = selectors.service_catalog(actor, include_archived=True).filter(
+    entries = selectors.service_catalog(viewer=actor, include_archived=True).filter(
         archived_at__isnull=not archived
     )
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -63,7 +63,7 @@ def catalog_new(request: HttpRequest) -> HttpResponse:
     form = ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            service = services.service_create(request.membership, form.cleaned_data)
+            service = services.service_create(actor=request.membership, data=form.cleaned_data)
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
@@ -79,7 +79,9 @@ def catalog_edit(request: HttpRequest, service_id: int) -> HttpResponse:
     form = ServiceForm(request.POST or None, initial=ServiceForm.initial_for(service))
     if request.method == "POST" and form.is_valid():
         try:
-            services.service_update(request.membership, service, form.cleaned_data)
+            services.service_update(
+                actor=request.membership, service=service, data=form.cleaned_data
+            )
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
@@ -92,7 +94,7 @@ def catalog_edit(request: HttpRequest, service_id: int) -> HttpResponse:
 @member_required(Action.EDIT_RECORDS)
 def catalog_archive(request: HttpRequest, service_id: int) -> HttpResponse:
     service = _service(request, service_id)
-    services.service_archive(request.membership, service)
+    services.service_archive(actor=request.membership, service=service)
     messages.success(
         request,
         _("%(name)s archived: it is no longer offered; properties that get it keep it.")

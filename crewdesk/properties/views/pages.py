@@ -32,14 +32,14 @@ LOOKUP_SIZE = 8
 
 def _property(request: HttpRequest, property_id: int) -> Property:
     try:
-        return selectors.property_get(request.membership, property_id)
+        return selectors.property_get(viewer=request.membership, property_id=property_id)
     except Property.DoesNotExist as error:
         raise Http404 from error
 
 
 def _property_service(request: HttpRequest, prop: Property, ps_id: int) -> PropertyService:
     try:
-        ps = selectors.property_service_get(request.membership, ps_id)
+        ps = selectors.property_service_get(viewer=request.membership, ps_id=ps_id)
     except PropertyService.DoesNotExist as error:
         raise Http404 from error
     if ps.property_id != prop.pk:
@@ -59,7 +59,7 @@ def _detail_url(prop: Property) -> str:
 def detail(request: HttpRequest, property_id: int) -> HttpResponse:
     actor = request.membership
     prop = _property(request, property_id)
-    ps_list = list(selectors.property_services(prop))
+    ps_list = list(selectors.property_services(prop=prop))
     for ps in ps_list:
         ps.summary = display.recurrence_text(ps)
     history_page = None
@@ -75,7 +75,7 @@ def detail(request: HttpRequest, property_id: int) -> HttpResponse:
             "prop": prop,
             "client": prop.client,
             "can_edit": can(actor, Action.EDIT_RECORDS, prop),
-            "access_notes": services.access_notes_for(actor, prop),
+            "access_notes": services.access_notes_for(viewer=actor, prop=prop),
             "map_url": prop.map_url,
             "property_services": ps_list,
             "main_panels": display.PROPERTY_PANELS.render(request, prop, slot="main"),
@@ -104,7 +104,7 @@ def _render_form(request, form, *, client: Client, prop: Property | None = None,
 def property_new(request: HttpRequest, client_id: int) -> HttpResponse:
     actor = request.membership
     try:
-        client = client_selectors.client_get(actor, client_id)
+        client = client_selectors.client_get(viewer=actor, client_id=client_id)
     except Client.DoesNotExist as error:
         raise Http404 from error
     if client.merged_into_id:
@@ -112,7 +112,7 @@ def property_new(request: HttpRequest, client_id: int) -> HttpResponse:
     form = PropertyForm(request.POST or None, initial={"country": actor.company.country})
     if request.method == "POST" and form.is_valid():
         try:
-            prop = services.property_create(actor, client, form.cleaned_data)
+            prop = services.property_create(actor=actor, client=client, data=form.cleaned_data)
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
@@ -128,7 +128,7 @@ def property_edit(request: HttpRequest, property_id: int) -> HttpResponse:
     form = PropertyForm(request.POST or None, initial=PropertyForm.initial_for(prop))
     if request.method == "POST" and form.is_valid():
         try:
-            services.property_update(request.membership, prop, form.cleaned_data)
+            services.property_update(actor=request.membership, prop=prop, data=form.cleaned_data)
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
@@ -141,7 +141,7 @@ def property_edit(request: HttpRequest, property_id: int) -> HttpResponse:
 @member_required(Action.EDIT_RECORDS)
 def property_archive(request: HttpRequest, property_id: int) -> HttpResponse:
     prop = _property(request, property_id)
-    services.property_archive(request.membership, prop)
+    services.property_archive(actor=request.membership, prop=prop)
     messages.success(request, _("%(name)s archived.") % {"name": prop.label})
     return redirect(_detail_url(prop))
 
@@ -150,7 +150,7 @@ def property_archive(request: HttpRequest, property_id: int) -> HttpResponse:
 @member_required(Action.EDIT_RECORDS)
 def property_restore(request: HttpRequest, property_id: int) -> HttpResponse:
     prop = _property(request, property_id)
-    services.property_restore(request.membership, prop)
+    services.property_restore(actor=request.membership, prop=prop)
     messages.success(request, _("%(name)s restored.") % {"name": prop.label})
     return redirect(_detail_url(prop))
 
@@ -160,7 +160,7 @@ def property_restore(request: HttpRequest, property_id: int) -> HttpResponse:
 
 def _picked_client(request: HttpRequest, value) -> Client | None:
     try:
-        client = client_selectors.client_get(request.membership, int(value))
+        client = client_selectors.client_get(viewer=request.membership, client_id=int(value))
     except (ObjectDoesNotExist, TypeError, ValueError):
         return None
     return client if not client.merged_into_id else None
@@ -193,7 +193,7 @@ def property_move(request: HttpRequest, property_id: int) -> HttpResponse:
             form.add_error("client", _("The property already belongs to this client."))
         else:
             try:
-                services.property_move(actor, prop, chosen)
+                services.property_move(actor=actor, prop=prop, new_client=chosen)
             except ValidationError as error:
                 form_add_service_error(form, error)
             else:
@@ -240,8 +240,8 @@ def move_lookup(request: HttpRequest, property_id: int) -> HttpResponse:
     results = []
     if text:
         page = client_selectors.client_page(
-            request.membership,
-            ClientFilters(search=text, archived=Archived.ACTIVE),
+            viewer=request.membership,
+            filters=ClientFilters(search=text, archived=Archived.ACTIVE),
             page_size=LOOKUP_SIZE,
         )
         results = [c for c in page.clients if c.pk != prop.client_id]
@@ -268,7 +268,7 @@ def _render_service_form(request, prop, form, ps=None):
 def service_add(request: HttpRequest, property_id: int) -> HttpResponse:
     actor = request.membership
     prop = _property(request, property_id)
-    catalog = list(selectors.service_catalog(actor))
+    catalog = list(selectors.service_catalog(viewer=actor))
     form = PropertyServiceForm(
         request.POST or None,
         services=catalog,
@@ -278,7 +278,10 @@ def service_add(request: HttpRequest, property_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             ps = services.property_service_add(
-                actor, prop, form.to_data(), assignees=form.cleaned_data["assignees"]
+                actor=actor,
+                prop=prop,
+                data=form.to_data(),
+                assignees=form.cleaned_data["assignees"],
             )
         except ValidationError as error:
             form_add_service_error(form, error)
@@ -305,7 +308,7 @@ def service_edit(request: HttpRequest, property_id: int, ps_id: int) -> HttpResp
     if request.method == "POST" and form.is_valid():
         try:
             services.property_service_update(
-                actor, ps, form.to_data(), assignees=form.cleaned_data["assignees"]
+                actor=actor, ps=ps, data=form.to_data(), assignees=form.cleaned_data["assignees"]
             )
         except ValidationError as error:
             form_add_service_error(form, error)
@@ -320,7 +323,7 @@ def service_edit(request: HttpRequest, property_id: int, ps_id: int) -> HttpResp
 def service_archive(request: HttpRequest, property_id: int, ps_id: int) -> HttpResponse:
     prop = _property(request, property_id)
     ps = _property_service(request, prop, ps_id)
-    services.property_service_archive(request.membership, ps)
+    services.property_service_archive(actor=request.membership, ps=ps)
     messages.success(
         request,
         _("%(service)s stopped at this property.") % {"service": ps.service.name},

@@ -66,7 +66,7 @@ def generate_clients(
     started = time.monotonic()
     company = owner.company
     rng = random.Random(f"crewdesk-{seed}")  # noqa: S311 (test data, not secrets)
-    tag_ids = [tag_get_or_create(owner, name).id for name in TAG_NAMES]
+    tag_ids = [tag_get_or_create(actor=owner, name=name).id for name in TAG_NAMES]
     maker = ClientMaker(rng, home_country=company.country or "US", tag_ids=tag_ids)
     builder = BatchBuilder(
         rng,

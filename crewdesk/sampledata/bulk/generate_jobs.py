@@ -210,8 +210,8 @@ def catalog_for_generation(owner: Membership) -> list[CatalogEntry]:
         ).first()
         if service is None:
             service = service_create(
-                owner,
-                {
+                actor=owner,
+                data={
                     "name": name,
                     "default_price": Decimal(price),
                     "duration_minutes": minutes,

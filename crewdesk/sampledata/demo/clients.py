@@ -171,15 +171,17 @@ def demo_clients_load(owner: Membership) -> Client | None:
         ).first()
     created = [
         services.client_create(
-            owner, ClientInput(fields=fields, phones=phones, tags=tags), allow_duplicate=True
+            actor=owner,
+            data=ClientInput(fields=fields, phones=phones, tags=tags),
+            allow_duplicate=True,
         )
         for fields, phones, tags in DEMO_CLIENTS
     ]
     harbourview, jose, maggie, bayside = created[:4]
     services.contact_create(
-        owner,
-        harbourview,
-        {
+        actor=owner,
+        client=harbourview,
+        values={
             "first_name": "Sam",
             "last_name": "Patel",
             "role": "billing",
@@ -187,9 +189,9 @@ def demo_clients_load(owner: Membership) -> Client | None:
         },
     )
     services.contact_create(
-        owner,
-        harbourview,
-        {
+        actor=owner,
+        client=harbourview,
+        values={
             "first_name": "Lena",
             "last_name": "Ortiz",
             "role": "emergency",
@@ -197,9 +199,9 @@ def demo_clients_load(owner: Membership) -> Client | None:
         },
     )
     services.contact_create(
-        owner,
-        bayside,
-        {
+        actor=owner,
+        client=bayside,
+        values={
             "first_name": "Ray",
             "last_name": "Ng",
             "role": "billing",
@@ -207,22 +209,32 @@ def demo_clients_load(owner: Membership) -> Client | None:
         },
     )
     services.notice_create(
-        owner, harbourview, "Lockbox code changes every Monday: check the host app."
+        actor=owner,
+        client=harbourview,
+        text="Lockbox code changes every Monday: check the host app.",
     )
-    services.notice_create(owner, maggie, "Large dog (friendly). Keep the side gate closed.")
+    services.notice_create(
+        actor=owner, client=maggie, text="Large dog (friendly). Keep the side gate closed."
+    )
     today = timezone.localdate()
     services.reminder_create(
-        owner, harbourview, text="Send the spring deep-clean quote", due_on=today
+        actor=owner, client=harbourview, text="Send the spring deep-clean quote", due_on=today
     )
     services.reminder_create(
-        owner, jose, text="Ask for a review after the next visit", due_on=today + timedelta(days=3)
+        actor=owner,
+        client=jose,
+        text="Ask for a review after the next visit",
+        due_on=today + timedelta(days=3),
     )
     services.note_create(
-        owner, jose, text="Prefers texts in Spanish. Pays by Zelle.", visibility="internal"
+        actor=owner,
+        client=jose,
+        text="Prefers texts in Spanish. Pays by Zelle.",
+        visibility="internal",
     )
     services.note_create(
-        owner,
-        harbourview,
+        actor=owner,
+        client=harbourview,
         text="Turnover checklist: fresh linens, restock coffee pods, photos of every room.",
         visibility="customer",
     )

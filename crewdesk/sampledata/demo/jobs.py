@@ -257,8 +257,8 @@ class _Loader:
     def load(self) -> int:
         catalog = {
             name: properties.service_create(
-                self.owner,
-                {
+                actor=self.owner,
+                data={
                     "name": name,
                     "default_price": price,
                     "duration_minutes": minutes,
@@ -268,7 +268,9 @@ class _Loader:
             for name, price, minutes, description in CATALOG
         }
         self.templates = {
-            name: jobs.checklist_template_save(self.owner, None, name=name, items=items)
+            name: jobs.checklist_template_save(
+                actor=self.owner, template=None, name=name, items=items
+            )
             for name, items in CHECKLISTS
         }
         self.catalog = catalog
@@ -277,7 +279,7 @@ class _Loader:
             client = self._client(spec)
             if client is None:
                 continue
-            prop = properties.property_create(self.owner, client, spec.fields)
+            prop = properties.property_create(actor=self.owner, client=client, data=spec.fields)
             props[spec.key] = prop
             for service_name, frequency, interval, weekdays, hour, crew in spec.services:
                 member = self.member(crew)
@@ -295,7 +297,7 @@ class _Loader:
                         start_time=datetime.time(hour),
                     )
                 properties.property_service_add(
-                    self.owner, prop, data, assignees=[member.pk] if member else []
+                    actor=self.owner, prop=prop, data=data, assignees=[member.pk] if member else []
                 )
         self._past(props)
         self._today(props)
@@ -332,8 +334,8 @@ class _Loader:
             self.templates["Standard clean"] if "clean" in service.lower() else None
         )
         job = jobs.job_create(
-            self.owner,
-            JobInput(
+            actor=self.owner,
+            data=JobInput(
                 fields={
                     "title": service,
                     "scheduled_start": start,
@@ -368,7 +370,7 @@ class _Loader:
         for status in statuses:
             if status == JobStatus.FINISHED:
                 self.tick(actor, job, tick)
-            job = jobs.job_transition(actor, job, status)
+            job = jobs.job_transition(actor=actor, job=job, to_status=status)
             if status == JobStatus.STARTED and tick == "some":
                 self.tick(actor, job, tick)
         return job
@@ -380,7 +382,7 @@ class _Loader:
                 how == "all" or (how == "required" and item.required) or (how == "some" and i < 2)
             )
             if wanted and not item.done:
-                jobs.checklist_item_set_done(actor, item, True)
+                jobs.checklist_item_set_done(actor=actor, item=item, done=True)
 
     def photos(self, job: Job) -> None:
         """A before and an after picture, as the crew takes them (drawn here: no files ship
@@ -446,7 +448,7 @@ class _Loader:
             notes="Client travelling; asked to skip this one.",
         )
         if cancelled is not None:
-            jobs.job_transition(self.office, cancelled, JobStatus.CANCELLED)
+            jobs.job_transition(actor=self.office, job=cancelled, to_status=JobStatus.CANCELLED)
 
         unpaid = self.job(
             props.get("stinson"),
@@ -458,7 +460,7 @@ class _Loader:
         )
         if unpaid is not None:
             unpaid = self.move(unpaid, JobStatus.STARTED, JobStatus.FINISHED)
-            jobs.job_set_bad_debt(self.owner, unpaid)
+            jobs.job_set_bad_debt(actor=self.owner, job=unpaid)
 
     def _today(self, props: dict) -> None:
         """Today: the crew at work — one job started, one on the way, others waiting — and
@@ -501,7 +503,7 @@ class _Loader:
         self.job(props.get("castro"), "Deep clean", d(days=13), 10, crew=("crew2",))
         later = self.job(props.get("hillcrest"), "Standard clean", d(days=12), 10, crew=("crew",))
         if later is not None:
-            jobs.job_transition(self.office, later, JobStatus.CANCELLED)
+            jobs.job_transition(actor=self.office, job=later, to_status=JobStatus.CANCELLED)
 
 
 def _picture(label: str, dark: str, light: str) -> bytes:
