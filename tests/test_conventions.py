@@ -1,5 +1,6 @@
 """The README's conventions, held by reading the code: services and selectors take keyword
-arguments only (a view's `request` may come first, positional, as in Django), and a read names the member looking `viewer`, a write the one acting `actor`."""
+arguments only (a view's `request` may come first, positional, as in Django), and a read
+names the member looking `viewer`, a write the one acting `actor`."""
 
 import ast
 from pathlib import Path
