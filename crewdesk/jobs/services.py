@@ -6,7 +6,7 @@ jobs in recurrence.py."""
 
 import datetime
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,7 +18,7 @@ from crewdesk.accounts.selectors import crew_members
 from crewdesk.clients.models import Client
 from crewdesk.clients.services import ClientInput, client_create
 from crewdesk.core import dates
-from crewdesk.core.money import MAX_AMOUNT, MAX_QUANTITY, line_total, round_money
+from crewdesk.core.money import MAX_AMOUNT, MAX_QUANTITY, line_total, parse_amount, round_money
 from crewdesk.core.permissions import Action, require
 from crewdesk.core.records import company_record
 from crewdesk.jobs import events, transitions
@@ -74,20 +74,6 @@ def local_date(*, actor: Membership, moment: datetime.datetime) -> datetime.date
     return timezone.localtime(moment, dates.company_zone(actor.company)).date()
 
 
-def _decimal(
-    value, name: str, *, minimum: Decimal = Decimal("0"), maximum: Decimal = MAX_AMOUNT
-) -> Decimal:
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, TypeError, ValueError) as error:
-        raise ValidationError({name: [_("Enter a number such as 1 or 120.00.")]}) from error
-    if not number.is_finite() or number < minimum:
-        raise ValidationError({name: [_("Enter a number of at least %s.") % minimum]})
-    if round_money(number) > maximum:
-        raise ValidationError({name: [_("That number is too large.")]})
-    return number
-
-
 # --- parts of a job --------------------------------------------------------------------------
 
 
@@ -105,8 +91,8 @@ def _lines_set(actor: Membership, job: Job, lines: list[LineInput]) -> None:
                 raise ValidationError({"lines": [_("Each line needs a price.")]})
             unit_price = service_price_at(prop=job.property, service=service)
         else:
-            unit_price = _decimal(line.unit_price, "lines")
-        quantity = _decimal(
+            unit_price = parse_amount(line.unit_price, "lines")
+        quantity = parse_amount(
             line.quantity if line.quantity not in (None, "") else 1, "lines", maximum=MAX_QUANTITY
         )
         taxable = (
