@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "crewdesk.clients",
     "crewdesk.properties",
     "crewdesk.jobs",
+    "crewdesk.billing",
     "crewdesk.notifications",
     "crewdesk.api",
     "crewdesk.portal",

@@ -85,6 +85,13 @@ class Client(TenantModel, Address):
     )
     tax_exempt = models.BooleanField(_("tax exempt"), default=False)
     tax_id = models.CharField(_("tax id"), max_length=64, blank=True)
+    payment_terms_days = models.PositiveSmallIntegerField(
+        _("payment terms (days)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(365)],
+        help_text=_("Leave empty to use the company's terms."),
+    )
     newsletter = models.BooleanField(_("receives the newsletter"), default=False)
     preferred_contact = models.CharField(
         _("preferred contact method"),

@@ -79,6 +79,12 @@ class Company(models.Model):
         help_text=_("Added to card payments only, and shown to the customer before paying."),
     )
     invoice_prefix = models.CharField(_("invoice prefix"), max_length=10, blank=True, default="")
+    payment_terms_days = models.PositiveSmallIntegerField(
+        _("payment terms (days)"),
+        default=0,
+        validators=[MaxValueValidator(365)],
+        help_text=_("Days from an invoice's date to its due date; 0 is due on receipt."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

@@ -40,6 +40,8 @@ class Action:
     VIEW_JOBS = "jobs.view"
     WORK_JOBS = "jobs.work"
     MARK_BAD_DEBT = "jobs.bad_debt"
+    # Billing: invoices, batches and payments are the office's; employees see none of it.
+    MANAGE_BILLING = "billing.manage"
 
 
 RULES: dict[str, frozenset[str]] = {
@@ -55,6 +57,7 @@ RULES: dict[str, frozenset[str]] = {
     Action.VIEW_JOBS: STAFF_ROLES,
     Action.WORK_JOBS: STAFF_ROLES,
     Action.MARK_BAD_DEBT: OFFICE_ROLES,
+    Action.MANAGE_BILLING: OFFICE_ROLES,
 }
 
 PERMISSION_DENIED = _("Your role does not allow this.")

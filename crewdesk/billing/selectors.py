@@ -1,0 +1,72 @@
+"""Reads of billing, each starting from what the viewer may see (core.permissions.scope):
+the office sees its company's invoices, a customer only their client's issued ones."""
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from crewdesk.accounts.models import Membership
+from crewdesk.billing.models import BatchInvoice, Invoice, InvoiceLine
+from crewdesk.core.permissions import Action, require, scope
+from crewdesk.core.records import parse_id
+from crewdesk.jobs.models import Job, JobLine, JobStatus
+
+
+def invoice_queryset(*, viewer: Membership) -> QuerySet[Invoice]:
+    return scope(Invoice.objects.all(), viewer)
+
+
+def invoice_get(*, viewer: Membership, invoice_id) -> Invoice:
+    """One invoice the viewer may see, else Invoice.DoesNotExist (a 404)."""
+    number = parse_id(invoice_id)
+    if number is None:
+        raise Invoice.DoesNotExist
+    return invoice_queryset(viewer=viewer).select_related("client", "property").get(pk=number)
+
+
+def invoice_lines(*, viewer: Membership, invoice: Invoice) -> QuerySet[InvoiceLine]:
+    return (
+        scope(InvoiceLine.objects.filter(invoice_id=invoice.pk), viewer)
+        .select_related("job", "property")
+        .order_by("position", "id")
+    )
+
+
+def ready_to_invoice(*, viewer: Membership, client=None, prop=None) -> QuerySet[Job]:
+    """Finished jobs with a line not yet on an invoice (not bad debt, not archived), oldest
+    first, filterable by client and property."""
+    require(viewer, Action.MANAGE_BILLING)
+    invoiced = InvoiceLine.objects.filter(job_line=OuterRef("pk"), active=True)
+    open_lines = JobLine.objects.filter(job=OuterRef("pk")).exclude(Exists(invoiced))
+    jobs = scope(Job.objects.all(), viewer).filter(
+        Exists(open_lines),
+        status=JobStatus.FINISHED,
+        archived_at__isnull=True,
+        bad_debt=False,
+    )
+    if client is not None:
+        jobs = jobs.filter(client=client)
+    if prop is not None:
+        jobs = jobs.filter(property=prop)
+    return jobs.select_related("client", "property").order_by("scheduled_start", "id")
+
+
+def job_invoice_lines(*, viewer: Membership, job: Job) -> QuerySet[InvoiceLine]:
+    """What of a job is invoiced: its lines on active invoices, with the invoice."""
+    require(viewer, Action.MANAGE_BILLING)
+    return (
+        scope(InvoiceLine.objects.filter(job=job, active=True), viewer)
+        .select_related("invoice", "job_line")
+        .order_by("invoice_id", "position")
+    )
+
+
+def batch_queryset(*, viewer: Membership) -> QuerySet[BatchInvoice]:
+    return scope(BatchInvoice.objects.all(), viewer)
+
+
+def batch_invoices(*, viewer: Membership, batch: BatchInvoice) -> QuerySet[Invoice]:
+    """The invoices still in a batch (a voided one has left it), oldest due first."""
+    return (
+        invoice_queryset(viewer=viewer)
+        .filter(batch_items__batch=batch, batch_items__active=True)
+        .order_by("due_date", "id")
+    )
