@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from crewdesk.accounts.api import router as accounts_router
 from crewdesk.api.auth import TokenAuth
 from crewdesk.api.errors import install_error_handlers
+from crewdesk.billing.api import router as billing_router
 from crewdesk.clients.api import router as clients_router
 from crewdesk.core.api import router as core_router
 from crewdesk.jobs.api import router as jobs_router
@@ -103,3 +104,4 @@ api.add_router("", clients_router)
 api.add_router("", properties_router)
 api.add_router("", service_catalog_router)
 api.add_router("", jobs_router)
+api.add_router("", billing_router)

@@ -48,16 +48,21 @@ BODY_ERRORS = {**CONFLICT_ERRORS, **error_responses(400)}
 
 
 @contextmanager
-def refusal_is_conflict(*refusals: type[Exception]) -> Iterator[None]:
+def refusal_is_conflict(
+    *refusals: type[Exception], state_fields: tuple[str, ...] = ()
+) -> Iterator[None]:
     """A service refusing an action as a whole is a conflict with the record's state (409):
-    a ValidationError naming no field ("the primary contact cannot be deleted") or one of
-    `refusals` (a status move the rules forbid). A field's error stays a 422."""
+    a ValidationError naming no field ("the primary contact cannot be deleted"), one naming
+    only `state_fields` (billing refuses "only a draft is issued" on `status`, for its
+    forms), or one of `refusals` (a status move the rules forbid). A field's error stays a 422."""
     try:
         yield
     except refusals as exc:
         raise Conflict(str(exc)) from exc
     except DjangoValidationError as exc:
-        if hasattr(exc, "error_dict"):
+        if hasattr(exc, "error_dict") and not (
+            state_fields and exc.error_dict.keys() <= set(state_fields)
+        ):
             raise
         raise Conflict(" ".join(str(m) for m in exc.messages)) from exc
 

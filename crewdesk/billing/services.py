@@ -34,7 +34,7 @@ from crewdesk.clients.models import Client
 from crewdesk.core.dates import company_today
 from crewdesk.core.money import MAX_AMOUNT, MAX_QUANTITY, parse_amount, round_money
 from crewdesk.core.permissions import Action, require
-from crewdesk.core.records import company_record
+from crewdesk.core.records import company_record, parse_id
 from crewdesk.jobs.models import Job, JobClientRole, JobLine, JobStatus
 from crewdesk.properties.models import Service
 
@@ -91,14 +91,17 @@ def _refigure(invoice: Invoice, lines: Sequence[InvoiceLine] | None = None) -> N
         tax_rate=invoice.tax_rate,
         tax_exempt=invoice.tax_exempt,
     )
+    # Checked before anything is written: a figure beyond its column (a line of 2 × the
+    # largest price) is a field error, not PostgreSQL's "numeric field overflow" (a 500).
+    sizes = (totals.subtotal, totals.tax, totals.total, *(line.amount for line in totals.lines))
+    if any(abs(size) > MAX_AMOUNT for size in sizes):
+        raise ValidationError({"lines": [_("The invoice's total is too large.")]})
+    if totals.total < 0:
+        raise ValidationError({"lines": [_("An invoice's total cannot be below zero.")]})
     for line, figures in zip(lines, totals.lines, strict=True):
         line.amount, line.discount = figures.amount, figures.discount
     if lines:
         InvoiceLine.objects.bulk_update(lines, ["amount", "discount"])
-    if totals.total > MAX_AMOUNT:
-        raise ValidationError({"lines": [_("The invoice's total is too large.")]})
-    if totals.total < 0:
-        raise ValidationError({"lines": [_("An invoice's total cannot be below zero.")]})
     invoice.subtotal, invoice.discount = totals.subtotal, totals.discount
     invoice.tax, invoice.total = totals.tax, totals.total
     _set_balance(invoice)
@@ -381,9 +384,12 @@ def invoice_update(
     if customer_message is not None:
         invoice.customer_message = customer_message.strip()
         changed.append("customer_message")
-    removed = list(remove_lines)
+    removed = {parse_id(value) for value in remove_lines}
     if removed:
-        InvoiceLine.objects.filter(invoice=invoice, pk__in=removed).delete()
+        theirs = InvoiceLine.objects.filter(invoice=invoice, pk__in=removed - {None})
+        if None in removed or theirs.count() != len(removed):
+            raise ValidationError({"remove_lines": [_("No such line on this invoice.")]})
+        theirs.delete()
         changed.append("lines")
     if lines:
         start = invoice.lines.count()
