@@ -100,6 +100,17 @@ def _job_world(actor, crew) -> None:
     service = make_service(actor, "World clean", "50.00")
     property_service_add(actor=actor, prop=prop, data={"service": service.pk, "price": "45.00"})
     make_job(actor, prop, assignees=[crew], checklist=[("Lock up", True), ("Sweep", False)])
+    _invoice_world(actor, client)
+
+
+def _invoice_world(actor, client) -> None:
+    """An issued invoice in a batch and a draft."""
+    from crewdesk.billing.services import LineInput, batch_create, invoice_create
+
+    lines = [LineInput("Window wash", "80.00")]
+    issued = invoice_create(actor=actor, client=client, lines=lines, issue=True)
+    batch_create(actor=actor, client=client, invoices=[issued])
+    invoice_create(actor=actor, client=client, lines=lines)
 
 
 def _fuzz(operation, mode: GenerationMode, headers: dict[str, str], checks) -> int:
@@ -131,6 +142,22 @@ def test_api_conforms_to_its_schema(schema, world, mode):
         calls[operation.label] = _fuzz(operation, mode, headers, checks)
     # Operations with inputs get the full budget of examples.
     assert sum(calls.values()) >= 3 * MAX_EXAMPLES, calls
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_billing_bodies_are_fuzzed_too(schema, world, mode):
+    """Invoices and batches take most of their input as a JSON body, which the test above
+    leaves valid for an operation with no path or query parameter: every billing operation
+    gets generated requests here, bodies and all, valid ones and invalid ones."""
+    headers = {"Authorization": f"Bearer {world['owner_token']}"}
+    billing = [
+        operation
+        for operation in _operations(schema)
+        if operation.path.startswith(("/api/v1/invoices", "/api/v1/batch-invoices"))
+    ]
+    assert len(billing) == 11, [operation.label for operation in billing]
+    for operation in billing:
+        _fuzz(operation, mode, headers, _checks())
 
 
 def _client_records(owner) -> dict:
@@ -232,6 +259,45 @@ def _job_records(owner) -> dict:
     }
 
 
+def _billing_records(owner) -> dict:
+    """Invoices and a batch, with one of their own for each operation that uses one up
+    (delete, issue, void, write off, batch)."""
+    from crewdesk.billing.services import LineInput, batch_create, invoice_create
+    from crewdesk.clients.services import ClientInput, client_create
+
+    client = client_create(
+        actor=owner, data=ClientInput(fields={"first_name": "Bo", "email": "bo@real.test"})
+    )
+
+    def invoice(issue=True):
+        lines = [LineInput("Gutter clean", "75.00")]
+        return invoice_create(actor=owner, client=client, lines=lines, issue=issue)
+
+    shown = invoice()
+    return {
+        "ids": {
+            "invoice_id": shown.pk,
+            "batch_id": batch_create(actor=owner, client=client, invoices=[invoice()]).pk,
+        },
+        "overrides": {
+            "DELETE /api/v1/invoices/{invoice_id}": {"invoice_id": invoice(issue=False).pk},
+            "POST /api/v1/invoices/{invoice_id}/issue": {"invoice_id": invoice(issue=False).pk},
+            "POST /api/v1/invoices/{invoice_id}/void": {"invoice_id": invoice().pk},
+            "POST /api/v1/invoices/{invoice_id}/write-off": {"invoice_id": invoice().pk},
+        },
+        "bodies": {
+            "POST /api/v1/invoices": {
+                "client": client.pk,
+                "lines": [{"description": "Roof", "unit_price": "300.00"}],
+                "discount_percent": "5",
+            },
+            "PATCH /api/v1/invoices/{invoice_id}": {"customer_message": "Thank you"},
+            "POST /api/v1/invoices/{invoice_id}/void": {"reason": "Entered twice"},
+            "POST /api/v1/batch-invoices": {"client": client.pk, "invoices": [invoice().pk]},
+        },
+    }
+
+
 # A valid body for each operation that needs one.
 BODIES = {
     "POST /api/v1/clients": {"first_name": "New", "last_name": "Client", "email": "n@c.test"},
@@ -253,6 +319,7 @@ def test_real_records_conform_to_the_schema(schema, world, company_a, owner, set
     headers = {"Authorization": f"Bearer {world['owner_token']}"}
     records = _client_records(owner)
     job_records = _job_records(owner)
+    billing_records = _billing_records(owner)
     ids = {
         "member_id": owner.pk,
         "activity_id": Activity.objects.filter(company=company_a).latest("id").pk,
@@ -260,9 +327,10 @@ def test_real_records_conform_to_the_schema(schema, world, company_a, owner, set
         "token_id": api_token_create(membership=owner, name="spare").token.pk,
         **records["ids"],
         **job_records["ids"],
+        **billing_records["ids"],
     }
-    overrides = {**records["overrides"], **job_records["overrides"]}
-    bodies = {**BODIES, **job_records["bodies"]}
+    overrides = {**records["overrides"], **job_records["overrides"], **billing_records["overrides"]}
+    bodies = {**BODIES, **job_records["bodies"], **billing_records["bodies"]}
     for operation in _operations(schema):
         known = {**ids, **overrides.get(operation.label, {})}
         params = {p.name: known[p.name] for p in operation.path_parameters}

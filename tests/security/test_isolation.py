@@ -33,6 +33,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from crewdesk.accounts.models import ApiToken, Invitation, Membership
 from crewdesk.accounts.services import api_token_create, member_invite
+from crewdesk.billing import services as billing_services
+from crewdesk.billing.models import BatchInvoice, Invoice
 from crewdesk.clients import importing, services
 from crewdesk.clients.models import (
     Client,
@@ -190,6 +192,9 @@ class World:
     attachment: JobAttachment  # a photo of the job
     done_job: Job  # finished, for bad debt
     archived_job: Job  # for restore
+    invoice: Invoice  # issued, nothing paid on it
+    draft_invoice: Invoice
+    batch: BatchInvoice  # of `invoice`
     tokens: dict[str, str]  # each member's bearer token (the customer's, see _demoted_token)
     invitation: Invitation  # waiting for an answer
     api_token: ApiToken  # the office's
@@ -296,6 +301,19 @@ def _work(owner, client: Client) -> dict:
     }
 
 
+def _billing(owner, client: Client) -> dict:
+    """Company A's invoices (by hand, each with the marker) and a batch, of the world's client."""
+    lines = [billing_services.LineInput(f"Clean {MARKER}", "100.00")]
+    invoice = billing_services.invoice_create(
+        actor=owner, client=client, lines=lines, customer_message=f"Thanks {MARKER}", issue=True
+    )
+    return {
+        "invoice": invoice,
+        "draft_invoice": billing_services.invoice_create(actor=owner, client=client, lines=lines),
+        "batch": billing_services.batch_create(actor=owner, client=client, invoices=[invoice]),
+    }
+
+
 def _build_world(owner, office, employee, customer, neighbour, outsider) -> World:
     office.user.last_name = MARKER
     office.user.save(update_fields=["last_name"])
@@ -342,6 +360,7 @@ def _build_world(owner, office, employee, customer, neighbour, outsider) -> Worl
         member=office,
         activity=Activity.objects.filter(company=owner.company, target_id=client.pk).earliest("id"),
         **_work(owner, client),
+        **_billing(owner, client),
         invitation=member_invite(
             actor=owner, username="zzyzx-invitee", email=email, role=Role.OFFICE
         ),
@@ -526,6 +545,18 @@ API_WORK_ROUTES: dict[str, Route] = {
     "api:job_attachment_file": Route(of(job_id="job", attachment_id="attachment"), shows=True),
 }
 
+INVOICE = of(invoice_id="invoice")
+DRAFT_INVOICE = of(invoice_id="draft_invoice")
+API_BILLING_ROUTES: dict[str, Route] = {
+    "api:invoice_detail": Route(INVOICE, shows=True),
+    "api:invoice_change": Route(INVOICE, ("PATCH",), {"customer_message": "Hacked"}, shows=True),
+    "api:invoice_remove": Route(DRAFT_INVOICE, ("DELETE",), shows=True),
+    "api:invoice_issue": Route(DRAFT_INVOICE, POST, get=False),
+    "api:invoice_void": Route(INVOICE, POST, {"reason": "Hacked"}, get=False),
+    "api:invoice_write_off": Route(INVOICE, POST, get=False),
+    "api:batch_detail": Route(of(batch_id="batch")),
+}
+
 ROUTES: dict[str, Route] = {
     # --- pages: the team
     "accounts:team_member": Route(
@@ -615,6 +646,8 @@ ROUTES: dict[str, Route] = {
     "api:note_new": Route(CLIENT, POST, {"text": "Hacked"}, shows=True),
     # --- API: properties, their services, the catalog, jobs
     **API_WORK_ROUTES,
+    # --- API: invoices and batch invoices
+    **API_BILLING_ROUTES,
     # --- pages: properties and the service catalog
     **PROPERTY_ROUTES,
     # --- pages: jobs, checklists, the schedule, the crew's view, files
@@ -841,7 +874,17 @@ def test_a_customer_of_another_client_finds_none_of_the_clients_records(db, worl
 
 def test_the_clients_customer_finds_only_what_is_shown_to_them(db, world, customer):
     found = {name for name, record in _records(world).items() if in_scope(record, customer)}
-    assert found == {"client", "prop", "old_prop", "job", "done_job", "archived_job"}
+    # Their client's issued invoice and its batch too; never a draft.
+    assert found == {
+        "client",
+        "prop",
+        "old_prop",
+        "job",
+        "done_job",
+        "archived_job",
+        "invoice",
+        "batch",
+    }
 
 
 # --- the customers' fields: a customer's copy of a record has none of the office's notes -------
@@ -870,7 +913,16 @@ def _copies(world: World, member: Membership) -> dict[str, dict]:
 def test_the_clients_customer_gets_none_of_the_offices_internal_notes(db, world, customer):
     copies = _copies(world, customer)
 
-    assert copies.keys() == {"client", "prop", "old_prop", "job", "done_job", "archived_job"}
+    assert copies.keys() == {
+        "client",
+        "prop",
+        "old_prop",
+        "job",
+        "done_job",
+        "archived_job",
+        "invoice",
+        "batch",
+    }
     assert INTERNAL.lower() not in repr(copies).lower()
     assert copies["client"]["notes"] is HiddenField
     for job in ("job", "done_job", "archived_job"):
