@@ -3,21 +3,11 @@ the office sees its company's invoices, a customer only their client's issued on
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, Exists, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, Exists, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from crewdesk.accounts.models import Membership
-from crewdesk.billing.filters import UNPAID, InvoiceFilters
-from crewdesk.billing.models import (
-    RECEIVABLE_STATUSES,
-    BatchInvoice,
-    BatchItem,
-    Invoice,
-    InvoiceKind,
-    InvoiceLine,
-    InvoiceStatus,
-)
-from crewdesk.core.dates import company_today
+from crewdesk.billing.models import BatchInvoice, BatchItem, Invoice, InvoiceLine
 from crewdesk.core.permissions import Action, require, scope
 from crewdesk.core.records import parse_id
 from crewdesk.jobs.models import Job, JobLine, JobStatus
@@ -96,59 +86,7 @@ def batch_invoices(*, viewer: Membership, batch: BatchInvoice) -> QuerySet[Invoi
     )
 
 
-# --- the office's lists (the page and the API alike) --------------------------------------
-
-SEARCH_CLIENTS = 500  # a search by client shows the invoices of the first this many found
-
-
-def invoice_list(*, viewer: Membership, filters: InvoiceFilters) -> QuerySet[Invoice]:
-    """The invoices list of the page and the API, filtered and ordered: drafts first (the work
-    still to do), then the newest issued; a search's few invoices sorted the same way."""
-    require(viewer, Action.MANAGE_BILLING)
-    invoices = invoice_queryset(viewer=viewer)
-    if filters.status == UNPAID:
-        invoices = invoices.filter(status__in=RECEIVABLE_STATUSES)
-    elif filters.status in InvoiceStatus.values:
-        invoices = invoices.filter(status=filters.status)
-    if filters.overdue:
-        invoices = invoices.filter(
-            status__in=RECEIVABLE_STATUSES, due_date__lt=company_today(viewer.company)
-        )
-    if filters.client:
-        invoices = invoices.filter(client_id=filters.client)
-    if filters.property:
-        invoices = invoices.filter(property_id=filters.property)
-    if filters.kind in InvoiceKind.values:
-        invoices = invoices.filter(kind=filters.kind)
-    if filters.date_from:
-        invoices = invoices.filter(issue_date__gte=filters.date_from)
-    if filters.date_to:
-        invoices = invoices.filter(issue_date__lte=filters.date_to)
-    if filters.search:
-        invoices = _invoice_search(viewer, invoices, filters.search)
-        # A search's invoices are those of a few clients: ordered by an expression no index
-        # holds, they are sorted; by the list's index, PostgreSQL would walk every invoice of
-        # the company looking for theirs (as jobs.selectors.search_order explains).
-        newest = Coalesce("issue_date", "issue_date")
-        return invoices.order_by(newest.desc(nulls_first=True), "-id")
-    return invoices.order_by(F("issue_date").desc(nulls_first=True), "-id")
-
-
-def _invoice_search(viewer: Membership, invoices: QuerySet[Invoice], text: str):
-    """An invoice is found by its number (as printed, or its digits: "12" finds INV-0012),
-    else by its client as the clients search finds it (names, email, phone...)."""
-    from crewdesk.clients.selectors import client_ids_matching
-
-    numbers = {text, text.upper()}
-    digits = text.lstrip("#")
-    if digits.isdigit() and len(digits) < 10:
-        numbers.add(f"{viewer.company.invoice_prefix}{int(digits):04d}")
-    by_number = invoices.filter(number__in=numbers)
-    if by_number.exists():
-        return by_number
-    return invoices.filter(
-        client_id__in=client_ids_matching(viewer=viewer, text=text, limit=SEARCH_CLIENTS)
-    )
+# --- batch invoices: totals and the office's list ---------------------------------------
 
 
 def with_batch_totals(*, batches: QuerySet[BatchInvoice]) -> QuerySet[BatchInvoice]:
