@@ -21,7 +21,6 @@ from crewdesk.core.paging import MAX_PAGE_SIZE
 StatusName = Literal[tuple(InvoiceStatus.values)]
 StatusFilter = Literal[("", UNPAID, *InvoiceStatus.values)]
 KindName = Literal[tuple(InvoiceKind.values)]
-KindFilter = Literal[("", *InvoiceKind.values)]
 
 MAX_BATCH_INVOICES = 1000
 MAX_JOBS = 200
@@ -128,6 +127,9 @@ def _in_range(value):
 
 
 class InvoiceListQuery(TextInput):
+    """The invoices list's filters: the names of billing/filters.py's InvoiceFilters (the
+    office's page reads the same object from its form)."""
+
     search: str = Field(
         "",
         max_length=200,
@@ -139,8 +141,9 @@ class InvoiceListQuery(TextInput):
         "", description=f'A status, or "{UNPAID}" for open and partially paid ones.'
     )
     client: RecordId | None = None
-    property: RecordId | None = None
-    kind: KindFilter = ""
+    property: RecordId | None = Field(
+        None, description="The invoice's property, or one of its lines'."
+    )
     date_from: date | None = Field(None, description="Issued on or after this day.")
     date_to: date | None = Field(None, description="Issued on or before this day.")
     overdue: bool = Field(False, description="Only unpaid invoices past their due date.")

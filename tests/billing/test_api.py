@@ -647,7 +647,6 @@ def test_list_filters_and_order(office_api, owner, billed, prop, make_client):
     assert _ids(office_api, overdue=True) == [old.pk]
     assert _ids(office_api, client=other.pk, status="draft") == [at_barn.pk, deposit.pk]
     assert _ids(office_api, property=other_prop.pk) == [at_barn.pk]
-    assert _ids(office_api, kind="deposit") == [deposit.pk]
     assert _ids(office_api, date_from=today.isoformat()) == [voided.pk, done.pk, part.pk]
     assert _ids(office_api, date_to=(today - datetime.timedelta(days=1)).isoformat()) == [old.pk]
     assert _ids(office_api, page_size=2, page=2) == [deposit.pk, voided.pk]
@@ -675,7 +674,6 @@ def test_list_search_by_number_digits_and_client(office_api, owner, billed, make
     "params",
     [
         {"status": "lost"},
-        {"kind": "gift"},
         {"client": "x"},
         {"client": 0},
         {"date_from": "nope"},
