@@ -11,3 +11,12 @@ class BillingConfig(AppConfig):
         from crewdesk.core.activity_text import register_sentences
 
         register_sentences(SENTENCES)
+        _lock_billed_jobs()
+
+
+def _lock_billed_jobs() -> None:
+    from crewdesk.billing.services import job_billing_lock_reason
+    from crewdesk.jobs.services import BILLED_JOB_LOCKS
+
+    if job_billing_lock_reason not in BILLED_JOB_LOCKS:
+        BILLED_JOB_LOCKS.append(job_billing_lock_reason)
