@@ -12,6 +12,7 @@ class BillingConfig(AppConfig):
 
         register_sentences(SENTENCES)
         _lock_billed_jobs()
+        _keep_clients_with_invoices()
 
 
 def _lock_billed_jobs() -> None:
@@ -20,3 +21,11 @@ def _lock_billed_jobs() -> None:
 
     if job_billing_lock_reason not in BILLED_JOB_LOCKS:
         BILLED_JOB_LOCKS.append(job_billing_lock_reason)
+
+
+def _keep_clients_with_invoices() -> None:
+    from crewdesk.billing.services import client_history_blockers
+    from crewdesk.clients.services import HISTORY_CHECKS
+
+    if client_history_blockers not in HISTORY_CHECKS:
+        HISTORY_CHECKS.append(client_history_blockers)

@@ -91,6 +91,14 @@ def job_billing_lock_reason(*, job: Job) -> str | None:
     return _("The job is on the invoice %s: void the invoice first.") % line.invoice.number
 
 
+def client_history_blockers(*, client: Client) -> list[str]:
+    """Registered in clients' HISTORY_CHECKS: invoices are history, so such a client is
+    archived, not deleted."""
+    if Invoice.objects.filter(client=client).exists():
+        return [_("it has invoices")]
+    return []
+
+
 # --- figures --------------------------------------------------------------------------------
 
 

@@ -323,3 +323,12 @@ def test_a_job_on_a_draft_says_so(owner, billed, finished_job):
     services.invoice_create(actor=owner, client=billed, jobs=[job])
     with pytest.raises(TransitionError, match="draft invoice"):
         job_transition(actor=owner, job=job, to_status=JobStatus.STARTED)
+
+
+def test_a_client_with_invoices_is_archived_not_deleted(owner, make_client):
+    from crewdesk.clients.services import client_delete
+
+    payer = make_client(first_name="Only", last_name="Invoices")
+    services.invoice_create(actor=owner, client=payer, lines=[HandLine("Visit", "10")])
+    with pytest.raises(ValidationError, match="it has invoices"):
+        client_delete(actor=owner, client=payer)
