@@ -1,17 +1,84 @@
 """Reads of billing, each starting from what the viewer may see (core.permissions.scope):
 the office sees its company's invoices, a customer only their client's issued ones."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from crewdesk.accounts.models import Membership
-from crewdesk.billing.models import BatchInvoice, Invoice, InvoiceLine
-from crewdesk.core.permissions import Action, require, scope
+from crewdesk.billing.filters import UNPAID, InvoiceFilters
+from crewdesk.billing.models import (
+    RECEIVABLE_STATUSES,
+    BatchInvoice,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+)
+from crewdesk.core.dates import company_today
+from crewdesk.core.permissions import Action, can, require, scope
 from crewdesk.core.records import parse_id
 from crewdesk.jobs.models import Job, JobLine, JobStatus
 
 
 def invoice_queryset(*, viewer: Membership) -> QuerySet[Invoice]:
     return scope(Invoice.objects.all(), viewer)
+
+
+# A search by client reads at most this many matching clients' invoices (as the jobs list).
+SEARCH_CLIENTS = 500
+
+
+def invoice_list(*, viewer: Membership, filters: InvoiceFilters) -> QuerySet[Invoice]:
+    """The invoices list of the page and the API: the invoices this member may see, filtered
+    (billing/filters.py) and ordered: drafts first, then the newest issued; overdue ones
+    oldest due first; a search's few by date too."""
+    invoices = invoice_queryset(viewer=viewer)
+    if filters.status == UNPAID:
+        invoices = invoices.filter(status__in=RECEIVABLE_STATUSES)
+    elif filters.status in InvoiceStatus.values:
+        invoices = invoices.filter(status=filters.status)
+    if filters.overdue:
+        invoices = invoices.filter(
+            status__in=RECEIVABLE_STATUSES, due_date__lt=company_today(viewer.company)
+        )
+    if filters.client:
+        invoices = invoices.filter(client_id=filters.client)
+    if filters.property:
+        on_lines = InvoiceLine.objects.filter(
+            company_id=viewer.company_id, property_id=filters.property
+        ).values("invoice_id")
+        invoices = invoices.filter(Q(property_id=filters.property) | Q(pk__in=on_lines))
+    if filters.date_from:
+        invoices = invoices.filter(issue_date__gte=filters.date_from)
+    if filters.date_to:
+        invoices = invoices.filter(issue_date__lte=filters.date_to)
+    if filters.search:
+        invoices = _search(viewer, invoices, filters.search)
+        # A search's invoices are few: sorted by an expression no index holds, PostgreSQL
+        # sorts them rather than walking a whole index looking for them (jobs' search_order).
+        return invoices.order_by(Coalesce("issue_date", "issue_date").desc(nulls_first=True), "-id")
+    if filters.overdue:
+        return invoices.order_by("due_date", "id")
+    return invoices.order_by(F("issue_date").desc(nulls_first=True), "-id")
+
+
+def _search(viewer: Membership, invoices: QuerySet[Invoice], text: str) -> QuerySet[Invoice]:
+    """An invoice is found by its number (as printed, or its sequence: "12" is INV-0012) or
+    by its client: the clients search itself, read from its word index (a list of ids, then
+    those clients' invoices by the invoice_by_client index)."""
+    from crewdesk.billing.services import _invoice_number
+
+    numbers = {text, text.upper()}
+    digits = text.lstrip("#")
+    if digits.isdigit() and len(digits) < 10:
+        numbers.add(_invoice_number(viewer.company, int(digits)))
+    condition = Q(number__in=numbers)
+    if can(viewer, Action.VIEW_RECORDS):
+        from crewdesk.clients.selectors import client_ids_matching
+
+        ids = client_ids_matching(viewer=viewer, text=text, limit=SEARCH_CLIENTS)
+        if ids:
+            condition |= Q(client_id__in=ids)
+    return invoices.filter(condition)
 
 
 def invoice_get(*, viewer: Membership, invoice_id) -> Invoice:
