@@ -33,6 +33,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from crewdesk.accounts.models import ApiToken, Invitation, Membership
 from crewdesk.accounts.services import api_token_create, member_invite
+from crewdesk.billing import services as billing_services
+from crewdesk.billing.models import BatchInvoice, Invoice
 from crewdesk.clients import importing, services
 from crewdesk.clients.models import (
     Client,
@@ -190,6 +192,9 @@ class World:
     attachment: JobAttachment  # a photo of the job
     done_job: Job  # finished, for bad debt
     archived_job: Job  # for restore
+    invoice: Invoice  # issued (open), a line by hand
+    draft: Invoice  # a draft, a line by hand (done_job stays ready to invoice)
+    batch: BatchInvoice  # of the open invoice
     tokens: dict[str, str]  # each member's bearer token (the customer's, see _demoted_token)
     invitation: Invitation  # waiting for an answer
     api_token: ApiToken  # the office's
@@ -296,6 +301,17 @@ def _work(owner, client: Client) -> dict:
     }
 
 
+def _billing(owner, client: Client) -> dict:
+    """Company A's invoices: an open one in a batch and a draft, on the world's client."""
+    line = billing_services.LineInput(f"Clean {MARKER}", "100.00")
+    invoice = billing_services.invoice_create(
+        actor=owner, client=client, lines=[line], customer_message=f"Thanks {MARKER}", issue=True
+    )
+    draft = billing_services.invoice_create(actor=owner, client=client, lines=[line])
+    batch = billing_services.batch_create(actor=owner, client=client, invoices=[invoice.pk])
+    return {"invoice": invoice, "draft": draft, "batch": batch}
+
+
 def _build_world(owner, office, employee, customer, neighbour, outsider) -> World:
     office.user.last_name = MARKER
     office.user.save(update_fields=["last_name"])
@@ -342,6 +358,7 @@ def _build_world(owner, office, employee, customer, neighbour, outsider) -> Worl
         member=office,
         activity=Activity.objects.filter(company=owner.company, target_id=client.pk).earliest("id"),
         **_work(owner, client),
+        **_billing(owner, client),
         invitation=member_invite(
             actor=owner, username="zzyzx-invitee", email=email, role=Role.OFFICE
         ),
@@ -494,6 +511,21 @@ JOB_ROUTES: dict[str, Route] = {
     "jobs:crew_note": Route(JOB, POST, {"text": "Hacked"}, get=False),
 }
 
+INVOICE = of(invoice_id="invoice")
+DRAFT = of(invoice_id="draft")
+BILLING_PAGE_ROUTES: dict[str, Route] = {
+    "billing:invoice_detail": Route(INVOICE, shows=True),
+    "billing:invoice_edit": Route(
+        DRAFT, POST, {"discount_kind": "amount", "customer_message": "Hacked"}, shows=True
+    ),
+    "billing:invoice_issue": Route(DRAFT, POST, get=False),
+    "billing:invoice_void": Route(INVOICE, POST, {"void_reason": "Hacked"}, get=False),
+    "billing:invoice_write_off": Route(INVOICE, POST, get=False),
+    "billing:invoice_delete": Route(DRAFT, POST, get=False),
+    "billing:job_invoice": Route(of(job_id="done_job"), POST, {"whole": "1"}, shows=True),
+    "billing:batch_detail": Route(of(batch_id="batch"), shows=True),
+}
+
 JOB_ITEM = of(job_id="job", item_id="item")
 PROP_SERVICE = of(property_id="prop", ps_id="ps")
 API_WORK_ROUTES: dict[str, Route] = {
@@ -619,6 +651,8 @@ ROUTES: dict[str, Route] = {
     **PROPERTY_ROUTES,
     # --- pages: jobs, checklists, the schedule, the crew's view, files
     **JOB_ROUTES,
+    # --- pages: invoices and batches
+    **BILLING_PAGE_ROUTES,
 }
 
 # Routes with an id in the path that are deliberately not in the matrix, each with the reason.
@@ -841,7 +875,16 @@ def test_a_customer_of_another_client_finds_none_of_the_clients_records(db, worl
 
 def test_the_clients_customer_finds_only_what_is_shown_to_them(db, world, customer):
     found = {name for name, record in _records(world).items() if in_scope(record, customer)}
-    assert found == {"client", "prop", "old_prop", "job", "done_job", "archived_job"}
+    assert found == {
+        "client",
+        "prop",
+        "old_prop",
+        "job",
+        "done_job",
+        "archived_job",
+        "invoice",  # issued: a draft is the office's
+        "batch",
+    }
 
 
 # --- the customers' fields: a customer's copy of a record has none of the office's notes -------
@@ -870,7 +913,16 @@ def _copies(world: World, member: Membership) -> dict[str, dict]:
 def test_the_clients_customer_gets_none_of_the_offices_internal_notes(db, world, customer):
     copies = _copies(world, customer)
 
-    assert copies.keys() == {"client", "prop", "old_prop", "job", "done_job", "archived_job"}
+    assert copies.keys() == {
+        "client",
+        "prop",
+        "old_prop",
+        "job",
+        "done_job",
+        "archived_job",
+        "invoice",
+        "batch",
+    }
     assert INTERNAL.lower() not in repr(copies).lower()
     assert copies["client"]["notes"] is HiddenField
     for job in ("job", "done_job", "archived_job"):

@@ -59,7 +59,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def batch_new(request: HttpRequest) -> HttpResponse:
     actor = request.membership
-    client = client_or_none(request, request.GET.get("client"))
+    client = client_or_none(request, request.POST.get("client") or request.GET.get("client"))
     if client is None:
         return choose_client(request, title=_("New batch"), target=reverse("billing:batch_new"))
     filter_form = InvoiceFilterForm(request.GET)
