@@ -30,7 +30,7 @@ def _register_pages() -> None:
     billing = Action.MANAGE_BILLING
     register_nav_items(
         NavItem(_("Invoices"), "billing:invoice_list", billing, "receipt", order=33),
-        NavItem(_("Ready to invoice"), "billing:ready", billing, "receipt-cutoff", order=34),
+        NavItem(_("Ready to invoice"), "billing:ready", billing, "clipboard-check", order=34),
     )
     HOME_PANELS.register(
         Panel(

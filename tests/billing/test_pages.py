@@ -541,3 +541,9 @@ def test_the_property_page_lists_its_invoices(client_as, owner, billed, prop, fi
     invoice = services.invoice_create(actor=owner, client=billed, jobs=[finished_job()], issue=True)
     page = text_of(client_as(owner).get(reverse("properties:detail", args=[prop.pk])))
     assert 'id="property-invoices"' in page and invoice.number in page
+
+
+def test_billing_fills_the_job_pages_registration_point():
+    from crewdesk.jobs.display import JOB_PANELS
+
+    assert [(p.name, p.slot) for p in JOB_PANELS] == [("invoicing", "main")]
