@@ -75,7 +75,7 @@ def client_invoices_tab(request: HttpRequest, client) -> dict:
         viewer=viewer, filters=InvoiceFilters(client=client.pk)
     ).select_related("property")
     page = Paginator(invoices, CLIENT_INVOICES_PER_PAGE).get_page(request.GET.get("invoices_page"))
-    with_overdue(page.object_list, viewer.company)
+    page.object_list = with_overdue(list(page.object_list), viewer.company)
     new_invoice = url_or_none("billing:invoice_new")
     ready = url_or_none("billing:ready")
     batch = url_or_none("billing:batch_new")

@@ -547,3 +547,29 @@ def test_billing_fills_the_job_pages_registration_point():
     from crewdesk.jobs.display import JOB_PANELS
 
     assert [(p.name, p.slot) for p in JOB_PANELS] == [("invoicing", "main")]
+
+
+def test_ready_and_the_clients_tab_read_the_same_number_of_queries_for_many_rows(
+    client_as, owner, billed, finished_job, make_client
+):
+    web = client_as(owner)
+    profile = reverse("clients:detail", args=[billed.pk])
+
+    def queries(url, **params) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert web.get(url, params, headers={"HX-Request": "true"}).status_code == 200
+        return len(captured)
+
+    payer = make_client(first_name="Paula", last_name="Payer")
+
+    def add_rows():
+        job = finished_job()
+        job_update(actor=owner, job=job, data=JobInput(extra_clients=[(payer.pk, "billing")]))
+        finished_job()
+        hand(billed, "10", issue=True, owner=owner)
+
+    add_rows()
+    few = (queries(READY), queries(profile, panel="invoices"))
+    for _ in range(6):
+        add_rows()
+    assert (queries(READY), queries(profile, panel="invoices")) == few
