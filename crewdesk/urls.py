@@ -13,6 +13,7 @@ urlpatterns = [
     path("app/clients/", include("crewdesk.clients.urls")),
     path("app/", include("crewdesk.properties.urls")),
     path("app/", include("crewdesk.jobs.urls")),
+    path("app/", include("crewdesk.billing.urls")),
     path("portal/", include("crewdesk.portal.urls")),
     path("api/v1/", api.urls),
     path("dev/outbox/", notifications_views.dev_outbox, name="dev_outbox"),

@@ -14,6 +14,16 @@ from django.utils.text import capfirst
 
 from crewdesk.accounts.forms import ApiTokenForm, CodeForm, InviteForm, RoleForm, UsernameForm
 from crewdesk.accounts.models import ApiToken, Invitation, Membership, User
+from crewdesk.billing.forms import (
+    BatchForm,
+    InvoiceEditForm,
+    InvoiceFilterForm,
+    InvoiceForm,
+    InvoiceLinesForm,
+    ReadyFilterForm,
+    VoidForm,
+)
+from crewdesk.billing.models import BatchInvoice, Invoice
 from crewdesk.clients.forms import ClientFilterForm, ClientForm
 from crewdesk.clients.forms_profile import (
     ContactForm,
@@ -56,9 +66,22 @@ FORMS = {
     ChecklistTemplateForm: [(ChecklistTemplate, "")],
     CrewPhotoForm: [(JobAttachment, "")],
     CrewNoteForm: [(JobNote, "")],
+    InvoiceFilterForm: [(Invoice, "")],
+    InvoiceLinesForm: [(Invoice, "")],
+    InvoiceForm: [(Invoice, "")],
+    InvoiceEditForm: [(Invoice, "")],
+    VoidForm: [(Invoice, "")],
+    BatchForm: [(BatchInvoice, "")],
 }
 # Forms none of whose fields is a model's: a login code, the steps of a client import.
-NO_MODEL_FIELDS = {CodeForm, UploadForm, MappingForm, ProblemPageForm, ChooseForm}
+NO_MODEL_FIELDS = {
+    CodeForm,
+    UploadForm,
+    MappingForm,
+    ProblemPageForm,
+    ChooseForm,
+    ReadyFilterForm,
+}
 
 RENAMED = {
     (ClientFilterForm, "type"): (Client, "client_type"),
@@ -67,7 +90,12 @@ RENAMED = {
     (JobForm, "end_time"): (Job, "scheduled_end"),
 }
 # Named like a model field, but not one: ids a list is filtered by.
-NOT_MODEL_FIELDS = {(JobFilterForm, "client"), (JobFilterForm, "property")}
+NOT_MODEL_FIELDS = {
+    (JobFilterForm, "client"),
+    (JobFilterForm, "property"),
+    (InvoiceFilterForm, "client"),
+    (InvoiceFilterForm, "property"),
+}
 
 # The form asks a question, or words the field for its one page, where the model names it.
 OWN_LABEL = {

@@ -13,6 +13,7 @@ class BillingConfig(AppConfig):
         register_sentences(SENTENCES)
         _lock_billed_jobs()
         _keep_clients_with_invoices()
+        _register_pages()
 
 
 def _lock_billed_jobs() -> None:
@@ -29,3 +30,76 @@ def _keep_clients_with_invoices() -> None:
 
     if client_history_blockers not in HISTORY_CHECKS:
         HISTORY_CHECKS.append(client_history_blockers)
+
+
+def _register_pages() -> None:
+    """Billing's entries in the menu and its parts of the home, client, job and property
+    pages. Only the office sees any of it (Action.MANAGE_BILLING): no employee, no customer."""
+    from django.utils.translation import gettext_lazy as _
+
+    from crewdesk.billing import panels
+    from crewdesk.clients.profile_tabs import ProfileTab, register_profile_tabs
+    from crewdesk.core.navigation import NavItem, register_nav_items
+    from crewdesk.core.panels import HOME_PANELS, Panel
+    from crewdesk.core.permissions import Action
+    from crewdesk.jobs.display import JOB_PANELS
+    from crewdesk.properties.display import PROPERTY_PANELS
+
+    billing = Action.MANAGE_BILLING
+    register_nav_items(
+        NavItem(_("Invoices"), "billing:invoice_list", billing, "receipt", order=33),
+        NavItem(_("Ready to invoice"), "billing:ready", billing, "clipboard-check", order=34),
+    )
+    HOME_PANELS.register(
+        Panel(
+            "money_owed",
+            "billing/_home_money.html",
+            panels.home_money,
+            order=20,
+            slot="top",
+            action=billing,
+        ),
+    )
+    register_profile_tabs(
+        ProfileTab(
+            "invoices",
+            _("Invoices"),
+            "receipt",
+            "billing/_client_invoices.html",
+            panels.client_invoices_tab,
+            order=33,
+            show_label=_("Show the invoices"),
+            action=billing,
+            badge=panels.client_unpaid_count,
+        ),
+        ProfileTab(
+            "batches",
+            _("Batches"),
+            "collection",
+            "billing/_client_batches.html",
+            panels.client_batches_tab,
+            order=34,
+            show_label=_("Show the batch invoices"),
+            action=billing,
+        ),
+    )
+    JOB_PANELS.register(
+        Panel(
+            "invoicing",
+            "billing/_job_invoicing.html",
+            panels.job_invoicing,
+            order=10,
+            slot="main",
+            action=billing,
+        ),
+    )
+    PROPERTY_PANELS.register(
+        Panel(
+            "invoices",
+            "billing/_property_invoices.html",
+            panels.property_invoices,
+            order=20,
+            slot="side",
+            action=billing,
+        ),
+    )

@@ -16,8 +16,12 @@ from tests.properties.test_pages import new_client
 pytestmark = pytest.mark.django_db
 
 
-def test_jobs_registered_their_panels_of_the_property_page():
-    assert [(p.name, p.slot) for p in PROPERTY_PANELS] == [("jobs", "main"), ("files", "side")]
+def test_jobs_and_billing_registered_their_panels_of_the_property_page():
+    assert [(p.name, p.slot) for p in PROPERTY_PANELS] == [
+        ("jobs", "main"),
+        ("files", "side"),
+        ("invoices", "side"),
+    ]
 
 
 def test_a_repeating_service_tells_the_registered_schedulers(monkeypatch, owner):

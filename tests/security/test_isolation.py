@@ -192,9 +192,9 @@ class World:
     attachment: JobAttachment  # a photo of the job
     done_job: Job  # finished, for bad debt
     archived_job: Job  # for restore
-    invoice: Invoice  # issued, nothing paid on it
-    draft_invoice: Invoice
-    batch: BatchInvoice  # of `invoice`
+    invoice: Invoice  # issued (open), a line by hand
+    draft: Invoice  # a draft, a line by hand (done_job stays ready to invoice)
+    batch: BatchInvoice  # of the open invoice
     tokens: dict[str, str]  # each member's bearer token (the customer's, see _demoted_token)
     invitation: Invitation  # waiting for an answer
     api_token: ApiToken  # the office's
@@ -302,16 +302,14 @@ def _work(owner, client: Client) -> dict:
 
 
 def _billing(owner, client: Client) -> dict:
-    """Company A's invoices (by hand, each with the marker) and a batch, of the world's client."""
-    lines = [billing_services.LineInput(f"Clean {MARKER}", "100.00")]
+    """Company A's invoices: an open one in a batch and a draft, on the world's client."""
+    line = billing_services.LineInput(f"Clean {MARKER}", "100.00")
     invoice = billing_services.invoice_create(
-        actor=owner, client=client, lines=lines, customer_message=f"Thanks {MARKER}", issue=True
+        actor=owner, client=client, lines=[line], customer_message=f"Thanks {MARKER}", issue=True
     )
-    return {
-        "invoice": invoice,
-        "draft_invoice": billing_services.invoice_create(actor=owner, client=client, lines=lines),
-        "batch": billing_services.batch_create(actor=owner, client=client, invoices=[invoice]),
-    }
+    draft = billing_services.invoice_create(actor=owner, client=client, lines=[line])
+    batch = billing_services.batch_create(actor=owner, client=client, invoices=[invoice.pk])
+    return {"invoice": invoice, "draft": draft, "batch": batch}
 
 
 def _build_world(owner, office, employee, customer, neighbour, outsider) -> World:
@@ -513,6 +511,21 @@ JOB_ROUTES: dict[str, Route] = {
     "jobs:crew_note": Route(JOB, POST, {"text": "Hacked"}, get=False),
 }
 
+INVOICE = of(invoice_id="invoice")
+DRAFT = of(invoice_id="draft")
+BILLING_PAGE_ROUTES: dict[str, Route] = {
+    "billing:invoice_detail": Route(INVOICE, shows=True),
+    "billing:invoice_edit": Route(
+        DRAFT, POST, {"discount_kind": "amount", "customer_message": "Hacked"}, shows=True
+    ),
+    "billing:invoice_issue": Route(DRAFT, POST, get=False),
+    "billing:invoice_void": Route(INVOICE, POST, {"void_reason": "Hacked"}, get=False),
+    "billing:invoice_write_off": Route(INVOICE, POST, get=False),
+    "billing:invoice_delete": Route(DRAFT, POST, get=False),
+    "billing:job_invoice": Route(of(job_id="done_job"), POST, {"whole": "1"}, shows=True),
+    "billing:batch_detail": Route(of(batch_id="batch"), shows=True),
+}
+
 JOB_ITEM = of(job_id="job", item_id="item")
 PROP_SERVICE = of(property_id="prop", ps_id="ps")
 API_WORK_ROUTES: dict[str, Route] = {
@@ -545,13 +558,11 @@ API_WORK_ROUTES: dict[str, Route] = {
     "api:job_attachment_file": Route(of(job_id="job", attachment_id="attachment"), shows=True),
 }
 
-INVOICE = of(invoice_id="invoice")
-DRAFT_INVOICE = of(invoice_id="draft_invoice")
 API_BILLING_ROUTES: dict[str, Route] = {
     "api:invoice_detail": Route(INVOICE, shows=True),
     "api:invoice_change": Route(INVOICE, ("PATCH",), {"customer_message": "Hacked"}, shows=True),
-    "api:invoice_remove": Route(DRAFT_INVOICE, ("DELETE",), shows=True),
-    "api:invoice_issue": Route(DRAFT_INVOICE, POST, get=False),
+    "api:invoice_remove": Route(DRAFT, ("DELETE",), shows=True),
+    "api:invoice_issue": Route(DRAFT, POST, get=False),
     "api:invoice_void": Route(INVOICE, POST, {"reason": "Hacked"}, get=False),
     "api:invoice_write_off": Route(INVOICE, POST, get=False),
     "api:batch_detail": Route(of(batch_id="batch")),
@@ -652,6 +663,8 @@ ROUTES: dict[str, Route] = {
     **PROPERTY_ROUTES,
     # --- pages: jobs, checklists, the schedule, the crew's view, files
     **JOB_ROUTES,
+    # --- pages: invoices and batches
+    **BILLING_PAGE_ROUTES,
 }
 
 # Routes with an id in the path that are deliberately not in the matrix, each with the reason.
@@ -882,7 +895,7 @@ def test_the_clients_customer_finds_only_what_is_shown_to_them(db, world, custom
         "job",
         "done_job",
         "archived_job",
-        "invoice",
+        "invoice",  # issued: a draft is the office's
         "batch",
     }
 

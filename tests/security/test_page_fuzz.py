@@ -96,6 +96,9 @@ BASE_QUERY: dict[str, Callable[[World], dict]] = {
     "properties:move_lookup": lambda w: {"field": "client", "client_search": "Zel"},
     "clients:duplicate_check": lambda w: {"first_name": "Zelda", "last_name": "X"},
     "clients:detail": lambda w: {"panel": "jobs"},
+    "billing:invoice_new": lambda w: {"client": str(w.client.pk)},
+    "billing:batch_new": lambda w: {"client": str(w.client.pk)},
+    "billing:ready": lambda w: {"client": str(w.client.pk)},
 }
 
 # Failures found here that other engineers of issue 10 are fixing in parallel: (route,

@@ -12,9 +12,11 @@ from django.views.decorators.http import require_GET
 from crewdesk.accounts.models import Membership
 from crewdesk.core.decorators import member_required
 from crewdesk.core.navigation import url_or_none
+from crewdesk.core.panels import scripts_of
 from crewdesk.core.permissions import Action, can
 from crewdesk.core.selectors import record_activity_list
 from crewdesk.jobs import selectors, transitions
+from crewdesk.jobs.display import JOB_PANELS
 from crewdesk.jobs.models import AttachmentKind, Job, JobStatus
 from crewdesk.jobs.views.common import crew_names, job_or_404, to_crew
 from crewdesk.jobs.views.job_checklist import checklist_context
@@ -66,6 +68,8 @@ def detail_context(request: HttpRequest, job: Job, *, transition_error: str = ""
     if can(actor, Action.VIEW_ACTIVITY):
         activity = list(record_activity_list(viewer=actor, record=job)[:ACTIVITY_ROWS])
     lines = list(job.lines.all())
+    main_panels = JOB_PANELS.render(request, job, slot="main")
+    side_panels = JOB_PANELS.render(request, job, slot="side")
     return {
         "job": job,
         "status_buttons": _status_buttons(actor, job),
@@ -92,6 +96,10 @@ def detail_context(request: HttpRequest, job: Job, *, transition_error: str = ""
         "can_bad_debt": can(actor, Action.MARK_BAD_DEBT)
         and (job.status == JobStatus.FINISHED or job.bad_debt),
         "note_draft": request.session.pop("job_note_draft", ""),
+        # What other apps show on the job page (jobs/display.JOB_PANELS).
+        "main_panels": main_panels,
+        "side_panels": side_panels,
+        "panel_scripts": scripts_of(main_panels, side_panels),
         **checklist_context(request, job),
     }
 
