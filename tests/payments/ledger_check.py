@@ -10,8 +10,7 @@ from crewdesk.payments.ledger import ledger_violations
 
 def _uses_database(request) -> bool:
     return bool(
-        request.node.get_closest_marker("django_db")
-        or "_django_db_helper" in request.fixturenames
+        request.node.get_closest_marker("django_db") or "_django_db_helper" in request.fixturenames
     )
 
 
