@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "crewdesk.properties",
     "crewdesk.jobs",
     "crewdesk.billing",
+    "crewdesk.payments",
     "crewdesk.notifications",
     "crewdesk.api",
     "crewdesk.portal",

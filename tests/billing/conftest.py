@@ -5,6 +5,7 @@ import pytest
 from crewdesk.jobs.models import JobStatus
 from crewdesk.jobs.services import LineInput, job_transition
 from tests.factories import make_job, make_property
+from tests.payments.ledger_check import ledger_holds  # noqa: F401  (the ledger holds after each test)
 
 
 def finish(actor, job):

@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+
+
+class PaymentsConfig(AppConfig):
+    name = "crewdesk.payments"
+    label = "payments"
+    verbose_name = "Payments"
+
+    def ready(self) -> None:
+        from crewdesk.billing.services import VOID_BLOCKERS, VOID_HANDLERS
+        from crewdesk.clients.services import HISTORY_CHECKS
+        from crewdesk.core.activity_text import register_sentences
+        from crewdesk.core.uploads import STORED_FILE_MODELS
+        from crewdesk.payments.events import SENTENCES
+        from crewdesk.payments.models import PaymentProof
+        from crewdesk.payments.services import (
+            client_history_blockers,
+            invoice_void_blocker,
+            invoice_void_handler,
+        )
+
+        register_sentences(SENTENCES)
+        # ready() may run more than once (tests that reload apps): register each hook once.
+        for hooks, hook in (
+            (VOID_BLOCKERS, invoice_void_blocker),
+            (VOID_HANDLERS, invoice_void_handler),
+            (HISTORY_CHECKS, client_history_blockers),
+            (STORED_FILE_MODELS, PaymentProof),
+        ):
+            if hook not in hooks:
+                hooks.append(hook)

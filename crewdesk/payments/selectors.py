@@ -1,0 +1,222 @@
+"""Reads of payments, each starting from what the viewer may see (core.permissions.scope): the
+office sees its company's payments, a customer only their client's; an employee none.
+
+Also the receivables: a client's credit and balance, the approval queue, and aging, each one
+SQL aggregate whatever the number of invoices."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from crewdesk.accounts.models import Membership
+from crewdesk.billing.models import RECEIVABLE_STATUSES, Invoice
+from crewdesk.core.dates import company_today
+from crewdesk.core.permissions import Action, can, require, scope
+from crewdesk.core.records import parse_id
+from crewdesk.payments.models import Payment, PaymentAllocation, PaymentStatus, Refund
+
+ZERO = Decimal("0.00")
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _sum(field: str, condition: Q | None = None, **filters) -> Coalesce:
+    if filters:
+        condition = (condition or Q()) & Q(**filters)
+    return Coalesce(Sum(field, filter=condition), Value(ZERO), output_field=MONEY)
+
+
+# --- payments ------------------------------------------------------------------------------------
+
+
+def payment_queryset(*, viewer: Membership) -> QuerySet[Payment]:
+    """The office's company payments, a customer's own client's; none for an employee."""
+    if not (can(viewer, Action.MANAGE_BILLING) or can(viewer, Action.USE_PORTAL)):
+        return Payment.objects.none()
+    return scope(Payment.objects.all(), viewer)
+
+
+def payment_list(
+    *, viewer: Membership, client=None, status: str | None = None, method: str | None = None
+) -> QuerySet[Payment]:
+    """Newest received first, filterable by client, status and method."""
+    payments = payment_queryset(viewer=viewer)
+    if client is not None:
+        payments = payments.filter(client=client)
+    if status:
+        payments = payments.filter(status=status)
+    if method:
+        payments = payments.filter(method=method)
+    return payments.select_related("client").order_by("-received_at", "-id")
+
+
+def payment_get(*, viewer: Membership, payment_id) -> Payment:
+    """One payment the viewer may see, else Payment.DoesNotExist (a 404)."""
+    number = parse_id(payment_id)
+    if number is None:
+        raise Payment.DoesNotExist
+    return (
+        payment_queryset(viewer=viewer).select_related("client", "invoice", "batch").get(pk=number)
+    )
+
+
+def payment_allocations(
+    *, viewer: Membership, payment: Payment, active_only: bool = False
+) -> QuerySet[PaymentAllocation]:
+    """What a payment paid, invoice by invoice (the reversed ones too, unless `active_only`)."""
+    rows = scope(PaymentAllocation.objects.filter(payment_id=payment.pk), viewer)
+    if active_only:
+        rows = rows.filter(reversed_at__isnull=True)
+    return rows.select_related("invoice").order_by("created_at", "id")
+
+
+def payment_refunds(*, viewer: Membership, payment: Payment) -> QuerySet[Refund]:
+    return scope(Refund.objects.filter(payment_id=payment.pk), viewer).order_by("created_at", "id")
+
+
+def invoice_payments(*, viewer: Membership, invoice: Invoice) -> QuerySet[PaymentAllocation]:
+    """The payments applied to an invoice (its page, PDF and email): active allocations of
+    completed payments, oldest first."""
+    return (
+        scope(PaymentAllocation.objects.filter(invoice_id=invoice.pk), viewer)
+        .filter(reversed_at__isnull=True, payment__status=PaymentStatus.COMPLETED)
+        .select_related("payment")
+        .order_by("created_at", "id")
+    )
+
+
+def invoice_payment_processing(*, viewer: Membership, invoice: Invoice) -> bool:
+    """A payment on this invoice (or a batch it is in) is still settling: the invoice shows
+    "payment processing" and hides Pay."""
+    return (
+        payment_queryset(viewer=viewer)
+        .filter(
+            Q(invoice_id=invoice.pk)
+            | Q(batch__items__invoice_id=invoice.pk, batch__items__active=True),
+            status=PaymentStatus.PENDING,
+        )
+        .exists()
+    )
+
+
+def payment_credit(*, viewer: Membership, payment: Payment) -> Decimal:
+    """What one payment has left to apply or refund (zero unless completed)."""
+    found = (
+        payment_queryset(viewer=viewer)
+        .filter(pk=payment.pk, status=PaymentStatus.COMPLETED)
+        .values("amount", "refunded_amount")
+        .first()
+    )
+    if found is None:
+        return ZERO
+    allocated = PaymentAllocation.objects.filter(
+        payment_id=payment.pk, reversed_at__isnull=True
+    ).aggregate(s=_sum("amount"))["s"]
+    return found["amount"] - found["refunded_amount"] - allocated
+
+
+def approval_queue(*, viewer: Membership) -> QuerySet[Payment]:
+    """Customers' reports waiting for the office, oldest first."""
+    require(viewer, Action.MANAGE_BILLING)
+    return (
+        scope(Payment.objects.filter(status=PaymentStatus.TO_APPROVAL), viewer)
+        .select_related("client", "invoice", "batch", "reported_by__user")
+        .order_by("created_at", "id")
+    )
+
+
+# --- receivables ---------------------------------------------------------------------------------
+
+
+def client_credit(*, viewer: Membership, client) -> Decimal:
+    """A client's unapplied money: its completed payments' amounts − refunded − what is
+    applied to invoices."""
+    payments = payment_queryset(viewer=viewer).filter(client=client, status=PaymentStatus.COMPLETED)
+    totals = payments.aggregate(paid=_sum("amount"), refunded=_sum("refunded_amount"))
+    allocated = PaymentAllocation.objects.filter(
+        payment__in=payments.values("pk"), reversed_at__isnull=True
+    ).aggregate(s=_sum("amount"))["s"]
+    return totals["paid"] - totals["refunded"] - allocated
+
+
+def client_open_balance(*, viewer: Membership, client) -> Decimal:
+    """What a client's open and partially paid invoices still ask."""
+    return scope(
+        Invoice.objects.filter(client=client, status__in=RECEIVABLE_STATUSES), viewer
+    ).aggregate(s=_sum("balance"))["s"]
+
+
+def client_balance(*, viewer: Membership, client) -> Decimal:
+    """What a client owes: its open and partially paid balances − its credit (below zero when
+    the credit is larger)."""
+    return client_open_balance(viewer=viewer, client=client) - client_credit(
+        viewer=viewer, client=client
+    )
+
+
+# Aging columns: (key of the amounts, billing/amounts.AGING_BUCKETS name, heading).
+AGING_COLUMNS = (
+    ("current", "current", _("Current")),
+    ("days_1_30", "1_30", _("1–30 days")),
+    ("days_31_60", "31_60", _("31–60 days")),
+    ("days_61_90", "61_90", _("61–90 days")),
+    ("over_90", "over_90", _("Over 90 days")),
+)
+
+
+def _aging_sums(today: datetime.date) -> dict:
+    """One Sum per aging column over open balances, by days past due in the company's time
+    zone (the rule of billing/amounts.aging_bucket, written as SQL)."""
+
+    def before(days: int) -> datetime.date:
+        return today - datetime.timedelta(days=days)
+
+    return {
+        "current": _sum("balance", Q(due_date__gte=today) | Q(due_date__isnull=True)),
+        "days_1_30": _sum("balance", due_date__lt=today, due_date__gte=before(30)),
+        "days_31_60": _sum("balance", due_date__lt=before(30), due_date__gte=before(60)),
+        "days_61_90": _sum("balance", due_date__lt=before(60), due_date__gte=before(90)),
+        "over_90": _sum("balance", due_date__lt=before(90)),
+        "total": _sum("balance"),
+    }
+
+
+@dataclass(frozen=True)
+class Aging:
+    current: Decimal
+    days_1_30: Decimal
+    days_31_60: Decimal
+    days_61_90: Decimal
+    over_90: Decimal
+    total: Decimal
+
+    def by_bucket(self) -> dict[str, Decimal]:
+        """{billing/amounts.AGING_BUCKETS name: amount}."""
+        return {bucket: getattr(self, key) for key, bucket, _label in AGING_COLUMNS}
+
+
+def _receivables(viewer: Membership) -> QuerySet[Invoice]:
+    require(viewer, Action.MANAGE_BILLING)
+    return scope(Invoice.objects.filter(status__in=RECEIVABLE_STATUSES), viewer)
+
+
+def aging(*, viewer: Membership, client=None) -> Aging:
+    """The company's open balances (or one client's) by how late they are: one aggregate."""
+    invoices = _receivables(viewer)
+    if client is not None:
+        invoices = invoices.filter(client=client)
+    return Aging(**invoices.aggregate(**_aging_sums(company_today(viewer.company))))
+
+
+def aging_by_client(*, viewer: Membership) -> QuerySet:
+    """Aging per client, most owed first: rows of {client_id, current, days_1_30, ...,
+    total}, grouped in SQL (page it; each row is one client)."""
+    return (
+        _receivables(viewer)
+        .values("client_id")
+        .annotate(**_aging_sums(company_today(viewer.company)))
+        .order_by("-total", "client_id")
+    )
