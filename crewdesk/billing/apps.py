@@ -11,3 +11,17 @@ class BillingConfig(AppConfig):
         from crewdesk.core.activity_text import register_sentences
 
         register_sentences(SENTENCES)
+        _register_documents()
+
+
+def _register_documents() -> None:
+    """The PDFs an email attaches, made when it is delivered (billing/sending.py), and the
+    cleanup of big batches' PDFs made in the background."""
+    from crewdesk.billing import documents, sending
+    from crewdesk.core.cleanup import CLEANUPS
+    from crewdesk.notifications.attachments import register_attachment_renderer
+
+    register_attachment_renderer(sending.INVOICE_PDF, sending.invoice_pdf_attachment)
+    register_attachment_renderer(sending.BATCH_PDF, sending.batch_pdf_attachment)
+    if documents.batch_pdfs_cleanup not in CLEANUPS:
+        CLEANUPS.append(documents.batch_pdfs_cleanup)
