@@ -33,6 +33,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from crewdesk.accounts.models import ApiToken, Invitation, Membership
 from crewdesk.accounts.services import api_token_create, member_invite
+from crewdesk.billing import services as billing_services
+from crewdesk.billing.models import BatchInvoice, Invoice
 from crewdesk.clients import importing, services
 from crewdesk.clients.models import (
     Client,
@@ -193,6 +195,8 @@ class World:
     tokens: dict[str, str]  # each member's bearer token (the customer's, see _demoted_token)
     invitation: Invitation  # waiting for an answer
     api_token: ApiToken  # the office's
+    invoice: Invoice  # the client's, issued, a line with the marker
+    batch: BatchInvoice  # the client's, holding the invoice
 
 
 def _client(actor, **fields) -> Client:
@@ -296,6 +300,19 @@ def _work(owner, client: Client) -> dict:
     }
 
 
+def _billing(owner, client: Client) -> dict:
+    """Company A's invoice and batch, on the world's client."""
+    invoice = billing_services.invoice_create(
+        actor=owner,
+        client=client,
+        lines=[billing_services.LineInput(f"Invoiced {MARKER}", "100.00")],
+        customer_message=f"Thanks {MARKER}",
+        issue=True,
+    )
+    batch = billing_services.batch_create(actor=owner, client=client, invoices=[invoice.pk])
+    return {"invoice": invoice, "batch": batch}
+
+
 def _build_world(owner, office, employee, customer, neighbour, outsider) -> World:
     office.user.last_name = MARKER
     office.user.save(update_fields=["last_name"])
@@ -342,6 +359,7 @@ def _build_world(owner, office, employee, customer, neighbour, outsider) -> Worl
         member=office,
         activity=Activity.objects.filter(company=owner.company, target_id=client.pk).earliest("id"),
         **_work(owner, client),
+        **_billing(owner, client),
         invitation=member_invite(
             actor=owner, username="zzyzx-invitee", email=email, role=Role.OFFICE
         ),
@@ -526,6 +544,15 @@ API_WORK_ROUTES: dict[str, Route] = {
     "api:job_attachment_file": Route(of(job_id="job", attachment_id="attachment"), shows=True),
 }
 
+BATCH = of(batch_id="batch")
+BILLING_ROUTES: dict[str, Route] = {
+    # The PDFs hold the marker, compressed: the owner's GET cannot show it as text.
+    "documents:invoice_pdf": Route(of(invoice_id="invoice")),
+    "documents:batch_pdf": Route(BATCH),
+    "documents:batch_pdf_prepare": Route(BATCH, POST, get=False),
+    "documents:batch_pdf_status": Route(BATCH),
+}
+
 ROUTES: dict[str, Route] = {
     # --- pages: the team
     "accounts:team_member": Route(
@@ -619,6 +646,8 @@ ROUTES: dict[str, Route] = {
     **PROPERTY_ROUTES,
     # --- pages: jobs, checklists, the schedule, the crew's view, files
     **JOB_ROUTES,
+    # --- pages: invoice and batch documents
+    **BILLING_ROUTES,
 }
 
 # Routes with an id in the path that are deliberately not in the matrix, each with the reason.
@@ -626,6 +655,12 @@ ROUTES: dict[str, Route] = {
 EXCLUDED: dict[str, str] = {
     "accounts:login_link": "a login link's secret token, no record id: made-up, used and expired "
     "links are tried in tests/accounts/test_login.py",
+    # A public link is open to whoever holds its token, by design (DESIGN §6): made-up,
+    # revoked and void tokens, and one invoice's token against another's document, are tried
+    # in tests/billing/test_public_links.py.
+    "public_documents:view": "a public document link's secret token, no record id",
+    "public_documents:pdf": "a public document link's secret token, no record id",
+    "public_documents:logo": "a public document link's secret token, no record id",
 }
 
 # Known leaks: (route, actor, method) -> what leaks. Each is an xfail(strict=True) below, so the
@@ -841,7 +876,10 @@ def test_a_customer_of_another_client_finds_none_of_the_clients_records(db, worl
 
 def test_the_clients_customer_finds_only_what_is_shown_to_them(db, world, customer):
     found = {name for name, record in _records(world).items() if in_scope(record, customer)}
-    assert found == {"client", "prop", "old_prop", "job", "done_job", "archived_job"}
+    assert found == {
+        *("client", "prop", "old_prop", "job", "done_job", "archived_job"),
+        *("invoice", "batch"),  # issued: the customer's to see
+    }
 
 
 # --- the customers' fields: a customer's copy of a record has none of the office's notes -------
@@ -870,7 +908,10 @@ def _copies(world: World, member: Membership) -> dict[str, dict]:
 def test_the_clients_customer_gets_none_of_the_offices_internal_notes(db, world, customer):
     copies = _copies(world, customer)
 
-    assert copies.keys() == {"client", "prop", "old_prop", "job", "done_job", "archived_job"}
+    assert copies.keys() == {
+        *("client", "prop", "old_prop", "job", "done_job", "archived_job"),
+        *("invoice", "batch"),
+    }
     assert INTERNAL.lower() not in repr(copies).lower()
     assert copies["client"]["notes"] is HiddenField
     for job in ("job", "done_job", "archived_job"):
