@@ -23,6 +23,7 @@ from the registration points below, which the payments app fills in its AppConfi
 import base64
 import io
 import logging
+import os
 import posixpath
 import uuid
 from collections import OrderedDict
@@ -49,7 +50,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from crewdesk.billing.models import (
@@ -657,9 +658,27 @@ def _logos(doc) -> dict[str, FieldFile]:
     return {PDF_LOGO_PATH + str(doc.brand.brand.pk): logo} if logo else {}
 
 
+_stylesheet_cache: dict[str, tuple[float, CSS]] = {}
+
+
+def _document_stylesheet() -> CSS:
+    """document.css, parsed once (again when the file changes): a batch lays out many parts."""
+    path = _static_path(DOCUMENT_CSS)
+    changed = os.path.getmtime(path)
+    cached = _stylesheet_cache.get(path)
+    if cached is None or cached[0] != changed:
+        # It names no URL: it needs no fetcher of its own.
+        css = CSS(filename=path, url_fetcher=DocumentFetcher())
+        _stylesheet_cache[path] = cached = (changed, css)
+    return cached[1]
+
+
 def html_to_pdf(html: str, *, fetcher: DocumentFetcher):
-    """A WeasyPrint document (laid out, not yet written) of one page of ours."""
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).render()
+    """A WeasyPrint document (laid out, not yet written) of one page of ours, with the
+    documents' stylesheet."""
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).render(
+        stylesheets=[_document_stylesheet()]
+    )
 
 
 def invoice_pdf(*, invoice: Invoice, fetcher: DocumentFetcher | None = None) -> bytes:
