@@ -280,6 +280,8 @@ LOGGING = {
         # Run in the request, each task's "running"/"successful" lines are noise; the worker
         # (CREWDESK_TASKS=db) keeps them.
         "django_tasks": {"level": "WARNING" if CREWDESK_TASKS == "immediate" else "INFO"},
+        # WeasyPrint tells each step of each PDF ("Step 5 - Creating layout - Page 2").
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 

@@ -13,6 +13,8 @@ case "${1:-}" in
     # WeasyPrint renders PDFs with Pango.
     ldconfig -p | grep -q 'libpango-1.0.so.0' || need+=(libpango-1.0-0)
     ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || need+=(libpangoft2-1.0-0)
+    # ...and needs a font: without one, a PDF's text is invisible.
+    fc-list 2>/dev/null | grep -qi 'dejavu' || need+=(fonts-dejavu-core)
     ;;
   chromium)
     # Browser tests drive Debian's chromium through Playwright (no browser download).

@@ -14,6 +14,7 @@ class BillingConfig(AppConfig):
         _lock_billed_jobs()
         _keep_clients_with_invoices()
         _register_pages()
+        _register_documents()
 
 
 def _lock_billed_jobs() -> None:
@@ -103,3 +104,16 @@ def _register_pages() -> None:
             action=billing,
         ),
     )
+
+
+def _register_documents() -> None:
+    """The PDFs an email attaches, made when it is delivered (billing/sending.py), and the
+    cleanup of big batches' PDFs made in the background."""
+    from crewdesk.billing import documents, sending
+    from crewdesk.core.cleanup import CLEANUPS
+    from crewdesk.notifications.attachments import register_attachment_renderer
+
+    register_attachment_renderer(sending.INVOICE_PDF, sending.invoice_pdf_attachment)
+    register_attachment_renderer(sending.BATCH_PDF, sending.batch_pdf_attachment)
+    if documents.batch_pdfs_cleanup not in CLEANUPS:
+        CLEANUPS.append(documents.batch_pdfs_cleanup)

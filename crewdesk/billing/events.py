@@ -17,6 +17,13 @@ class Verb:
     INVOICE_WRITTEN_OFF = "invoice.written_off"
     INVOICE_DELETED = "invoice.draft_deleted"
     BATCH_CREATED = "batch.created"
+    # Sending and the public link (billing/sending.py).
+    INVOICE_SENT = "invoice.sent"
+    INVOICE_LINK_REVOKED = "invoice.link_revoked"
+    INVOICE_LINK_REISSUED = "invoice.link_reissued"
+    BATCH_SENT = "batch.sent"
+    BATCH_LINK_REVOKED = "batch.link_revoked"
+    BATCH_LINK_REISSUED = "batch.link_reissued"
 
 
 # How each entry reads on a timeline: "<who> <sentence>" (registered in apps.py).
@@ -28,6 +35,12 @@ SENTENCES = {
     Verb.INVOICE_WRITTEN_OFF: _("wrote off %(amount)s of the invoice %(name)s as bad debt"),
     Verb.INVOICE_DELETED: _("deleted a draft invoice for %(total)s"),
     Verb.BATCH_CREATED: _("made the batch invoice %(name)s of %(count)s invoices"),
+    Verb.INVOICE_SENT: _("emailed the invoice %(name)s to %(to)s"),
+    Verb.INVOICE_LINK_REVOKED: _("turned off the public link of the invoice %(name)s"),
+    Verb.INVOICE_LINK_REISSUED: _("made a new public link for the invoice %(name)s"),
+    Verb.BATCH_SENT: _("emailed the batch invoice %(name)s to %(to)s"),
+    Verb.BATCH_LINK_REVOKED: _("turned off the public link of the batch invoice %(name)s"),
+    Verb.BATCH_LINK_REISSUED: _("made a new public link for the batch invoice %(name)s"),
 }
 
 

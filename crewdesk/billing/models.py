@@ -287,3 +287,52 @@ class BatchItem(TenantModel):
                 fields=["invoice"], condition=models.Q(active=True), name="invoice_in_one_batch"
             )
         ]
+
+
+class RenderStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RENDERING = "rendering", _("Preparing")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def batch_pdf_path(instance: "BatchPdf", filename: str) -> str:
+    return f"private/{instance.company_id}/batches/{filename}"
+
+
+class BatchPdf(TenantModel):
+    """A batch's consolidated PDF made in the background (hundreds of invoices take seconds):
+    its progress for the page that waits, then the file (billing/documents.py)."""
+
+    batch = models.ForeignKey(BatchInvoice, on_delete=models.CASCADE, related_name="pdfs")
+    status = models.CharField(
+        max_length=16, choices=RenderStatus.choices, default=RenderStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)  # invoices to lay out
+    done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to=batch_pdf_path, max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When it last moved: a render that has not moved for long lost its worker.
+    progress_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["batch", "-created_at"], name="batch_pdf_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.batch} PDF"
+
+    @builtins.property
+    def percent(self) -> int:
+        if self.status == RenderStatus.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    @builtins.property
+    def is_running(self) -> bool:
+        return self.status in (RenderStatus.QUEUED, RenderStatus.RENDERING)

@@ -1,6 +1,8 @@
 """Answers shared by pages and the API: a page's script (fetch) gets JSON where a browser gets
 HTML, and a private file is served with the same headers wherever it is asked for."""
 
+import io
+
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, JsonResponse
 
@@ -38,9 +40,28 @@ def private_file_response(
         raise Http404 from error
     if content_type not in SERVED_TYPES:
         content_type, inline = "application/octet-stream", False
-    response = FileResponse(
-        handle, as_attachment=not inline, filename=name, content_type=content_type
+    return _private_headers(
+        FileResponse(handle, as_attachment=not inline, filename=name, content_type=content_type),
+        cache,
     )
+
+
+def private_bytes_response(
+    data: bytes, *, name: str, content_type: str, inline: bool = False, cache: str = PRIVATE
+) -> FileResponse:
+    """A file made for this request (an invoice's PDF), with the headers of a private file:
+    for a view that has checked permission."""
+    if content_type not in SERVED_TYPES:
+        content_type, inline = "application/octet-stream", False
+    return _private_headers(
+        FileResponse(
+            io.BytesIO(data), as_attachment=not inline, filename=name, content_type=content_type
+        ),
+        cache,
+    )
+
+
+def _private_headers(response: FileResponse, cache: str) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = cache
     response["Content-Security-Policy"] = PRIVATE_FILE_CSP

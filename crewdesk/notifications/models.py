@@ -37,6 +37,9 @@ class Message(models.Model):
     related = GenericForeignKey("related_type", "related_id")
     # Holds a secret (a login code): its text is removed once sent (notifications/tasks.py).
     sensitive = models.BooleanField(default=False)
+    # Files made when the email is delivered: [{"renderer": key, "id": record id}]
+    # (notifications/attachments.py).
+    attachments = models.JSONField(default=list, blank=True)
     status = models.CharField(
         max_length=8, choices=MessageStatus.choices, default=MessageStatus.QUEUED
     )

@@ -1,5 +1,7 @@
 """Sending email: every message is written to the log first, then delivered by a task on commit."""
 
+from collections.abc import Sequence
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.template import TemplateDoesNotExist
@@ -18,8 +20,10 @@ def email_send(
     company: Company | None = None,
     related: models.Model | None = None,
     sensitive: bool = False,
+    attachments: Sequence[dict] = (),
 ) -> Message:
-    """Render `template`.txt (and .html if it exists) and queue the email for delivery."""
+    """Render `template`.txt (and .html if it exists) and queue the email for delivery.
+    `attachments`: made when it is delivered (notifications/attachments.py `attachment_ref`)."""
     body = render_to_string(f"{template}.txt", context).strip() + "\n"
     try:
         html_body = render_to_string(f"{template}.html", context)
@@ -35,6 +39,7 @@ def email_send(
         related_type=ContentType.objects.get_for_model(related) if related else None,
         related_id=related.pk if related else None,
         sensitive=sensitive,
+        attachments=list(attachments),
     )
     from crewdesk.notifications.tasks import message_deliver
 

@@ -85,6 +85,11 @@ EXCLUDED = {
     "dev_outbox": "exists only with DEBUG (a 404 here)",
     "accounts:login_link": "reads no parameter but its token, which tests/accounts/test_login.py "
     "tries made-up, 500 characters long, used and expired",
+    **{
+        f"public_documents:{name}": "reads no parameter but its token, which "
+        "tests/billing/test_public_links.py tries made-up, 500 characters long, revoked and void"
+        for name in ("view", "pdf", "logo")
+    },
 }
 
 # A plain request to these pages carries these parameters (a page that only makes sense with

@@ -31,8 +31,8 @@ Left out on purpose, as they cannot hold a payload: `kind`, `client_type`, `pref
 `language`, a contact's `role`, a note's `visibility` (fixed choices), phones (stored as E.164 or
 refused) and `country` (two letters).
 
-PDFs do not exist yet: the issue that adds them (quotes, invoices) adds its documents to this
-suite, with the same payloads, checking the PDF's text holds them as typed and no markup ran.
+The invoice and batch documents (public page, email, PDF) are in test_xss_billing.py, with
+the same payloads: the PDF's text holds them as typed and no markup ran.
 """
 
 import csv
