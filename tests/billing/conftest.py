@@ -38,3 +38,19 @@ def finished_job(owner, prop):
         return finish(owner, job)
 
     return make
+
+
+def pay(invoice, amount):
+    """Money on an invoice comes from a payment (the ledger is checked after each test): a
+    check recorded by one of the company's owners, allocated to `invoice`."""
+    from crewdesk.accounts.models import Membership
+    from crewdesk.payments.services import payment_record
+
+    owner = Membership.objects.filter(company_id=invoice.company_id, role="owner").first()
+    return payment_record(
+        actor=owner,
+        client=invoice.client_id,
+        method="check",
+        amount=amount,
+        allocations=[{"invoice": invoice.pk, "amount": amount}],
+    )

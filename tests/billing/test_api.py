@@ -9,7 +9,6 @@ import json
 from decimal import Decimal as D
 
 import pytest
-from django.db import transaction
 
 from crewdesk.accounts.services import api_token_create
 from crewdesk.billing import services
@@ -19,6 +18,7 @@ from crewdesk.clients.services import ClientInput, client_create
 from crewdesk.core.models import Activity
 from crewdesk.core.roles import Role
 from crewdesk.jobs.services import LineInput
+from tests.billing.conftest import pay
 from tests.factories import company_today, make_job, make_property, make_service
 
 pytestmark = pytest.mark.django_db
@@ -97,8 +97,9 @@ def draft(owner, client, price="100.00") -> Invoice:
 
 def paid(invoice: Invoice, amount: str) -> Invoice:
     """What the payments app does when it allocates a payment to the invoice."""
-    with transaction.atomic():
-        return services.invoice_paid_change(invoice=invoice, delta=D(amount))
+    pay(invoice, D(amount))
+    invoice.refresh_from_db()
+    return invoice
 
 
 MONEY = ("subtotal", "discount", "tax", "total", "amount_paid", "balance")

@@ -16,6 +16,7 @@ from crewdesk.billing.documents import AppliedPayment, DocumentFetcher, html_to_
 from crewdesk.billing.models import BatchPdf, RenderStatus
 from crewdesk.billing.services import LineInput as HandLine
 from crewdesk.core.models import Brand
+from tests.billing.conftest import pay
 from tests.billing.documents_world import (
     make_brand,
     make_full_invoice,
@@ -123,7 +124,7 @@ def test_payments_applied_come_from_the_payments_app_with_their_card_fee(
     owner, billed, monkeypatch
 ):
     invoice = _hand_invoice(owner, billed, "Clean", "Windows")  # 20.00
-    services.invoice_paid_change(invoice=invoice, delta=D("15.00"))
+    pay(invoice, D("15.00"))
     invoice.refresh_from_db()
     assert "Payments received" in _page(invoice)  # without payments: the amount paid
     assert "−$15.00" in _page(invoice)
@@ -147,7 +148,7 @@ def _void(owner, invoice):
 
 
 def _pay(owner, invoice):
-    services.invoice_paid_change(invoice=invoice, delta=invoice.balance)
+    pay(invoice, invoice.balance)
 
 
 def _write_off(owner, invoice):
@@ -315,7 +316,7 @@ def test_the_logo_is_read_from_storage_made_small_and_drawn(invoice):
 @pytest.fixture
 def batch(owner, billed, invoice):
     second = _hand_invoice(owner, billed, "Window cleaning")
-    services.invoice_paid_change(invoice=second, delta=D("4.00"))
+    pay(second, D("4.00"))
     return services.batch_create(actor=owner, client=billed, invoices=[invoice.pk, second.pk])
 
 
@@ -447,7 +448,7 @@ def test_a_changed_batch_needs_its_pdf_made_again(
     assert documents.batch_pdf_is_fresh(render, batch=batch)
 
     second = batch.invoices.get(number="INV-0002")
-    services.invoice_paid_change(invoice=second, delta=D("1.00"))  # a payment changes it
+    pay(second, D("1.00"))  # a payment changes it
     assert not documents.batch_pdf_is_fresh(render, batch=batch)
     with django_capture_on_commit_callbacks(execute=True):
         newer = documents.batch_pdf_prepare(batch=batch)

@@ -17,6 +17,7 @@ from crewdesk.billing.models import BatchInvoice, Invoice, InvoiceStatus
 from crewdesk.billing.services import LineInput as HandLine
 from crewdesk.jobs.models import JobClientRole
 from crewdesk.jobs.services import JobInput, LineInput, job_update
+from tests.billing.conftest import pay
 from tests.factories import company_today, make_job, make_property
 
 pytestmark = pytest.mark.django_db
@@ -302,7 +303,7 @@ def test_edit_refusals_are_shown_on_the_form(client_as, owner, billed):
 
 def test_an_invoice_with_a_payment_cannot_be_edited(client_as, owner, billed):
     invoice = hand(billed, "100.00", issue=True, owner=owner)
-    services.invoice_paid_change(invoice=invoice, delta=D("10.00"))
+    pay(invoice, D("10.00"))
     web = client_as(owner)
     url = reverse("billing:invoice_edit", args=[invoice.pk])
     response = web.get(url, follow=True)

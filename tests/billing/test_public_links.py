@@ -12,6 +12,7 @@ from crewdesk.billing.documents import PayAction
 from crewdesk.billing.events import Verb
 from crewdesk.billing.services import LineInput as HandLine
 from crewdesk.core.models import Activity
+from tests.billing.conftest import pay
 from tests.billing.documents_world import make_brand, make_full_invoice, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -192,7 +193,7 @@ def test_a_paid_invoice_shows_paid_and_no_pay_button(client, invoice, monkeypatc
     monkeypatch.setattr(
         documents, "PUBLIC_PAY_ACTIONS", [lambda *, document, token: PayAction("Pay", "/pay")]
     )
-    services.invoice_paid_change(invoice=invoice, delta=invoice.balance)
+    pay(invoice, invoice.balance)
     html = client.get(page_url(invoice.public_token)).content.decode()
     assert 'href="/pay"' not in html
     assert "doc-stamp-paid" in html and "Thank you for your payment." in html
@@ -275,7 +276,7 @@ def test_a_revoked_batch_link_is_a_404_and_a_new_one_works(client, owner, batch)
 
 def test_a_paid_up_batch_says_so(client, batch):
     for invoice in batch.invoices.all():
-        services.invoice_paid_change(invoice=invoice, delta=invoice.balance)
+        pay(invoice, invoice.balance)
     html = client.get(page_url(batch.public_token)).content.decode()
     assert "doc-stamp-paid" in html
     assert D("0") == documents.batch_document(batch=batch).balance
