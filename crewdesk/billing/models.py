@@ -201,8 +201,10 @@ class InvoiceLine(TenantModel):
     job = models.ForeignKey(
         Job, on_delete=models.PROTECT, null=True, blank=True, related_name="invoice_lines"
     )
+    # A job's line may be rewritten once the invoice that held it is void (jobs/services'
+    # BILLED_JOB_LOCKS keep it while the invoice is active): the void invoice keeps its copy.
     job_line = models.ForeignKey(
-        JobLine, on_delete=models.PROTECT, null=True, blank=True, related_name="invoice_lines"
+        JobLine, on_delete=models.SET_NULL, null=True, blank=True, related_name="invoice_lines"
     )
     # A job line is invoiced at most once: while this line is active (not on a void invoice).
     active = models.BooleanField(default=True)

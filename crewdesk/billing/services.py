@@ -75,6 +75,30 @@ def _uninvoiced_lines(jobs: Iterable[Job]) -> Q:
     return Q(job__in=list(jobs)) & ~Q(invoice_lines__active=True)
 
 
+def job_billing_lock_reason(*, job: Job) -> str | None:
+    """Registered in jobs' BILLED_JOB_LOCKS: a job on an active invoice keeps its lines and
+    stays finished until the invoice is voided (or the draft deleted)."""
+    line = (
+        InvoiceLine.objects.filter(job=job, active=True)
+        .select_related("invoice")
+        .only("invoice__number", "invoice__status")
+        .first()
+    )
+    if line is None:
+        return None
+    if line.invoice.status == InvoiceStatus.DRAFT:
+        return _("The job is on a draft invoice: delete the draft or take the job off it first.")
+    return _("The job is on the invoice %s: void the invoice first.") % line.invoice.number
+
+
+def client_history_blockers(*, client: Client) -> list[str]:
+    """Registered in clients' HISTORY_CHECKS: invoices are history, so such a client is
+    archived, not deleted."""
+    if Invoice.objects.filter(client=client).exists():
+        return [_("it has invoices")]
+    return []
+
+
 # --- figures --------------------------------------------------------------------------------
 
 

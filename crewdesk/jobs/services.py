@@ -74,10 +74,26 @@ def local_date(*, actor: Membership, moment: datetime.datetime) -> datetime.date
     return timezone.localtime(moment, dates.company_zone(actor.company)).date()
 
 
+# Filled by higher apps (billing/apps.py): why a job's charged lines or finished status may
+# not change now ("it is on the invoice 0007: void it first"). Each is called with `job=` and
+# answers a message or None.
+BILLED_JOB_LOCKS: list = []
+
+
+def job_billing_lock(*, job: Job) -> str | None:
+    """Why the job's lines and finished status are fixed by billing, or None."""
+    for lock in BILLED_JOB_LOCKS:
+        reason = lock(job=job)
+        if reason:
+            return reason
+    return None
+
+
 # --- parts of a job --------------------------------------------------------------------------
 
 
-def _lines_set(actor: Membership, job: Job, lines: list[LineInput]) -> None:
+def _lines_set(actor: Membership, job: Job, lines: list[LineInput]) -> bool:
+    """Replace the job's lines; False when they are the same as before."""
     if len(lines) > MAX_LINES:
         raise ValidationError({"lines": [_("A job has at most %d lines.") % MAX_LINES]})
     rows = []
@@ -113,9 +129,25 @@ def _lines_set(actor: Membership, job: Job, lines: list[LineInput]) -> None:
     total = sum((line_total(r.quantity, r.unit_price) for r in rows), Decimal("0.00"))
     if total > MAX_AMOUNT:
         raise ValidationError({"lines": [_("The job's total is too large.")]})
+    if job.pk and _same_lines(job, rows):
+        return False  # a form sends every line back: unchanged lines are not rewritten
+    if job.pk:
+        reason = job_billing_lock(job=job)
+        if reason:
+            raise ValidationError({"lines": [reason]})
     JobLine.objects.filter(job=job).delete()
     JobLine.objects.bulk_create(rows)
     job.total = total
+    return True
+
+
+def _same_lines(job: Job, rows: list[JobLine]) -> bool:
+    def key(line):
+        return (line.service_id, line.description, line.quantity, line.unit_price, line.taxable)
+
+    return [key(line) for line in JobLine.objects.filter(job=job).order_by("position", "id")] == [
+        key(row) for row in rows
+    ]
 
 
 def _assignees_set(actor: Membership, job: Job, members: list[Membership]) -> bool:
@@ -251,8 +283,8 @@ def job_update(*, actor: Membership, job: Job, data: JobInput) -> Job:
     job.full_clean(exclude=["company", "client", "property", "created_by", "property_service"])
     if data.lines is not None:
         old_total = job.total
-        _lines_set(actor, job, data.lines)
-        changed.append("lines")
+        if _lines_set(actor, job, data.lines):
+            changed.append("lines")
         if job.total != old_total:
             changed.append("total")
     if data.assignees is not None and _assignees_set(
@@ -392,6 +424,10 @@ def job_transition(*, actor: Membership, job: Job, to_status: str) -> Job:
         )
     if job.bad_debt:
         raise TransitionError(_("This job is marked bad debt; take that off first."))
+    if from_status == JobStatus.FINISHED:
+        reason = job_billing_lock(job=job)
+        if reason:
+            raise TransitionError(reason)
     if to_status == JobStatus.FINISHED and job.checklist_blocks_finish:
         missing = missing_required_items(job=job)
         if missing:

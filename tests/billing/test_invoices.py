@@ -11,7 +11,7 @@ from crewdesk.billing import selectors, services
 from crewdesk.billing.models import Invoice, InvoiceLine, InvoiceStatus
 from crewdesk.billing.services import LineInput as HandLine
 from crewdesk.jobs.models import JobClientRole, JobStatus
-from crewdesk.jobs.services import JobInput, LineInput, job_transition, job_update
+from crewdesk.jobs.services import JobInput, LineInput, TransitionError, job_transition, job_update
 from tests.billing.conftest import finish
 from tests.factories import make_job, make_property
 
@@ -296,3 +296,39 @@ def test_ready_to_invoice_filters_by_client_and_property(owner, billed, prop, fi
     assert set(selectors.ready_to_invoice(viewer=owner)) == {here, there}
     assert list(selectors.ready_to_invoice(viewer=owner, prop=other)) == [there]
     assert set(selectors.ready_to_invoice(viewer=owner, client=billed)) == {here, there}
+
+
+def test_an_invoiced_job_keeps_its_lines_and_stays_finished_until_the_invoice_is_void(
+    owner, billed, finished_job
+):
+    job = finished_job()
+    invoice = services.invoice_create(actor=owner, client=billed, jobs=[job], issue=True)
+    # the form sends the same lines back with a changed note: fine
+    same = [LineInput("Standard clean", 1, "120.00")]
+    job_update(
+        actor=owner, job=job, data=JobInput(fields={"customer_notes": "Thanks!"}, lines=same)
+    )
+    with pytest.raises(ValidationError, match="on the invoice 0001: void the invoice first"):
+        job_update(actor=owner, job=job, data=JobInput(lines=[LineInput("Clean", 1, "99.00")]))
+    with pytest.raises(TransitionError, match="void the invoice first"):
+        job_transition(actor=owner, job=job, to_status=JobStatus.STARTED)
+    services.invoice_void(actor=owner, invoice=invoice)
+    job_update(actor=owner, job=job, data=JobInput(lines=[LineInput("Clean", 1, "99.00")]))
+    assert invoice.lines.get().job_line_id is None  # the void invoice keeps its copy
+    assert invoice.lines.get().amount == D("120.00")
+
+
+def test_a_job_on_a_draft_says_so(owner, billed, finished_job):
+    job = finished_job()
+    services.invoice_create(actor=owner, client=billed, jobs=[job])
+    with pytest.raises(TransitionError, match="draft invoice"):
+        job_transition(actor=owner, job=job, to_status=JobStatus.STARTED)
+
+
+def test_a_client_with_invoices_is_archived_not_deleted(owner, make_client):
+    from crewdesk.clients.services import client_delete
+
+    payer = make_client(first_name="Only", last_name="Invoices")
+    services.invoice_create(actor=owner, client=payer, lines=[HandLine("Visit", "10")])
+    with pytest.raises(ValidationError, match="it has invoices"):
+        client_delete(actor=owner, client=payer)
