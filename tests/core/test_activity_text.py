@@ -29,7 +29,7 @@ def test_a_sentence_is_filled_from_the_entrys_data():
 
 def test_a_missing_value_or_an_unknown_verb_still_reads():
     assert activity_sentence(Activity(verb="client.archived", data={})) == "archived ?"
-    assert activity_sentence(Activity(verb="invoice.sent", data={})) == "invoice.sent"
+    assert activity_sentence(Activity(verb="estimate.sent", data={})) == "estimate.sent"
 
 
 def test_a_verb_gets_one_sentence(monkeypatch):
