@@ -45,7 +45,6 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -626,7 +625,7 @@ class DocumentFetcher(URLFetcher):
             if data is None:
                 raise FetchRefused(url)
             return data, "image/png"
-        static_url = urlsplit(static("")).path  # "/static/"
+        static_url = urlsplit(settings.STATIC_URL).path  # "/static/"
         if not path.startswith(static_url):
             raise FetchRefused(url)
         name = posixpath.normpath(path[len(static_url) :])

@@ -100,7 +100,8 @@ def invoice_send(
     its public link (none while the link is revoked). Sending again is a resend."""
     require(actor, Action.MANAGE_BILLING, invoice)
     invoice = (
-        Invoice.objects.select_for_update()
+        # Only the invoice's row is locked (PostgreSQL locks no outer-joined property).
+        Invoice.objects.select_for_update(of=("self",))
         .select_related("client", "company", "property")
         .get(pk=invoice.pk, company_id=actor.company_id)
     )
@@ -147,7 +148,7 @@ def batch_send(
     """Email a batch to its client with its consolidated PDF and its public link."""
     require(actor, Action.MANAGE_BILLING, batch)
     batch = (
-        BatchInvoice.objects.select_for_update()
+        BatchInvoice.objects.select_for_update(of=("self",))
         .select_related("client", "company")
         .get(pk=batch.pk, company_id=actor.company_id)
     )

@@ -70,3 +70,49 @@ def test_the_public_batch_link_on_a_desktop_and_a_phone(visit, owner, customer_c
 
     phone = visit(PHONE, "phone")
     _read(phone, batch.public_token, "batch")
+
+
+class _Queue:
+    """Stands in for the background task: keeps what is queued for the test to run."""
+
+    def __init__(self):
+        self.queued = []
+
+    def enqueue(self, render_id):
+        self.queued.append(render_id)
+
+
+def test_the_office_waits_for_a_big_batch_pdf_with_a_progress_bar(
+    visit, owner, office, customer_client, invoice, monkeypatch
+):
+    from crewdesk.billing import documents, tasks
+    from crewdesk.billing.models import BatchPdf
+    from tests.browser.conftest import log_in
+
+    client = customer_client
+    lines = [HandLine("Window cleaning", "85.00")]
+    second = services.invoice_create(actor=owner, client=client, lines=lines, issue=True)
+    batch = services.batch_create(actor=owner, client=client, invoices=[invoice.pk, second.pk])
+    monkeypatch.setattr(documents, "BATCH_PDF_WHILE_WAITING", 1)  # two invoices: "big"
+    worker = _Queue()
+    monkeypatch.setattr(tasks, "batch_pdf_render", worker)
+
+    tab = visit()
+    page = tab.page
+    log_in(tab, "bob", "bob@example.com")
+    page.wait_for_url("**/app/")
+    tab.goto(f"/app/batches/{batch.pk}/pdf")
+    tab.check("batch-pdf-start")
+    page.get_by_role("button", name="Prepare the PDF").click()
+    expect(page.get_by_text("Waiting for the background worker to start")).to_be_visible()
+    tab.check("batch-pdf-waiting")
+
+    (render_id,) = worker.queued
+    documents.batch_pdf_run(render=BatchPdf.objects.get(pk=render_id))  # the worker's turn
+
+    download_link = page.get_by_role("link", name="Download the PDF")
+    expect(download_link).to_be_visible(timeout=10_000)  # the page looked again by itself
+    tab.check("batch-pdf-ready")
+    with page.expect_download() as download:
+        download_link.click()
+    assert download.value.suggested_filename == "batch-B-0001.pdf"
