@@ -17,18 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from crewdesk.clients.models import Client
-from crewdesk.core.models import TenantModel
+from crewdesk.core.models import TenantModel, money_field
 from crewdesk.core.permissions import CustomerScope
 from crewdesk.jobs.models import Job, JobLine
 from crewdesk.properties.models import Property, Service
 
 ZERO = Decimal("0.00")
-
-
-def money_field(verbose_name, **kwargs) -> models.DecimalField:
-    return models.DecimalField(
-        verbose_name, max_digits=12, decimal_places=2, default=ZERO, **kwargs
-    )
 
 
 class InvoiceStatus(models.TextChoices):

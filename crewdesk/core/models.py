@@ -97,6 +97,12 @@ class Company(models.Model):
         return self.name
 
 
+def money_field(verbose_name, **kwargs) -> models.DecimalField:
+    """An amount of money: numeric(12,2), zero by default (core/money.py's MAX_AMOUNT)."""
+    kwargs.setdefault("default", Decimal("0.00"))
+    return models.DecimalField(verbose_name, max_digits=12, decimal_places=2, **kwargs)
+
+
 class TenantModel(models.Model):
     """Base for every business row: it belongs to exactly one company."""
 

@@ -16,16 +16,10 @@ from simple_history.models import HistoricalRecords
 from crewdesk.accounts.models import Membership
 from crewdesk.billing.models import BatchInvoice, Invoice
 from crewdesk.clients.models import Client
-from crewdesk.core.models import TenantModel
+from crewdesk.core.models import TenantModel, money_field
 from crewdesk.core.permissions import CustomerScope
 
 ZERO = Decimal("0.00")
-
-
-def money_field(verbose_name, **kwargs) -> models.DecimalField:
-    return models.DecimalField(
-        verbose_name, max_digits=12, decimal_places=2, default=ZERO, **kwargs
-    )
 
 
 class PaymentMethod(models.TextChoices):
