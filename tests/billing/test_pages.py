@@ -574,3 +574,20 @@ def test_ready_and_the_clients_tab_read_the_same_number_of_queries_for_many_rows
     for _ in range(6):
         add_rows()
     assert (queries(READY), queries(profile, panel="invoices")) == few
+
+
+def test_the_invoice_and_batch_pages_link_their_pdf_and_public_link(client_as, owner, billed):
+    from crewdesk.billing.services import LineInput as Hand
+    from crewdesk.billing.services import batch_create, invoice_create
+
+    invoice = invoice_create(actor=owner, client=billed, lines=[Hand("Visit", "10")], issue=True)
+    batch = batch_create(actor=owner, client=billed, invoices=[invoice.pk])
+    browser = client_as(owner)
+    page = browser.get(f"/app/invoices/{invoice.pk}/").content.decode()
+    assert f'href="/app/invoices/{invoice.pk}/pdf"' in page
+    assert f'href="/d/{invoice.public_token}/"' in page
+    page = browser.get(f"/app/batches/{batch.pk}/").content.decode()
+    assert f'href="/app/batches/{batch.pk}/pdf"' in page
+    assert f'href="/d/{batch.public_token}/"' in page
+    pdf = browser.get(f"/app/invoices/{invoice.pk}/pdf")
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
