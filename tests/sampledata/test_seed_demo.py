@@ -205,3 +205,58 @@ def test_seed_demo_under_debug_looks_through_the_dev_outbox(db, settings):
     out, _ = run("seed_demo")
     assert "no email leaves the machine" in " ".join(out.split())
     assert "None" not in out and "/dev/outbox/" in out
+
+
+def test_seed_demo_bills_the_work_in_every_status_and_the_ledger_holds(db):
+    """Invoices in every status (some sent, some overdue in each aging column), a batch,
+    payments of every method in their statuses, client credit: through the services, so
+    `crewdesk check_ledger` finds nothing; dates relative to today; loaded once."""
+    from crewdesk.billing.models import BatchInvoice, Invoice, InvoiceStatus
+    from crewdesk.payments.models import Payment, PaymentMethod, PaymentStatus
+    from crewdesk.payments.selectors import aging, approval_queue, client_credit
+
+    run("seed_demo")
+    out, _ = run("check_ledger")
+    assert "0 violations" in out
+    company = Company.objects.get(slug="sparkle-turnovers")
+    invoices = Invoice.objects.filter(company=company)
+    payments = Payment.objects.filter(company=company)
+    made = (invoices.count(), payments.count(), BatchInvoice.objects.count())
+    run("seed_demo")
+    assert (invoices.count(), payments.count(), BatchInvoice.objects.count()) == made
+
+    assert set(invoices.values_list("status", flat=True)) == set(InvoiceStatus.values)
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(company.timezone))
+    issued = invoices.exclude(status=InvoiceStatus.DRAFT)
+    assert issued.filter(sent_at__isnull=False).exists()
+    assert not issued.filter(issue_date__gt=today).exists()
+    assert issued.filter(issue_date__gte=today - datetime.timedelta(days=7)).exists()
+    numbers = list(issued.order_by("issue_date", "sequence").values_list("sequence", flat=True))
+    assert numbers == sorted(numbers)  # numbered in the order of their dates
+    office = Membership.objects.get(company=company, user__username="office")
+    owed = aging(viewer=office)
+    assert all(amount > 0 for amount in owed.by_bucket().values()), owed
+
+    batch = BatchInvoice.objects.get(company=company)
+    in_batch = set(batch.invoices.values_list("status", flat=True))
+    assert {InvoiceStatus.PAID, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.OPEN} <= in_batch
+    assert payments.filter(batch=batch, method=PaymentMethod.CHECK).exists()
+
+    assert set(payments.values_list("method", flat=True)) == set(PaymentMethod.values)
+    completed = set(
+        payments.filter(status=PaymentStatus.COMPLETED).values_list("method", flat=True)
+    )
+    assert set(PaymentMethod.values) <= completed
+    assert payments.filter(status=PaymentStatus.REFUNDED).exists()
+    bounced = payments.get(status=PaymentStatus.FAILED)
+    assert bounced.method == PaymentMethod.CHECK and bounced.allocations.get().reversed_at
+    waiting = approval_queue(viewer=office).get()
+    assert waiting.method == PaymentMethod.ZELLE and waiting.proof.file
+    assert waiting.client.portal_memberships.filter(role=Role.CUSTOMER).exists()
+    assert not payments.filter(received_at__date__gt=today).exists()
+    credit = {p.client for p in payments.filter(status=PaymentStatus.COMPLETED)}
+    assert any(client_credit(viewer=office, client=client) > 0 for client in credit)
+    # The job whose invoice was written off counts as bad debt.
+    assert Job.objects.get(company=company, bad_debt=True).invoice_lines.get().invoice.status == (
+        InvoiceStatus.BAD_DEBT
+    )

@@ -1,2 +1,3 @@
 """The demo company of `crewdesk seed_demo`: its users (company.py), clients (clients.py),
-properties and jobs (jobs.py), all made through the product's services."""
+properties and jobs (jobs.py), invoices and payments (billing.py), all made through the
+product's services."""

@@ -1,5 +1,5 @@
-"""The demo company (Sparkle Turnovers) with one user per role, its clients, properties and
-jobs. Safe to run again: what exists already is left as it is."""
+"""The demo company (Sparkle Turnovers) with one user per role, its clients, properties,
+jobs, invoices and payments. Safe to run again: what exists already is left as it is."""
 
 from dataclasses import dataclass, field
 
@@ -9,6 +9,7 @@ from crewdesk.accounts.models import Membership, User
 from crewdesk.accounts.services import company_create
 from crewdesk.core.models import Brand, Company
 from crewdesk.core.roles import Role
+from crewdesk.sampledata.demo.billing import demo_billing_load
 from crewdesk.sampledata.demo.clients import demo_clients_load
 from crewdesk.sampledata.demo.jobs import demo_jobs_load
 
@@ -64,6 +65,7 @@ def demo_load() -> DemoLoaded:
         )
     if owner:
         demo_jobs_load(owner)
+        demo_billing_load(owner)
     return loaded
 
 
@@ -80,6 +82,7 @@ def _demo_company_create() -> Company:
         default_tax_rate="8.250",
         card_fee_percent="2.90",
         invoice_prefix="SPK-",
+        payment_terms_days=14,
     ).company
     Brand.objects.filter(company=company, is_default=True).update(
         email="hello@sparkle.example",

@@ -394,7 +394,7 @@ class _Loader:
             ("before", ("#8d6e63", "#d7ccc8"), False),
             ("after", ("#26a69a", "#e0f2f1"), True),
         ):
-            upload = SimpleUploadedFile(f"{kind}.jpg", _picture(kind.title(), *colours))
+            upload = SimpleUploadedFile(f"{kind}.jpg", picture(kind.title(), *colours))
             attachment = attachment_add(actor, job, upload, kind=kind)
             if shared:
                 attachment_set_customer_visible(self.owner, attachment, True)
@@ -459,8 +459,8 @@ class _Loader:
             notes="Invoice returned twice; the office stopped chasing it.",
         )
         if unpaid is not None:
-            unpaid = self.move(unpaid, JobStatus.STARTED, JobStatus.FINISHED)
-            jobs.job_set_bad_debt(actor=self.owner, job=unpaid)
+            # billing.py invoices it and writes it off: the job then counts as bad debt.
+            self.move(unpaid, JobStatus.STARTED, JobStatus.FINISHED)
 
     def _today(self, props: dict) -> None:
         """Today: the crew at work — one job started, one on the way, others waiting — and
@@ -506,7 +506,7 @@ class _Loader:
             jobs.job_transition(actor=self.office, job=later, to_status=JobStatus.CANCELLED)
 
 
-def _picture(label: str, dark: str, light: str) -> bytes:
+def picture(label: str, dark: str, light: str) -> bytes:
     """A 640×480 JPEG: a floor of tiles in two colours with a label."""
     from PIL import Image, ImageDraw
 
