@@ -10,6 +10,7 @@ from crewdesk.core.models import Activity
 class Verb:
     CLIENTS_GENERATED = "clients.generated"
     JOBS_GENERATED = "jobs.generated"
+    INVOICES_GENERATED = "invoices.generated"
 
 
 # How each entry reads on a timeline: "<who> <sentence>" (registered in apps.py).
@@ -17,6 +18,9 @@ SENTENCES = {
     Verb.CLIENTS_GENERATED: _("generated %(count)s demo clients for benchmarks"),
     Verb.JOBS_GENERATED: _(
         "generated %(jobs)s demo jobs at %(properties)s properties for benchmarks"
+    ),
+    Verb.INVOICES_GENERATED: _(
+        "generated %(invoices)s demo invoices and %(payments)s payments for benchmarks"
     ),
 }
 

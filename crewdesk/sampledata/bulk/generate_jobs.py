@@ -116,19 +116,6 @@ TABLES: list[tuple[type[Model], list[str]]] = [
     (JobLine, LINE_COLUMNS),
     (JobAssignment, ASSIGNMENT_COLUMNS),
 ]
-_DATETIME_COLUMNS = {
-    f.column
-    for model, _c in TABLES
-    for f in model._meta.concrete_fields
-    if f.get_internal_type() == "DateTimeField"
-}
-_DATE_COLUMNS = {
-    f.column
-    for model, _c in TABLES
-    for f in model._meta.concrete_fields
-    if f.get_internal_type() == "DateField"
-}
-
 Progress = Callable[[str], None]
 
 
@@ -432,37 +419,10 @@ class JobMaker:
         assignments.extend((self.company_id, job_id, member, scheduled_date) for member in crew)
 
 
-def _for_sqlite(columns: list[str], rows: list[tuple]) -> list[tuple]:
-    """SQLite stores datetimes as naive UTC text and dates as ISO text: adapted here as
-    Django would (created_at and updated_at the BulkWriter adapts itself)."""
-    adapt = connection.ops.adapt_datetimefield_value
-    moments = [
-        i
-        for i, c in enumerate(columns)
-        if c in _DATETIME_COLUMNS and c not in ("created_at", "updated_at")
-    ]
-    days = [i for i, c in enumerate(columns) if c in _DATE_COLUMNS]
-    if not moments and not days:
-        return rows
-    out = []
-    for row in rows:
-        row = list(row)
-        for i in moments:
-            row[i] = adapt(row[i])
-        for i in days:
-            if row[i] is not None:
-                row[i] = row[i].isoformat()
-        out.append(tuple(row))
-    return out
-
-
 def _write(writer: LoadWriter, rows: dict[type[Model], list[tuple]]) -> int:
     written = 0
     for model, columns in TABLES:
-        batch = rows[model]
-        if not writer.postgres:
-            batch = _for_sqlite(columns, batch)
-        written += writer.write(model, columns, batch)
+        written += writer.write_rows(model, columns, rows[model])
     # Not among TABLES: the search index keeps its indexes during a fast load (rebuilding the
     # biggest table's indexes would cost more than writing these rows into them).
     writer.write(ClientToken, TOKEN_COLUMNS, rows[ClientToken])

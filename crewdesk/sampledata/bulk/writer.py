@@ -32,6 +32,13 @@ class LoadWriter(BulkWriter):
             start = max(top, row[0] if row else 0) + 1
             return list(range(start, start + count))
 
+    def write_rows(self, model: type[Model], columns: Sequence[str], rows: list[tuple]) -> int:
+        """`write`, with the model's dates and moments adapted for SQLite as Django would
+        (it stores them as ISO text; created_at and updated_at the BulkWriter adapts itself)."""
+        if not self.postgres and rows:
+            rows = _for_sqlite(model, columns, rows)
+        return self.write(model, columns, rows)
+
     def suspend_indexes(self, models: Sequence[type[Model]]) -> list[str]:
         """PostgreSQL, inside a transaction: drop the tables' foreign keys and the indexes that
         back no constraint, and answer the statements that recreate them exactly. Loading a
@@ -70,3 +77,26 @@ class LoadWriter(BulkWriter):
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
+
+
+def _for_sqlite(model: type[Model], columns: Sequence[str], rows: list[tuple]) -> list[tuple]:
+    kinds = {f.column: f.get_internal_type() for f in model._meta.concrete_fields}
+    moments = [
+        i
+        for i, c in enumerate(columns)
+        if kinds.get(c) == "DateTimeField" and c not in ("created_at", "updated_at")
+    ]
+    days = [i for i, c in enumerate(columns) if kinds.get(c) == "DateField"]
+    if not moments and not days:
+        return rows
+    adapt = connection.ops.adapt_datetimefield_value
+    out = []
+    for row in rows:
+        row = list(row)
+        for i in moments:
+            row[i] = adapt(row[i])
+        for i in days:
+            if row[i] is not None:
+                row[i] = row[i].isoformat()
+        out.append(tuple(row))
+    return out

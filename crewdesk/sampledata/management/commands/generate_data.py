@@ -1,4 +1,5 @@
-"""Realistic bulk clients, properties and jobs for benchmarks (crewdesk/sampledata/bulk/)."""
+"""Realistic bulk clients, properties, jobs, invoices and payments for benchmarks
+(crewdesk/sampledata/bulk/)."""
 
 import json
 
@@ -8,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from crewdesk.core.models import Company
 from crewdesk.sampledata.bulk.company import company_for_generation
 from crewdesk.sampledata.bulk.generate_clients import generate_clients
+from crewdesk.sampledata.bulk.generate_invoices import BIG_CLIENT, generate_invoices
 from crewdesk.sampledata.bulk.generate_jobs import generate_jobs
 from crewdesk.sampledata.bulk.recall import measure_duplicate_check, summary_line
 from crewdesk.sampledata.bulk.truth import read_truth, truth_path_for
@@ -71,6 +73,23 @@ class Command(BaseCommand):
             "their properties and jobs (needs --company)",
         )
         parser.add_argument(
+            "--no-invoices",
+            action="store_true",
+            help="no invoices nor payments for the finished jobs",
+        )
+        parser.add_argument(
+            "--invoices-only",
+            action="store_true",
+            help="add no clients nor jobs; invoice the finished jobs of the company's clients "
+            "that have no invoice yet, with their payments (needs --company)",
+        )
+        parser.add_argument(
+            "--client-invoices",
+            type=int,
+            default=0,
+            help=f"also give one client ({BIG_CLIENT!r}) this many invoices (default 0)",
+        )
+        parser.add_argument(
             "--jobs-per-client",
             type=float,
             default=3.0,
@@ -93,13 +112,20 @@ class Command(BaseCommand):
             return
         if options["jobs_per_client"] < 0 or (options["employees"] or 0) < 0:
             raise CommandError("--jobs-per-client and --employees cannot be negative.")
-        if options["jobs_only"]:
+        if options["client_invoices"] < 0:
+            raise CommandError("--client-invoices cannot be negative.")
+        if options["jobs_only"] or options["invoices_only"]:
+            which = "--jobs-only" if options["jobs_only"] else "--invoices-only"
             if (
                 not options["company"]
                 or not Company.objects.filter(slug=options["company"]).exists()
             ):
-                raise CommandError("--jobs-only needs --company SLUG of an existing company.")
-            self._jobs(company_for_generation(options["company"]), options)
+                raise CommandError(f"{which} needs --company SLUG of an existing company.")
+            owner = company_for_generation(options["company"])
+            if options["jobs_only"]:
+                self._jobs(owner, options)
+            if not options["no_invoices"]:
+                self._invoices(owner, options)
             return
         if options["clients"] == 0:
             raise CommandError("Say how many clients to generate: --clients N.")
@@ -126,6 +152,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Near-duplicates and their originals: {result.truth_path}")
         if not options["no_jobs"]:
             self._jobs(owner, options)
+            if not options["no_invoices"]:
+                self._invoices(owner, options)
         if options["measure"]:
             self._measure(company, result.truth, options)
 
@@ -144,6 +172,22 @@ class Command(BaseCommand):
             f"Generated {jobs.properties:,} properties and {jobs.jobs:,} jobs "
             f"({jobs.lines:,} lines, {jobs.assignments:,} crew assignments over "
             f"{jobs.employees} employees) for {jobs.clients:,} clients in {jobs.seconds:.1f} s."
+        )
+
+    def _invoices(self, owner, options) -> None:
+        self.stdout.write("Generating invoices and payments…")
+        made = generate_invoices(
+            owner,
+            seed=options["seed"],
+            client_invoices=options["client_invoices"],
+            batch_size=options["batch_size"],
+            fast_load=FAST_LOAD[options["fast_load"]],
+            progress=self._progress,
+        )
+        self.stdout.write(
+            f"Generated {made.invoices:,} invoices ({made.lines:,} lines) and {made.payments:,} "
+            f"payments ({made.allocations:,} allocations) for {made.clients:,} clients "
+            f"in {made.seconds:.1f} s."
         )
 
     def _progress(self, message: str) -> None:
