@@ -644,3 +644,273 @@ def w6_import(owner: Membership, rows: int) -> dict:
         "status": client_import.status,
         "peak_memory_mb": peak_memory_mb(),
     }
+
+
+# --- W13 to W19: invoices, payments and the ledger ------------------------------------------------
+
+PDF_LINES = 20  # the invoice of W16
+BATCH_INVOICES = 500  # the batch of W17
+
+
+def _invoices_of(company: Company):
+    from crewdesk.billing.models import Invoice
+
+    return Invoice.objects.filter(company_id=company.company_id)
+
+
+def sample_invoices(company: Company, size: int = 50) -> list:
+    """Issued invoices at random ids, as for the clients."""
+    ids = _invoices_of(company).values_list("pk", flat=True)
+    low, high = ids.order_by("pk").first(), ids.order_by("-pk").first()
+    if low is None:
+        raise RuntimeError("The company has no invoices to measure: generate invoices first.")
+    wanted = {company.rng.randint(low, high) for _ in range(size * 3)}
+    found = list(
+        _invoices_of(company)
+        .filter(pk__in=wanted)
+        .exclude(number="")
+        .select_related("client")[:size]
+    )
+    company.rng.shuffle(found)
+    return found
+
+
+def big_client(company: Company) -> Client:
+    from crewdesk.sampledata.bulk.generate_invoices import BIG_CLIENT
+
+    client = Client.objects.filter(company_id=company.company_id, company_name=BIG_CLIENT).first()
+    if client is None:
+        raise RuntimeError(f"No {BIG_CLIENT!r}: generate invoices with --client-invoices.")
+    return client
+
+
+def w13_invoice_list(company: Company, **options) -> Result:
+    """The office's invoices list: unpaid (open) ones, this month's, a client's, overdue,
+    deep pages, and searches by invoice number and by client name."""
+    today = company.today
+    variants: list[dict] = [
+        {},
+        {"status": "unpaid"},
+        {"status": "open"},
+        {"status": "unpaid", "page": 3},
+        {"date_from": _iso(today.replace(day=1)), "date_to": _iso(today)},
+        {"overdue": "1"},
+        {"page": 20},
+    ]
+    invoices = sample_invoices(company, 12)
+    for invoice in invoices[:4]:
+        variants.append({"client": invoice.client_id})
+    for i, invoice in enumerate(invoices[4:10]):
+        variants.append({"q": invoice.number if i % 2 else str(invoice.sequence)})
+    for client in company.sample[:6]:
+        name = client.last_name or client.company_name
+        if len(name) >= 3:
+            variants.append({"q": name[:5]})
+
+    def send(params: dict) -> Callable[[], HttpResponse]:
+        return lambda: company.web.get("/app/invoices/", params)
+
+    return run_workload(
+        "W13",
+        "Invoices list: unpaid, this month, by client, overdue, search by number and name",
+        [Request(json.dumps(v), send(v)) for v in variants],
+        explain=True,
+        **options,
+    )
+
+
+def w14_client_invoices(company: Company, **options) -> Result:
+    """The Invoices tab of a client's profile (htmx): the client with 10,000 invoices, its
+    first and deep pages, and sampled clients' tabs."""
+    big = big_client(company)
+    requests = []
+
+    def send(client_id: int, params: dict) -> Callable[[], HttpResponse]:
+        url = f"/app/clients/{client_id}/"
+        query = {"panel": "invoices", **params}
+        return lambda: company.web.get(url, query, headers={"HX-Request": "true"})
+
+    for page in (1, 2, 10, 100, 400):
+        requests.append(Request(f"big client page {page}", send(big.pk, {"invoices_page": page})))
+    for invoice in sample_invoices(company, 10):
+        requests.append(Request(f"client {invoice.client_id}", send(invoice.client_id, {})))
+    result = run_workload(
+        "W14", "A client's invoices tab (one client with 10,000)", requests, explain=True, **options
+    )
+    result.extra["big_client_invoices"] = _invoices_of(company).filter(client=big).count()
+    return result
+
+
+def w15_ready_to_invoice(company: Company, **options) -> Result:
+    """Finished jobs not yet invoiced: the whole list and its next page, by client and by
+    property."""
+    from crewdesk.billing.selectors import ready_to_invoice
+
+    variants: list[dict] = [{}, {"page": 2}]
+    for job in ready_to_invoice(viewer=company.owner)[:6]:
+        variants.append({"client": job.client_id})
+        variants.append({"property": job.property_id})
+
+    def send(params: dict) -> Callable[[], HttpResponse]:
+        return lambda: company.web.get("/app/invoices/ready/", params)
+
+    return run_workload(
+        "W15",
+        "Ready to invoice: finished jobs not yet invoiced, by client and property",
+        [Request(json.dumps(v), send(v)) for v in variants],
+        explain=True,
+        **options,
+    )
+
+
+def _logo_png() -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (600, 200), "#0f766e")
+    ImageDraw.Draw(image).text((40, 60), "Sparkle", fill="white", font_size=72)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def pdf_invoice(company: Company):
+    """A 20-line invoice of the profile client, issued through the services, and a logo on
+    the company's brand (both made once)."""
+    from django.core.files.base import ContentFile
+
+    from crewdesk.billing import services as billing
+    from crewdesk.core.models import Brand
+
+    brand = Brand.objects.filter(company_id=company.company_id, is_default=True).first()
+    if brand is not None and not brand.logo:
+        brand.logo.save("bench-logo.png", ContentFile(_logo_png()), save=True)
+    client = company.profile_client()
+    invoice = _invoices_of(company).filter(client=client).exclude(number="").first()
+    if invoice is None:
+        lines = [
+            billing.LineInput(f"Office cleaning, visit {i + 1}", "180.00", 1 + i % 3)
+            for i in range(PDF_LINES)
+        ]
+        invoice = billing.invoice_create(
+            actor=company.owner, client=client, lines=lines, discount_percent="5", issue=True
+        )
+    return invoice
+
+
+def w16_invoice_pdf(company: Company, **options) -> Result:
+    """One 20-line invoice's PDF with the brand's logo, as the office downloads it."""
+    invoice = pdf_invoice(company)
+    url = f"/app/invoices/{invoice.pk}/pdf"
+    options = {**options, "count": min(options["count"], 50), "warmup": min(options["warmup"], 3)}
+    result = run_workload(
+        "W16",
+        "One 20-line invoice PDF with a logo",
+        [Request(url, lambda: company.web.get(url))],
+        **options,
+    )
+    result.extra["lines"] = invoice.lines.count()
+    return result
+
+
+def batch_of_500(company: Company, size: int = BATCH_INVOICES):
+    """A batch of the big client's `size` oldest open invoices (made once, by the service)."""
+    from crewdesk.billing import services as billing
+    from crewdesk.billing.models import RECEIVABLE_STATUSES, BatchInvoice, BatchItem
+
+    big = big_client(company)
+    batch = BatchInvoice.objects.filter(company_id=company.company_id, client=big).first()
+    if batch is not None:
+        return batch
+    taken = BatchItem.objects.filter(company_id=company.company_id, active=True).values("invoice")
+    invoices = list(
+        _invoices_of(company)
+        .filter(client=big, status__in=RECEIVABLE_STATUSES)
+        .exclude(pk__in=taken)
+        .order_by("due_date", "id")
+        .values_list("pk", flat=True)[:size]
+    )
+    return billing.batch_create(actor=company.owner, client=big, invoices=invoices)
+
+
+def w17_batch_pdf(company: Company, *, repeat: int = 1, size: int = BATCH_INVOICES) -> Result:
+    """The consolidated PDF of a 500-invoice batch, as the background task renders it: its
+    seconds and the peak memory the rendering adds (the kernel's peak, reset before)."""
+    from bench.upload_cost import Meter
+    from crewdesk.billing.documents import batch_pdf
+    from crewdesk.billing.models import BatchItem
+
+    batch = batch_of_500(company, size)
+    timings, queries, peaks, size = [], [], [], 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured, Meter() as meter:
+            size = len(batch_pdf(batch=batch))
+        timings.append(meter.wall_s * 1000)
+        queries.append(len(captured))
+        peaks.append(meter.rss + meter.memory_mb)
+    invoices = BatchItem.objects.filter(batch=batch, active=True).count()
+    return Result(
+        name="W17",
+        title=f"Batch PDF of {invoices} invoices (background render)",
+        requests=repeat,
+        ms=percentiles(timings),
+        queries={"min": min(queries), "max": max(queries)},
+        peak_memory_mb=round(max(peaks), 1),
+        extra={
+            "invoices": invoices,
+            "pdf_kb": round(size / 1024),
+            "seconds": timings[-1] / 1000,
+        },
+    )
+
+
+def w18_check_ledger(company: Company, *, repeat: int = 1) -> Result:
+    """`crewdesk check_ledger` over the whole database: every rule, every company."""
+    from crewdesk.payments.ledger import ledger_violations
+
+    timings, queries, found = [], [], []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            found = ledger_violations()
+        timings.append(1000 * (time.perf_counter() - began))
+        queries.append(len(captured))
+    return Result(
+        name="W18",
+        title="check_ledger over the whole database",
+        requests=repeat,
+        ms=percentiles(timings),
+        queries={"min": min(queries), "max": max(queries)},
+        peak_memory_mb=peak_memory_mb(),
+        extra={"violations": len(found), "invoices": _invoices_of(company).count()},
+    )
+
+
+def w19_aging(company: Company, **options) -> Result:
+    """Aging: the company's open balances by how late they are, and the first page of the
+    per-client table (most owed first) — the office's page when there is one, else its
+    selectors."""
+    from django.urls import NoReverseMatch, reverse
+
+    from crewdesk.payments import selectors
+
+    try:
+        url = reverse("payments:aging")
+    except NoReverseMatch:
+        url = None
+
+    def read() -> HttpResponse:
+        if url:
+            return company.web.get(url)
+        totals = selectors.aging(viewer=company.owner)
+        rows = list(selectors.aging_by_client(viewer=company.owner)[:50])
+        return HttpResponse(f"{totals.total} {len(rows)}")
+
+    result = run_workload(
+        "W19",
+        "Aging: totals and the per-client table",
+        [Request(url or "selectors", read)],
+        explain=True,
+        **options,
+    )
+    result.extra["through"] = url or "payments.selectors.aging + aging_by_client[:50]"
+    return result

@@ -12,6 +12,7 @@ from crewdesk.clients.models import Client, Note
 from crewdesk.jobs.models import Job
 from crewdesk.sampledata.bulk.company import company_for_generation
 from crewdesk.sampledata.bulk.generate_clients import generate_clients
+from crewdesk.sampledata.bulk.generate_invoices import generate_invoices
 from crewdesk.sampledata.bulk.generate_jobs import generate_jobs
 
 
@@ -106,11 +107,76 @@ def test_every_job_workload_runs_and_reports(generated_jobs, on_postgres, name):
         assert result.bare_sql_ms["p50"] > 0
 
 
+@pytest.fixture
+def generated_invoices(generated_jobs):
+    generate_invoices(generated_jobs, seed="smoke", client_invoices=150)
+    return generated_jobs
+
+
+INVOICE_WORKLOADS = {
+    "W13": workloads.w13_invoice_list,
+    "W14": workloads.w14_client_invoices,
+    "W15": workloads.w15_ready_to_invoice,
+    "W16": workloads.w16_invoice_pdf,
+    "W19": workloads.w19_aging,
+}
+
+
+@pytest.mark.parametrize("name", sorted(INVOICE_WORKLOADS))
+def test_every_invoice_workload_runs_and_reports(generated_invoices, on_postgres, name):
+    """W13–W16 and W19 on a tiny company of generated invoices and payments."""
+    company = workloads.Company(generated_invoices)
+    result = INVOICE_WORKLOADS[name](company, count=4, warmup=1)
+    assert result.name == name and result.requests == 4
+    assert 0 < result.ms["p50"] <= result.ms["p95"] <= result.ms["p99"]
+    assert 0 < result.queries["min"] <= result.queries["max"] <= 25
+    if name == "W16":
+        assert result.extra["lines"] == workloads.PDF_LINES
+    if on_postgres and name != "W16":
+        assert result.bare_sql_ms["p50"] > 0
+
+
+def test_the_batch_pdf_and_the_ledger_workloads_report(generated_invoices, tmp_path):
+    """W17 renders a batch of the big client's open invoices (20 here, 500 in `make bench`)
+    and says its seconds and peak memory; W18 checks the whole ledger and finds nothing."""
+    company = workloads.Company(generated_invoices)
+    batch = workloads.w17_batch_pdf(company, size=20)
+    assert batch.name == "W17" and batch.extra["invoices"] == 20
+    assert batch.ms["p50"] > 0 and batch.peak_memory_mb > 0 and batch.extra["pdf_kb"] > 0
+    ledger = workloads.w18_check_ledger(company)
+    assert ledger.extra["violations"] == 0 and ledger.queries["max"] <= 6
+    report = {
+        "date": "2026-01-01",
+        "commit": "abc1234",
+        "machine": run.machine(),
+        "requests": 1,
+        "warmup": 0,
+        "sizes": [
+            {
+                "size": 120,
+                "workloads": {"W17": asdict(batch), "W18": asdict(ledger)},
+            }
+        ],
+    }
+    text = run.write_report(report, tmp_path).read_text()
+    assert "W17 batch PDF of" in text and "W18 check_ledger over" in text
+
+
 def test_the_report_counts_the_tables(generated_jobs, on_postgres):
     if not on_postgres:
         pytest.skip("row estimates come from PostgreSQL")
     rows = run.table_rows()
-    assert set(rows) == {"clients", "properties", "jobs", "job_lines", "job_assignments"}
+    assert set(rows) == {
+        "clients",
+        "properties",
+        "jobs",
+        "job_lines",
+        "job_assignments",
+        "invoices",
+        "invoice_lines",
+        "payments",
+        "payment_allocations",
+    }
 
 
 def test_the_load_driver_counts_answers_of_a_real_server(live_server, owner):
