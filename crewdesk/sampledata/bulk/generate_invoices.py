@@ -18,6 +18,7 @@ With `client_invoices`, one more client (BIG_CLIENT) gets that many invoices wri
 (the client profile's invoices tab at its worst)."""
 
 import datetime
+import itertools
 import random
 import secrets
 import time
@@ -68,6 +69,8 @@ METHODS = [
     (PaymentMethod.CASH, 7),
     (PaymentMethod.BANK_TRANSFER, 5),
 ]
+METHOD_NAMES = [method for method, _weight in METHODS]
+METHOD_WEIGHTS = list(itertools.accumulate(weight for _method, weight in METHODS))
 REFERENCES = {
     PaymentMethod.CARD: "Visa •••• {n}",
     PaymentMethod.ACH: "ACH {n}",
@@ -182,22 +185,19 @@ class InvoiceMaker:
 
     # --- one client ---
 
-    def client(self, client_id: int, tax_exempt: bool, work: list[WorkLine], *, big=False) -> None:
+    def client(self, client_id: int, tax_exempt: bool, work: list[WorkLine]) -> None:
         """One invoice per job (per line of `work`), dated the job's day or soon after."""
-        paid_together = []
+        invoices = []
         for line in work:
             day = line.service_date + datetime.timedelta(days=self.rng.choice((0, 0, 1, 2)))
-            day = min(day, self.today)
-            invoice = self.invoice(
-                client_id, tax_exempt, [line], day, bad_debt=line.bad_debt, big=big
+            invoices.append(
+                self.invoice(client_id, tax_exempt, [line], min(day, self.today), line.bad_debt)
             )
-            if invoice is not None:
-                paid_together.append(invoice)
-        self._pay(client_id, [i for i in paid_together if i["_pay"]])
+        self.pay(client_id, [i for i in invoices if i["_pay"]])
 
-    def invoice(
-        self, client_id, tax_exempt, work, day, *, bad_debt=False, big=False
-    ) -> dict | None:
+    def invoice(self, client_id, tax_exempt, work, day, bad_debt=False, *, big=False) -> dict:
+        """An invoice of `work` dated `day`: its status drawn by its age (the big client's
+        are paid less often, so it has hundreds open), an unsettled payment now and then."""
         rng = self.rng
         age = (self.today - day).days
         roll = rng.random()
@@ -303,7 +303,7 @@ class InvoiceMaker:
         return payment
 
     def _method(self) -> str:
-        return self.rng.choices([m for m, _w in METHODS], weights=[w for _m, w in METHODS])[0]
+        return self.rng.choices(METHOD_NAMES, cum_weights=METHOD_WEIGHTS)[0]
 
     def _allocate(self, payment, invoice, amount, reversed_at=None) -> None:
         self.allocations.append((payment, invoice, amount, reversed_at))
@@ -311,7 +311,7 @@ class InvoiceMaker:
             invoice["amount_paid"] += amount
             invoice["balance"] -= amount
 
-    def _pay(self, client_id: int, invoices: list[dict]) -> None:
+    def pay(self, client_id: int, invoices: list[dict]) -> None:
         """Pay these (paid or partly paid) invoices: one payment each, or now and then one
         for them all; a few pay more than owed (credit), a few are charged twice and refunded."""
         rng = self.rng
@@ -634,7 +634,7 @@ def generate_invoices(
                     w.service_date = day
                 invoice = maker.invoice(big.pk, big.tax_exempt, work, day, big=True)
                 if invoice["_pay"]:
-                    maker._pay(big.pk, [invoice])
+                    maker.pay(big.pk, [invoice])
             flush()
         result.clients += 1
         say(f"{BIG_CLIENT}: {client_invoices:,} invoices.")
