@@ -87,7 +87,7 @@ def confirmation_token(token_id: str) -> PaymentMethodPreview:
     """The payment method the customer entered in the Payment Element, seen through its
     ConfirmationToken: card or bank account, and a card's funding (the card fee's rule)."""
     try:
-        token = _client().v1.confirmation_tokens.retrieve(token_id)
+        token = _client().v1.confirmation_tokens.retrieve(token_id).to_dict()
     except stripe.StripeError as error:
         raise _refused(error) from error
     preview = token.get("payment_method_preview") or {}
@@ -124,7 +124,7 @@ def payment_intent_create(
     try:
         intent = _client().v1.payment_intents.create(
             params, options={"idempotency_key": idempotency_key}
-        )
+        ).to_dict()
     except stripe.StripeError as error:
         raise _refused(error) from error
     return Intent(
@@ -143,7 +143,7 @@ def refund_create(
         refund = _client().v1.refunds.create(
             {"payment_intent": payment_intent, "amount": to_minor(amount, currency)},
             options={"idempotency_key": idempotency_key},
-        )
+        ).to_dict()
     except stripe.StripeError as error:
         raise _refused(error) from error
     return RefundResult(id=refund["id"], status=refund["status"])
