@@ -18,6 +18,7 @@ import logging
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.http.request import RawPostDataException
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -96,7 +97,7 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
         event = gateway.webhook_event(
             payload=request.body, signature=request.headers.get("Stripe-Signature", "")
         )
-    except ValueError:
+    except (ValueError, RawPostDataException):  # a multipart form, read already: not Stripe
         return JsonResponse({"detail": "Invalid signature."}, status=400)
     return JsonResponse({"received": True, "outcome": event_handle(event=event)})
 
