@@ -68,6 +68,9 @@ def _public_pay(methods):
             except Http404 as error:
                 return _private(page_not_found(request, error))
             response["Content-Security-Policy"] = _csp()
+            # The link's token stays on our own site, yet the forms post with their origin
+            # (with no-referrer, browsers send `Origin: null`, which the CSRF check refuses).
+            response["Referrer-Policy"] = "same-origin"
             return response
 
         wrapper.__name__ = view.__name__
