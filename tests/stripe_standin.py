@@ -82,8 +82,14 @@ STRIPE_JS = r"""
 """
 
 
-def _error(status: int, message: str, *, code: str = "", kind: str = "invalid_request_error",
-           param: str = "") -> tuple[int, dict]:
+def _error(
+    status: int,
+    message: str,
+    *,
+    code: str = "",
+    kind: str = "invalid_request_error",
+    param: str = "",
+) -> tuple[int, dict]:
     error = {"type": kind, "message": message}
     if code:
         error["code"] = code
@@ -132,7 +138,9 @@ class StandinState:
         token = self.token(token_id)
         if token is None:
             return _error(
-                400, f"No such confirmation_token: '{token_id}'", code="resource_missing",
+                400,
+                f"No such confirmation_token: '{token_id}'",
+                code="resource_missing",
                 param="confirmation_token",
             )
         kind = token_id.split("_")[1]
@@ -165,19 +173,24 @@ class StandinState:
     def refund_create(self, params: dict) -> tuple[int, dict]:
         intent = self.intents.get(params.get("payment_intent", ""))
         if intent is None:
-            return _error(400, "No such payment_intent", code="resource_missing",
-                          param="payment_intent")
-        refunded = sum(r["amount"] for r in self.refunds.values()
-                       if r["payment_intent"] == intent["id"])
+            return _error(
+                400, "No such payment_intent", code="resource_missing", param="payment_intent"
+            )
+        refunded = sum(
+            r["amount"] for r in self.refunds.values() if r["payment_intent"] == intent["id"]
+        )
         left = intent["amount_received"] - refunded
         amount = int(params.get("amount", left))
         if intent["status"] != "succeeded":
-            return _error(400, "This PaymentIntent has not succeeded.",
-                          code="charge_not_refundable")
+            return _error(
+                400, "This PaymentIntent has not succeeded.", code="charge_not_refundable"
+            )
         if amount <= 0 or amount > left:
             return _error(
-                400, f"Refund amount ({amount}) is greater than unrefunded amount ({left}).",
-                code="amount_too_large", param="amount",
+                400,
+                f"Refund amount ({amount}) is greater than unrefunded amount ({left}).",
+                code="amount_too_large",
+                param="amount",
             )
         refund = {
             "id": "re_" + secrets.token_hex(12),
@@ -218,14 +231,22 @@ class StandinState:
         if method == "GET" and parts[:2] == ["v1", "payment_intents"] and len(parts) == 3:
             intent = self.intents.get(parts[2])
             if intent is None:
-                return _error(404, f"No such payment_intent: '{parts[2]}'",
-                              code="resource_missing", param="intent")
+                return _error(
+                    404,
+                    f"No such payment_intent: '{parts[2]}'",
+                    code="resource_missing",
+                    param="intent",
+                )
             return 200, intent
         if method == "GET" and parts[:2] == ["v1", "confirmation_tokens"] and len(parts) == 3:
             token = self.token(parts[2])
             if token is None:
-                return _error(404, f"No such confirmation_token: '{parts[2]}'",
-                              code="resource_missing", param="confirmation_token")
+                return _error(
+                    404,
+                    f"No such confirmation_token: '{parts[2]}'",
+                    code="resource_missing",
+                    param="confirmation_token",
+                )
             return 200, token
         if method == "POST" and parts == ["v1", "refunds"]:
             return self.refund_create(params)

@@ -42,6 +42,9 @@ def _register_online_payments() -> None:
     from crewdesk.payments.webhooks import SENTENCES
 
     register_sentences(SENTENCES)
-    for hooks, hook in ((PUBLIC_PAY_ACTIONS, pay_action), (REFUND_PROVIDERS, refund_through_stripe)):
+    for hooks, hook in (
+        (PUBLIC_PAY_ACTIONS, pay_action),
+        (REFUND_PROVIDERS, refund_through_stripe),
+    ):
         if hook not in hooks:
             hooks.append(hook)

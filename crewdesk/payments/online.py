@@ -108,7 +108,10 @@ def payment_processing(document: Invoice | BatchInvoice) -> bool:
         return True
     recent = timezone.now() - AWAITING_WEBHOOK
     return OnlineAttempt.objects.filter(
-        touching, company_id=company, status__in=IN_FLIGHT, payment__isnull=True,
+        touching,
+        company_id=company,
+        status__in=IN_FLIGHT,
+        payment__isnull=True,
         updated_at__gte=recent,
     ).exists()
 
@@ -123,9 +126,7 @@ def pay_action(*, document, token: str) -> PayAction | None:
     balance = document_balance(document)
     if balance < gateway.MINIMUM_CHARGE:
         return None
-    return PayAction(
-        label=_("Pay online"), url=reverse("public_pay:pay", args=[token])
-    )
+    return PayAction(label=_("Pay online"), url=reverse("public_pay:pay", args=[token]))
 
 
 # --- quote, then confirm -----------------------------------------------------------------------
@@ -245,7 +246,9 @@ def attempt_confirm(
         )
     except gateway.GatewayError as error:
         OnlineAttempt.objects.filter(pk=attempt.pk, status=AttemptStatus.SUBMITTED).update(
-            status=AttemptStatus.FAILED, failure_reason=error.message[:300], updated_at=timezone.now()
+            status=AttemptStatus.FAILED,
+            failure_reason=error.message[:300],
+            updated_at=timezone.now(),
         )
         raise ValidationError({"payment": [error.message]}) from error
     OnlineAttempt.objects.filter(pk=attempt.pk, stripe_payment_intent__isnull=True).update(

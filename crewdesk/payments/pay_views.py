@@ -82,9 +82,9 @@ def _public_pay(methods):
 
 def _context(document, token: str, **more) -> dict:
     is_invoice = isinstance(document, Invoice)
-    title = (
-        _("Pay invoice %(number)s") if is_invoice else _("Pay batch invoice %(number)s")
-    ) % {"number": document.number}
+    title = (_("Pay invoice %(number)s") if is_invoice else _("Pay batch invoice %(number)s")) % {
+        "number": document.number
+    }
     brand = documents.document_brand(company=document.company, client=document.client)
     return {
         "title": title,
@@ -151,9 +151,7 @@ def pay_confirm(request: HttpRequest, token: str, document) -> HttpResponse:
     the bank's check, when the card asks for one)."""
     attempt = online.attempt_of(document=document, attempt_id=request.POST.get("attempt"))
     if attempt is None:
-        return _pay_form(
-            request, token, document, error=_("Start the payment again."), status=400
-        )
+        return _pay_form(request, token, document, error=_("Start the payment again."), status=400)
     done = reverse("public_pay:done", args=[token]) + f"?attempt={attempt.pk}"
     try:
         intent = online.attempt_confirm(
@@ -194,4 +192,3 @@ def pay_done(request: HttpRequest, token: str, document) -> HttpResponse:
         succeeded=attempt is not None and attempt.status == AttemptStatus.SUCCEEDED,
     )
     return render(request, "payments/pay/done.html", context)
-

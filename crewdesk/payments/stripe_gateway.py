@@ -13,7 +13,7 @@ from django.conf import settings
 
 # Stripe's currencies without a minor unit (https://docs.stripe.com/currencies).
 ZERO_DECIMAL = frozenset(
-    "BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF".split()
+    "BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF".split()  # noqa: SIM905
 )
 # Stripe's smallest charge for USD and most currencies.
 MINIMUM_CHARGE = Decimal("0.50")
@@ -122,9 +122,11 @@ def payment_intent_create(
         "return_url": return_url,
     }
     try:
-        intent = _client().v1.payment_intents.create(
-            params, options={"idempotency_key": idempotency_key}
-        ).to_dict()
+        intent = (
+            _client()
+            .v1.payment_intents.create(params, options={"idempotency_key": idempotency_key})
+            .to_dict()
+        )
     except stripe.StripeError as error:
         raise _refused(error) from error
     return Intent(
@@ -140,10 +142,14 @@ def refund_create(
     *, payment_intent: str, amount: Decimal, currency: str, idempotency_key: str
 ) -> RefundResult:
     try:
-        refund = _client().v1.refunds.create(
-            {"payment_intent": payment_intent, "amount": to_minor(amount, currency)},
-            options={"idempotency_key": idempotency_key},
-        ).to_dict()
+        refund = (
+            _client()
+            .v1.refunds.create(
+                {"payment_intent": payment_intent, "amount": to_minor(amount, currency)},
+                options={"idempotency_key": idempotency_key},
+            )
+            .to_dict()
+        )
     except stripe.StripeError as error:
         raise _refused(error) from error
     return RefundResult(id=refund["id"], status=refund["status"])

@@ -18,8 +18,8 @@ import logging
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.http.request import RawPostDataException
 from django.http import HttpRequest, JsonResponse
+from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -135,7 +135,9 @@ def event_handle(*, event: dict) -> str:
 
 def _tell_office(payment: Payment, text: str) -> None:
     """A notice on the client's profile (what a webhook does, no member did)."""
-    Notice.objects.create(company_id=payment.company_id, client_id=payment.client_id, text=text[:500])
+    Notice.objects.create(
+        company_id=payment.company_id, client_id=payment.client_id, text=text[:500]
+    )
 
 
 def _event(payment: Payment, verb: str, **data) -> None:
@@ -385,7 +387,10 @@ def _hold(dispute: Dispute, payment: Payment) -> None:
     _event(payment, Verb.DISPUTED)
     _tell_office(
         payment,
-        _("The payment %(name)s of %(amount)s is disputed: owed again until it is settled: %(owed)s.")
+        _(
+            "The payment %(name)s of %(amount)s is disputed: owed again until it is "
+            "settled: %(owed)s."
+        )
         % {"name": payment, "amount": payment.amount, "owed": owed},
     )
 
@@ -415,9 +420,7 @@ def dispute_closed(obj: dict, company: Company) -> str:
             payment.failure_reason = ""
             payment.save(update_fields=["status", "failure_reason", "updated_at"])
             dispute.reversed = False
-            moves.allocate_oldest_first(
-                payment=payment, invoice_ids=_targeted_invoice_ids(payment)
-            )
+            moves.allocate_oldest_first(payment=payment, invoice_ids=_targeted_invoice_ids(payment))
         _event(payment, Verb.DISPUTE_WON)
         _tell_office(
             payment,

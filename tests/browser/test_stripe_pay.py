@@ -84,7 +84,10 @@ def test_paying_by_card_shows_paid_only_after_the_signed_webhook(
 
     (intent_id,) = stripe_standin.intents
     assert stripe_standin.intents[intent_id]["amount"] == 12360
-    assert _webhook(live_server, stripe_standin.intent_event(intent_id, "payment_intent.succeeded")) == 200
+    assert (
+        _webhook(live_server, stripe_standin.intent_event(intent_id, "payment_intent.succeeded"))
+        == 200
+    )
     page.reload()
     expect(page.locator(".doc-stamp")).to_contain_text("Paid")
     expect(page.get_by_text("Payment processing")).to_have_count(0)

@@ -77,7 +77,10 @@ def test_the_success_page_marks_nothing_paid(
     (intent_id,) = stripe_standin.intents
     post_webhook(client, stripe_standin.intent_event(intent_id, "payment_intent.succeeded"))
     assert refreshed(invoice).status == InvoiceStatus.PAID
-    assert "received" in client.get(pay_url(invoice, "done") + f"?attempt={attempt.pk}").content.decode()
+    assert (
+        "received"
+        in client.get(pay_url(invoice, "done") + f"?attempt={attempt.pk}").content.decode()
+    )
 
 
 def test_a_pending_ach_payment_hides_pay(client, stripe_standin, invoice_of):  # noqa: F811

@@ -158,7 +158,12 @@ def test_a_wrong_amount_is_kept_unmatched_for_the_office(
     invoice = invoice_of("120.00")
     _attempt, intent = pay_online(invoice)
     outcome = send(
-        client, stripe_standin, intent, "payment_intent.succeeded", amount=9900, amount_received=9900
+        client,
+        stripe_standin,
+        intent,
+        "payment_intent.succeeded",
+        amount=9900,
+        amount_received=9900,
     )
     assert outcome == "unmatched"
     payment = Payment.objects.get()
@@ -236,9 +241,11 @@ def test_a_refund_made_in_stripes_dashboard_is_recorded(
     assert refreshed(invoice).balance == D("40.00")
     assert refreshed(payment).refunded_amount == D("40.00")
     # Stripe's refund.updated of the same refund changes nothing more.
-    again = {"id": "evt_again", "type": "refund.updated", "data": {"object": next(
-        iter(stripe_standin.refunds.values())
-    )}}
+    again = {
+        "id": "evt_again",
+        "type": "refund.updated",
+        "data": {"object": next(iter(stripe_standin.refunds.values()))},
+    }
     assert post_webhook(client, again).json()["outcome"] == "refund known"
     assert Refund.objects.count() == 1
 

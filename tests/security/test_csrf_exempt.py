@@ -28,4 +28,6 @@ def test_a_post_without_a_csrf_token_is_refused_outside_the_webhook(client, db):
     strict = Client(enforce_csrf_checks=True)
     assert strict.post("/login/", {"username": "x"}).status_code == 403
     assert strict.post("/d/" + "x" * 43 + "/pay/", {}).status_code == 403
-    assert strict.post("/webhooks/stripe/", "{}", content_type="application/json").status_code == 400
+    assert (
+        strict.post("/webhooks/stripe/", "{}", content_type="application/json").status_code == 400
+    )
