@@ -278,6 +278,9 @@ def refund_through_stripe(*, payment: Payment, refund) -> None:
     refund row. Stripe's `charge.refunded` webhook then finds the refund known."""
     if not payment.stripe_payment_intent:
         return
+    if not gateway.configured():
+        message = _("Stripe is not set up here: give this payment back in Stripe's dashboard.")
+        raise ValidationError({"amount": [message]})
     try:
         result = gateway.refund_create(
             payment_intent=payment.stripe_payment_intent,

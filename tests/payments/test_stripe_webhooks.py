@@ -447,3 +447,17 @@ def test_an_overpayment_becomes_credit_and_the_office_is_told(
     assert payment.allocations.get().amount == D("70.00")
     assert Notice.objects.filter(text__contains="30.00").exists()
     assert OnlineAttempt.objects.get().status == AttemptStatus.SUCCEEDED
+
+
+def test_an_online_payment_is_not_refunded_here_without_stripe(
+    client,
+    stripe_standin,  # noqa: F811
+    settings,
+    owner,
+    invoice_of,
+):
+    payment, _intent = _paid_by_card(client, stripe_standin, invoice_of("100.00"))
+    settings.STRIPE_SECRET_KEY = ""
+    with pytest.raises(ValidationError, match="dashboard"):
+        services.payment_refund(actor=owner, payment=payment, amount="10.00")
+    assert not Refund.objects.exists() and not stripe_standin.refunds
