@@ -118,6 +118,8 @@ def payment_intent_create(
         "confirm": True,
         "confirmation_token": confirmation_token,
         "payment_method_types": ["card", "us_bank_account"],
+        # ACH with instant verification only: no micro-deposits days later.
+        "payment_method_options": {"us_bank_account": {"verification_method": "instant"}},
         "metadata": metadata,
         "return_url": return_url,
     }

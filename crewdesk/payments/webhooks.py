@@ -181,9 +181,11 @@ def _payment_for(attempt: OnlineAttempt, intent: dict, status: str) -> Payment |
     matched = currency == attempt.currency and received == attempt.total
     if received <= 0:
         return None
+    # The client owning what it pays now (clients merged since the attempt move their invoices).
+    target = attempt.invoice if attempt.invoice_id else attempt.batch
     payment = Payment.objects.create(
         company_id=attempt.company_id,
-        client_id=attempt.client_id,
+        client_id=target.client_id,
         method=attempt.method,
         status=status,
         amount=attempt.amount if matched else received,

@@ -17,6 +17,7 @@
       currency: form.dataset.currency,
       paymentMethodCreation: "manual",
       paymentMethodTypes: ["card", "us_bank_account"],
+      paymentMethodOptions: { us_bank_account: { verification_method: "instant" } },
     });
     elements.create("payment").mount("#payment-element");
     const errorBox = form.querySelector("#pay-js-error");
