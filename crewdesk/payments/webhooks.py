@@ -15,7 +15,9 @@ disputed.
 """
 
 import logging
+from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
@@ -75,6 +77,12 @@ SENTENCES = {
     Verb.DISPUTE_WON: gettext_lazy("won the dispute of the payment %(name)s: it pays again"),
     Verb.DISPUTE_LOST: gettext_lazy("lost the dispute of the payment %(name)s"),
 }
+
+# (*, payment_id) -> None, run after the commit of a webhook that completed an online payment
+# (a receipt to send, for one): what payment_record's on_commit hooks do for the office's.
+ONLINE_PAYMENT_COMPLETED: list = []
+# Stripe retries an event for up to three days: its id is kept well past that.
+EVENTS_KEPT = timedelta(days=30)
 
 # Where a status stands: an event never moves one back.
 ATTEMPT_RANK = {
@@ -264,6 +272,8 @@ def intent_succeeded(intent: dict, company: Company) -> str:
     payment.save(update_fields=["status", "received_at", "updated_at"])
     _apply(payment)
     _event(payment, Verb.ONLINE_SUCCEEDED)
+    for hook in ONLINE_PAYMENT_COMPLETED:
+        transaction.on_commit(partial(hook, payment_id=payment.pk))
     return "completed"
 
 
@@ -452,3 +462,13 @@ HANDLERS = {
     "charge.dispute.created": dispute_created,
     "charge.dispute.closed": dispute_closed,
 }
+
+
+def stripe_cleanup(now) -> dict[str, int]:
+    """The daily cleanup (core/cleanup.py): old webhook events, and quotes never confirmed
+    (nothing was charged for them)."""
+    events_gone, _ = StripeEvent.objects.filter(received_at__lt=now - EVENTS_KEPT).delete()
+    quotes_gone, _ = OnlineAttempt.objects.filter(
+        status=AttemptStatus.QUOTED, created_at__lt=now - timedelta(days=1)
+    ).delete()
+    return {"Stripe webhook events": events_gone, "online payment quotes": quotes_gone}

@@ -461,3 +461,39 @@ def test_an_online_payment_is_not_refunded_here_without_stripe(
     with pytest.raises(ValidationError, match="dashboard"):
         services.payment_refund(actor=owner, payment=payment, amount="10.00")
     assert not Refund.objects.exists() and not stripe_standin.refunds
+
+
+def test_a_completed_online_payment_runs_its_hooks_after_the_commit(
+    client,
+    stripe_standin,  # noqa: F811
+    monkeypatch,
+    invoice_of,
+    django_capture_on_commit_callbacks,
+):
+    from crewdesk.payments import webhooks
+
+    seen = []
+    monkeypatch.setattr(
+        webhooks, "ONLINE_PAYMENT_COMPLETED", [lambda *, payment_id: seen.append(payment_id)]
+    )
+    _attempt, intent = pay_online(invoice_of("100.00"))
+    with django_capture_on_commit_callbacks(execute=True):
+        send(client, stripe_standin, intent, "payment_intent.succeeded")
+    assert seen == [Payment.objects.get().pk]
+
+
+def test_the_cleanup_prunes_old_events_and_unconfirmed_quotes(stripe_standin, invoice_of):  # noqa: F811
+    import datetime
+
+    from django.utils import timezone
+
+    from crewdesk.core.cleanup import cleanup_run
+
+    invoice = invoice_of("100.00")
+    online.attempt_quote(document=invoice, confirmation_token="ctoken_credit_x")
+    _attempt, _intent = pay_online(invoice)
+    StripeEvent.objects.create(event_id="evt_old", type="x")
+    later = timezone.now() + datetime.timedelta(days=31)
+    deleted = cleanup_run(later)
+    assert deleted["Stripe webhook events"] == 1 and deleted["online payment quotes"] == 1
+    assert OnlineAttempt.objects.count() == 1  # the confirmed one stays
