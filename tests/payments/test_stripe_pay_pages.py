@@ -146,3 +146,29 @@ def test_a_card_asking_for_its_banks_check_gets_the_next_action_page(
     client.post(pay_url(invoice), {"confirmation_token": "ctoken_3ds_abc"})
     answer = client.post(pay_url(invoice, "confirm"), {"attempt": OnlineAttempt.objects.get().pk})
     assert answer.status_code == 200 and "_secret_" in answer.content.decode()
+
+
+def test_a_batchs_pay_all_through_its_public_link(
+    client,
+    stripe_standin,  # noqa: F811
+    owner,
+    billed,
+    invoice_of,
+):
+    from crewdesk.billing import services as billing
+
+    first, second = invoice_of("100.00"), invoice_of("50.00")
+    batch = billing.batch_create(actor=owner, client=billed, invoices=[first.pk, second.pk])
+    page = client.get(f"/d/{batch.public_token}/").content.decode()
+    assert pay_url(batch) in page
+    quote = client.post(pay_url(batch), {"confirmation_token": "ctoken_ach_abc"})
+    assert "$150.00" in quote.content.decode()
+    client.post(pay_url(batch, "confirm"), {"attempt": OnlineAttempt.objects.get().pk})
+    (intent_id,) = stripe_standin.intents
+    post_webhook(client, stripe_standin.intent_event(intent_id, "payment_intent.processing"))
+    # Processing on the batch: neither the batch nor its invoices offer Pay.
+    for token in (batch.public_token, first.public_token, second.public_token):
+        assert "Payment processing" in client.get(f"/d/{token}/").content.decode()
+    post_webhook(client, stripe_standin.intent_event(intent_id, "payment_intent.succeeded"))
+    assert refreshed(first).status == refreshed(second).status == InvoiceStatus.PAID
+    assert Payment.objects.get().batch_id == batch.pk
