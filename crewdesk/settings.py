@@ -243,6 +243,13 @@ TASKS = {
 # --- payments ---
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Stripe.js needs the account's publishable key (pk_...) to show the Payment Element.
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+# The company (its slug) the installation's Stripe account serves; the only company when empty.
+STRIPE_COMPANY = env.str("STRIPE_COMPANY", default="")
+# Another address for Stripe's API and Stripe.js: a local stand-in in tests.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 
 # --- security ---
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from crewdesk.api.api import api
 from crewdesk.core import views as core_views
 from crewdesk.notifications import views as notifications_views
+from crewdesk.payments import webhooks as payments_webhooks
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard:home", permanent=False)),
@@ -17,6 +18,8 @@ urlpatterns = [
     path("app/", include("crewdesk.billing.document_urls")),
     path("portal/", include("crewdesk.portal.urls")),
     path("d/", include("crewdesk.billing.public_urls")),
+    path("d/", include("crewdesk.payments.pay_urls")),
+    path("webhooks/stripe/", payments_webhooks.stripe_webhook, name="stripe_webhook"),
     path("api/v1/", api.urls),
     path("dev/outbox/", notifications_views.dev_outbox, name="dev_outbox"),
     path("healthz", core_views.healthz, name="healthz"),

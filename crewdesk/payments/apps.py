@@ -29,3 +29,24 @@ class PaymentsConfig(AppConfig):
         ):
             if hook not in hooks:
                 hooks.append(hook)
+        _register_online_payments()
+
+
+def _register_online_payments() -> None:
+    """Stripe (online.py, webhooks.py): the public page's Pay button, refunds given back
+    through Stripe, the webhook's activity sentences, and pruning its old events and quotes."""
+    from crewdesk.billing.documents import PUBLIC_PAY_ACTIONS
+    from crewdesk.core.activity_text import register_sentences
+    from crewdesk.core.cleanup import CLEANUPS
+    from crewdesk.payments.online import pay_action, refund_through_stripe
+    from crewdesk.payments.services import REFUND_PROVIDERS
+    from crewdesk.payments.webhooks import SENTENCES, stripe_cleanup
+
+    register_sentences(SENTENCES)
+    for hooks, hook in (
+        (PUBLIC_PAY_ACTIONS, pay_action),
+        (REFUND_PROVIDERS, refund_through_stripe),
+        (CLEANUPS, stripe_cleanup),
+    ):
+        if hook not in hooks:
+            hooks.append(hook)

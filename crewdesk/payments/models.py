@@ -94,6 +94,9 @@ class Payment(TenantModel):
     fee_refunded = money_field(_("card fee refunded"), editable=False)
     # Stripe's PaymentIntent: a payment is recorded once per intent (online payments).
     stripe_payment_intent = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    # An online payment whose amount or currency is not what its attempt asked: kept for the
+    # office to review (to_approval), never applied by itself.
+    unmatched = models.BooleanField(_("unmatched"), default=False)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -245,3 +248,104 @@ class Refund(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.amount}"
+
+
+# --- online payments (Stripe): payments/online.py and payments/webhooks.py ------------------
+
+
+class AttemptStatus(models.TextChoices):
+    QUOTED = "quoted", _("Waiting for the customer to confirm")
+    SUBMITTED = "submitted", _("Sent to Stripe")
+    PROCESSING = "processing", _("Processing")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    CANCELED = "canceled", _("Canceled")
+
+
+class OnlineAttempt(TenantModel):
+    """One try at paying an invoice or a batch online, before any payment exists: what the
+    customer was shown (amount, card fee) and confirmed. Its id makes the PaymentIntent's
+    idempotency key; only a webhook turns it into a Payment."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    batch = models.ForeignKey(
+        BatchInvoice, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    method = models.CharField(max_length=16, choices=PaymentMethod.choices)
+    funding = models.CharField(max_length=16, blank=True)  # credit, debit, prepaid, unknown
+    last4 = models.CharField(max_length=4, blank=True)
+    amount = money_field(_("amount"))
+    fee_amount = money_field(_("card fee"))
+    currency = models.CharField(max_length=3)
+    confirmation_token = models.CharField(max_length=255)
+    status = models.CharField(
+        max_length=16, choices=AttemptStatus.choices, default=AttemptStatus.QUOTED
+    )
+    stripe_payment_intent = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    payment = models.OneToOneField(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="online_attempt"
+    )
+    failure_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(invoice__isnull=True) ^ models.Q(batch__isnull=True),
+                name="attempt_pays_an_invoice_or_a_batch",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"attempt {self.pk}"
+
+    @property
+    def total(self) -> Decimal:
+        """What Stripe charges: the amount and the card fee."""
+        return self.amount + self.fee_amount
+
+
+class StripeEvent(models.Model):
+    """A webhook event Stripe sent, once: its id is unique, so the same event delivered many
+    times at once is handled by whichever insert wins (the others find it done)."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    company = models.ForeignKey(
+        "core.Company", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(max_length=300, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.event_id
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+
+
+class Dispute(TenantModel):
+    """A cardholder's dispute of an online payment: while it is open or once lost, what the
+    payment paid is owed again; a won dispute pays the invoices again."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="disputes")
+    stripe_dispute_id = models.CharField(max_length=255, unique=True)
+    amount = money_field(_("amount"))
+    reason = models.CharField(max_length=100, blank=True)
+    status = models.CharField(
+        max_length=8, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
+    )
+    # The payment's allocations are reversed while this is true (open or lost).
+    reversed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.stripe_dispute_id

@@ -70,6 +70,12 @@ PAYMENT_PROCESSING = gettext_lazy("A payment on this invoice is still processing
 FUTURE_DAY = gettext_lazy("A payment cannot be received in the future.")
 
 
+# (*, payment, refund) -> None: asks the payment's provider to give the refund back, inside
+# payment_refund's transaction; raises ValidationError when it refuses. Filled in apps.py
+# (online.py's refund through Stripe).
+REFUND_PROVIDERS: list = []
+
+
 @dataclass(frozen=True)
 class AllocationInput:
     """Part of a payment for one invoice, as a form or the API sends it."""
@@ -471,6 +477,9 @@ def payment_refund(
         reason=reason,
         user=actor.user,
     )
+    # Online payments: the provider gives the money back (a refusal rolls all this back).
+    for provider in REFUND_PROVIDERS:
+        provider(payment=payment, refund=refund)
     events.payment_event(
         actor=actor,
         payment=payment,

@@ -691,6 +691,11 @@ EXCLUDED: dict[str, str] = {
     "public_documents:view": "a public document link's secret token, no record id",
     "public_documents:pdf": "a public document link's secret token, no record id",
     "public_documents:logo": "a public document link's secret token, no record id",
+    # Paying online from a public link: the same token is the key, and an attempt of another
+    # document is refused (tests/payments/test_stripe_pay_pages.py).
+    "public_pay:pay": "a public document link's secret token, no record id",
+    "public_pay:confirm": "a public document link's secret token; the attempt must be its own",
+    "public_pay:done": "a public document link's secret token; the attempt must be its own",
 }
 
 # Known leaks: (route, actor, method) -> what leaks. Each is an xfail(strict=True) below, so the

@@ -90,6 +90,12 @@ EXCLUDED = {
         "tests/billing/test_public_links.py tries made-up, 500 characters long, revoked and void"
         for name in ("view", "pdf", "logo")
     },
+    **{
+        f"public_pay:{name}": "a public link's pay page, off unless Stripe is set up: "
+        "tests/payments/test_stripe_pay_pages.py sends it bad tokens, attempts and "
+        "confirmation tokens"
+        for name in ("pay", "confirm", "done")
+    },
 }
 
 # A plain request to these pages carries these parameters (a page that only makes sense with
