@@ -21,6 +21,7 @@ from the registration points below, which the payments app fills in its AppConfi
 """
 
 import base64
+import hashlib
 import io
 import logging
 import os
@@ -470,11 +471,38 @@ def document_locale(company, language: str | None = None) -> Iterator[None]:
 
 # --- the logo --------------------------------------------------------------------------------
 
+
 # A logo is printed at most 60 mm wide: this many pixels are plenty, and keep a PDF quick.
+class RecentBytes:
+    """The last `size` results by key, shared by the threads of a process."""
+
+    MISSING = object()
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[str, bytes | None] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            if key not in self._items:
+                return self.MISSING
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key: str, value: bytes | None) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
 LOGO_BOX = (720, 240)
-_logo_cache: OrderedDict[str, bytes | None] = OrderedDict()
-_logo_lock = Lock()
-LOGO_CACHE_SIZE = 32
+_logo_cache = RecentBytes(32)
 
 
 def logo_png(logo: FieldFile | None) -> bytes | None:
@@ -483,10 +511,9 @@ def logo_png(logo: FieldFile | None) -> bytes | None:
     if not logo:
         return None
     name = logo.name
-    with _logo_lock:
-        if name in _logo_cache:
-            _logo_cache.move_to_end(name)
-            return _logo_cache[name]
+    cached = _logo_cache.get(name)
+    if cached is not RecentBytes.MISSING:
+        return cached
     try:
         with logo.open("rb") as source, Image.open(source, formats=list(IMAGE_FORMATS)) as image:
             if not image_fits(image):
@@ -502,10 +529,7 @@ def logo_png(logo: FieldFile | None) -> bytes | None:
     except (FileNotFoundError, OSError, UnidentifiedImageError, ValueError):
         logger.warning("The logo %s could not be read", name)
         data = None
-    with _logo_lock:
-        _logo_cache[name] = data
-        while len(_logo_cache) > LOGO_CACHE_SIZE:
-            _logo_cache.popitem(last=False)
+    _logo_cache.put(name, data)
     return data
 
 
@@ -684,14 +708,30 @@ def invoice_pdf(*, invoice: Invoice, fetcher: DocumentFetcher | None = None) -> 
     """The invoice's PDF, in the company's formats and the client's language."""
     with document_locale(invoice.company, invoice.client.language):
         doc = invoice_document(invoice=invoice)
-        fetcher = fetcher or DocumentFetcher(logos=_logos(doc))
-        fetcher.logos.update(_logos(doc))
         html = _pdf_page(
             invoice_html(doc=doc, medium="pdf"),
             company=invoice.company,
             title=f"{doc.title} {doc.number}",
         )
+        if fetcher is None:
+            return _pdf_of([html], logos=_logos(doc))
+        fetcher.logos.update(_logos(doc))  # a caller's own fetcher (a test's) sees every fetch
         return html_to_pdf(html, fetcher=fetcher).write_pdf()
+
+
+# The last documents' PDFs by what they are made of (their HTML and logo): a second download,
+# the email's attachment after the page's, costs no second layout.
+_pdf_cache = RecentBytes(16)
+
+
+def _pdf_of(parts: list[str], *, logos: dict[str, FieldFile]) -> bytes:
+    names = sorted((path, logo.name) for path, logo in logos.items())
+    key = hashlib.sha256(repr((parts, names)).encode()).hexdigest()
+    cached = _pdf_cache.get(key)
+    if cached is RecentBytes.MISSING:
+        cached = _parts_to_pdf(parts, fetcher=DocumentFetcher(logos=logos))
+        _pdf_cache.put(key, cached)
+    return cached
 
 
 # Invoices laid out at a time in a batch's PDF: the progress moves after each group.
@@ -710,28 +750,43 @@ def batch_pdf(
     company = batch.company
     with document_locale(company, batch.client.language):
         doc = batch_document(batch=batch)
-        fetcher = fetcher or DocumentFetcher(logos=_logos(doc))
-        fetcher.logos.update(_logos(doc))
         _prepare(doc, "pdf")
         title = str(_("Batch invoice %(number)s") % {"number": doc.number})
-        total = len(doc.invoices)
-        summary = render_to_string("billing/document/batch.html", {"doc": doc, "part": "summary"})
         page = partial(_pdf_page, company=company, title=title, numbered=False)
-        rendered = [html_to_pdf(page(summary), fetcher=fetcher)]
-        if progress:
-            progress(0, total)
-        for start in range(0, total, BATCH_CHUNK):
-            part = doc.invoices[start : start + BATCH_CHUNK]
-            for invoice_doc in part:
+        summary = render_to_string("billing/document/batch.html", {"doc": doc, "part": "summary"})
+        parts = [page(summary)]
+        for start in range(0, len(doc.invoices), BATCH_CHUNK):
+            chunk = doc.invoices[start : start + BATCH_CHUNK]
+            for invoice_doc in chunk:
                 _prepare(invoice_doc, "pdf")
             body = render_to_string(
-                "billing/document/batch.html", {"doc": doc, "part": "invoices", "chunk": part}
+                "billing/document/batch.html", {"doc": doc, "part": "invoices", "chunk": chunk}
             )
-            rendered.append(html_to_pdf(page(body), fetcher=fetcher))
-            if progress:
-                progress(min(start + BATCH_CHUNK, total), total)
-        pages = [page for document in rendered for page in document.pages]
-        return rendered[0].copy(pages).write_pdf()
+            parts.append(page(body))
+    logos = _logos(doc)
+    if fetcher is None and progress is None:
+        return _pdf_of(parts, logos=logos)
+    fetcher = fetcher or DocumentFetcher(logos=logos)
+    fetcher.logos.update(logos)
+    return _parts_to_pdf(parts, fetcher=fetcher, progress=progress, total=len(doc.invoices))
+
+
+def _parts_to_pdf(
+    parts: list[str],
+    *,
+    fetcher: DocumentFetcher,
+    progress: Callable[[int, int], None] | None = None,
+    total: int = 0,
+) -> bytes:
+    """Pages laid out part by part (`progress(done, total)` after each part of invoices),
+    then written as one file."""
+    rendered = []
+    for index, html in enumerate(parts):
+        rendered.append(html_to_pdf(html, fetcher=fetcher))
+        if progress:
+            progress(min(index * BATCH_CHUNK, total), total)
+    pages = [page for document in rendered for page in document.pages]
+    return rendered[0].copy(pages).write_pdf()
 
 
 # --- names and the public link ------------------------------------------------------------

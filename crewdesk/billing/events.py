@@ -55,6 +55,7 @@ def invoice_event(*, actor: Membership, invoice: Invoice, verb: str, **data) -> 
             "invoice_id": invoice.pk,
             "client_id": invoice.client_id,
             "total": str(invoice.total),
+            "currency": invoice.currency,
             **data,
         },
     )

@@ -68,6 +68,11 @@ class DocumentCounter(TenantModel):
         ]
 
 
+def invoice_number(company, sequence: int) -> str:
+    """How an invoice's number is printed: the company's prefix and the sequence."""
+    return f"{company.invoice_prefix}{sequence:04d}"
+
+
 class Invoice(TenantModel):
     """A bill to one client. A draft has no number; issuing numbers it and fixes its tax rate,
     exemption and currency; after that it changes only while nothing is paid on it."""

@@ -25,11 +25,12 @@ from crewdesk.billing.models import (
     Invoice,
     InvoiceLine,
     InvoiceStatus,
+    invoice_number,
 )
 from crewdesk.core.dates import company_today
 from crewdesk.core.permissions import Action, can, require, scope
 from crewdesk.core.records import parse_id
-from crewdesk.jobs.models import Job, JobLine, JobStatus
+from crewdesk.jobs.models import Job, JobClient, JobClientRole, JobLine, JobStatus
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -81,12 +82,10 @@ def _search(viewer: Membership, invoices: QuerySet[Invoice], text: str) -> Query
     """An invoice is found by its number (as printed, or its sequence: "12" is INV-0012) or
     by its client: the clients search itself, read from its word index (a list of ids, then
     those clients' invoices by the invoice_by_client index)."""
-    from crewdesk.billing.services import _invoice_number
-
     numbers = {text, text.upper()}
     digits = text.lstrip("#")
     if digits.isdigit() and len(digits) < 10:
-        numbers.add(_invoice_number(viewer.company, int(digits)))
+        numbers.add(invoice_number(viewer.company, int(digits)))
     condition = Q(number__in=numbers)
     if can(viewer, Action.VIEW_RECORDS):
         from crewdesk.clients.selectors import client_ids_matching
@@ -126,10 +125,17 @@ def ready_to_invoice(*, viewer: Membership, client=None, prop=None) -> QuerySet[
         bad_debt=False,
     )
     if client is not None:
-        jobs = jobs.filter(client=client)
+        jobs = jobs.filter(_billed_to(client))
     if prop is not None:
         jobs = jobs.filter(property=prop)
     return jobs.select_related("client", "property").order_by("scheduled_start", "id")
+
+
+def _billed_to(client) -> Q:
+    """Jobs invoiced to `client`: those naming it as their billing client, and its own jobs
+    that name no other (the rule of services.billed_client_id, in SQL)."""
+    billing = JobClient.objects.filter(job=OuterRef("pk"), role=JobClientRole.BILLING)
+    return Exists(billing.filter(client=client)) | (Q(client=client) & ~Exists(billing))
 
 
 def job_invoice_lines(*, viewer: Membership, job: Job) -> QuerySet[InvoiceLine]:

@@ -29,6 +29,7 @@ from crewdesk.billing.models import (
     InvoiceLine,
     InvoiceStatus,
     Series,
+    invoice_number,
 )
 from crewdesk.clients.models import Client
 from crewdesk.core.dates import company_today
@@ -341,10 +342,6 @@ def next_number(*, company, series: str) -> int:
     return counter.last_number
 
 
-def _invoice_number(company, sequence: int) -> str:
-    return f"{company.invoice_prefix}{sequence:04d}"
-
-
 def _locked(invoice: Invoice) -> Invoice:
     return Invoice.objects.select_for_update().get(pk=invoice.pk, company_id=invoice.company_id)
 
@@ -359,7 +356,7 @@ def invoice_issue(*, actor: Membership, invoice: Invoice) -> Invoice:
         raise ValidationError({"status": [_("Only a draft is issued.")]})
     company = actor.company
     invoice.sequence = next_number(company=company, series=Series.INVOICE)
-    invoice.number = _invoice_number(company, invoice.sequence)
+    invoice.number = invoice_number(company, invoice.sequence)
     invoice.issue_date = company_today(company)
     invoice.due_date = amounts.due_date_for(invoice.issue_date, invoice.payment_terms_days)
     invoice.tax_rate = company.default_tax_rate

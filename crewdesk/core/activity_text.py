@@ -8,9 +8,13 @@ has no sentence (an app since removed) shows its verb.
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
 
+from crewdesk.core.formats import format_money
 from crewdesk.core.models import Activity
 
 SENTENCES: dict[str, str | Promise] = {}
+# Entry data kept as plain decimal strings ("120.00") and shown as money ("$120.00") in the
+# viewer's locale and the entry's currency (else the company's).
+MONEY_KEYS = frozenset({"amount", "total"})
 
 
 def register_sentences(sentences: dict[str, str | Promise]) -> None:
@@ -32,6 +36,11 @@ def activity_sentence(activity: Activity) -> str:
     sentence = SENTENCES.get(activity.verb)
     if sentence is None:
         return activity.verb
+    data = activity.data
     return str(sentence) % _Defaulting(
-        {k: v for k, v in activity.data.items() if isinstance(v, str | int)}
+        {
+            key: format_money(value, data.get("currency")) if key in MONEY_KEYS else value
+            for key, value in data.items()
+            if isinstance(value, str | int)
+        }
     )

@@ -464,6 +464,8 @@ def job_set_bad_debt(*, actor: Membership, job: Job, bad_debt: bool = True) -> J
     require(actor, Action.MARK_BAD_DEBT, job)
     if bad_debt and job.status != JobStatus.FINISHED:
         raise TransitionError(_("Only a finished job can be marked bad debt."))
+    if job_billing_lock(job=job):
+        raise TransitionError(_("This job is on an invoice: write the invoice off instead."))
     if job.bad_debt != bad_debt:
         job.bad_debt = bad_debt
         job.bad_debt_at = timezone.now() if bad_debt else None

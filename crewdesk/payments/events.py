@@ -49,6 +49,7 @@ def payment_event(*, actor: Membership | None, payment: Payment, verb: str, **da
             "payment_id": payment.pk,
             "client_id": payment.client_id,
             "amount": str(payment.amount),
+            "currency": payment.currency,
             "method": str(payment.get_method_display()),
             **data,
         },

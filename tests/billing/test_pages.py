@@ -169,7 +169,8 @@ def test_the_invoice_page_shows_lines_figures_jobs_and_history(
     assert "Discount (10%)" in page and "$195.50" in page  # subtotal
     assert f"${invoice.total}" in page
     assert "Thanks!" in page
-    assert "issued the invoice" in page and "drafted an invoice" in page
+    assert f"issued the invoice {invoice.number} for ${invoice.total}" in page
+    assert "drafted an invoice for $" in page
     assert "DOCUMENT PART" not in page  # a template comment, not shown
 
 
@@ -430,6 +431,22 @@ def test_ready_filters_by_client_and_issues_at_once(
     assert web.post(READY, {"job": []}, follow=True).status_code == 200
 
 
+def test_ready_filtered_by_client_follows_the_billing_client(
+    client_as, owner, billed, prop, finished_job, make_client
+):
+    payer = make_client(first_name="Paula", last_name="Payer")
+    own, paid_by_other = finished_job(), finished_job(lines=[LineInput("Pool", 1, "70.00")])
+    job_update(
+        actor=owner,
+        job=paid_by_other,
+        data=JobInput(extra_clients=[(payer.pk, JobClientRole.BILLING)]),
+    )
+    web = client_as(owner)
+    for client, shown, hidden in ((billed, own, paid_by_other), (payer, paid_by_other, own)):
+        page = text_of(web.get(READY, {"client": client.pk}))
+        assert f"ready-job-{shown.pk}" in page and f"ready-job-{hidden.pk}" not in page
+
+
 def finish_for(owner, client):
     from tests.billing.conftest import finish
 
@@ -591,3 +608,15 @@ def test_the_invoice_and_batch_pages_link_their_pdf_and_public_link(client_as, o
     assert f'href="/d/{batch.public_token}/"' in page
     pdf = browser.get(f"/app/invoices/{invoice.pk}/pdf")
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+
+
+def test_an_invoiced_job_offers_neither_reopen_nor_bad_debt(client_as, owner, billed, finished_job):
+    job = finished_job()
+    services.invoice_create(actor=owner, client=billed, jobs=[job.pk])
+    web = client_as(owner)
+    page = web.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert 'id="billing-lock"' in page
+    assert "status-buttons" not in page and reverse("jobs:bad_debt", args=[job.pk]) not in page
+    web.post(reverse("jobs:bad_debt", args=[job.pk]), {"value": "on"})
+    job.refresh_from_db()
+    assert not job.bad_debt

@@ -2,8 +2,9 @@
 batch all at once, apply credit, void, write off, refund, report then approve or reject,
 bounce, merge the clients) never break the ledger: after every step `ledger_violations` is empty.
 
-Each example is a company of its own, in the test's transaction. 30 examples × 20 steps run in
-seconds; CREWDESK_LEDGER_EXAMPLES=1000 runs more (on PostgreSQL too: set DATABASE_URL)."""
+Each example is a company of its own, in the test's transaction. It runs on PostgreSQL (the
+database whose locks and types matter; the named tests cover both): 30 examples × 20 steps in
+`make test`, CREWDESK_LEDGER_EXAMPLES=1000 for a longer run by hand."""
 
 import os
 from contextlib import suppress
@@ -238,6 +239,7 @@ class LedgerMachine(RuleBasedStateMachine):
         assert violations == [], "\n".join(map(str, violations))
 
 
+@pytest.mark.postgres
 def test_random_operations_keep_the_ledger(db):
     run_state_machine_as_test(
         LedgerMachine,

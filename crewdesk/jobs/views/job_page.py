@@ -18,6 +18,7 @@ from crewdesk.core.selectors import record_activity_list
 from crewdesk.jobs import selectors, transitions
 from crewdesk.jobs.display import JOB_PANELS
 from crewdesk.jobs.models import AttachmentKind, Job, JobStatus
+from crewdesk.jobs.services import job_billing_lock
 from crewdesk.jobs.views.common import crew_names, job_or_404, to_crew
 from crewdesk.jobs.views.job_checklist import checklist_context
 from crewdesk.properties import services as property_services
@@ -33,8 +34,8 @@ STATUS_BUTTONS = {
 }
 
 
-def _status_buttons(actor: Membership, job: Job) -> list[dict]:
-    if job.archived_at or job.bad_debt:
+def _status_buttons(actor: Membership, job: Job, *, billing_lock: str | None) -> list[dict]:
+    if job.archived_at or job.bad_debt or billing_lock:
         return []
     return [
         {
@@ -68,11 +69,14 @@ def detail_context(request: HttpRequest, job: Job, *, transition_error: str = ""
     if can(actor, Action.VIEW_ACTIVITY):
         activity = list(record_activity_list(viewer=actor, record=job)[:ACTIVITY_ROWS])
     lines = list(job.lines.all())
+    # An invoiced job stays finished, and its invoice (not the job) is written off.
+    billing_lock = job_billing_lock(job=job) if job.status == JobStatus.FINISHED else None
     main_panels = JOB_PANELS.render(request, job, slot="main")
     side_panels = JOB_PANELS.render(request, job, slot="side")
     return {
         "job": job,
-        "status_buttons": _status_buttons(actor, job),
+        "status_buttons": _status_buttons(actor, job, billing_lock=billing_lock),
+        "billing_lock": billing_lock,
         "transition_error": transition_error,
         "zone_start": job.scheduled_start,
         "crew": crew_names(job),
@@ -94,7 +98,8 @@ def detail_context(request: HttpRequest, job: Job, *, transition_error: str = ""
         "activity": activity,
         "can_edit": can(actor, Action.EDIT_RECORDS),
         "can_bad_debt": can(actor, Action.MARK_BAD_DEBT)
-        and (job.status == JobStatus.FINISHED or job.bad_debt),
+        and (job.status == JobStatus.FINISHED or job.bad_debt)
+        and not billing_lock,
         "note_draft": request.session.pop("job_note_draft", ""),
         # What other apps show on the job page (jobs/display.JOB_PANELS).
         "main_panels": main_panels,
