@@ -526,6 +526,14 @@ BILLING_PAGE_ROUTES: dict[str, Route] = {
     "billing:invoice_delete": Route(DRAFT, POST, get=False),
     "billing:job_invoice": Route(of(job_id="done_job"), POST, {"whole": "1"}, shows=True),
     "billing:batch_detail": Route(of(batch_id="batch"), shows=True),
+    "billing:invoice_send": Route(INVOICE, POST, lambda w: {"to": w.client.email}, get=False),
+    "billing:invoice_link_revoke": Route(INVOICE, POST, get=False),
+    "billing:invoice_link_reissue": Route(INVOICE, POST, get=False),
+    "billing:batch_send": Route(
+        of(batch_id="batch"), POST, lambda w: {"to": w.client.email}, get=False
+    ),
+    "billing:batch_link_revoke": Route(of(batch_id="batch"), POST, get=False),
+    "billing:batch_link_reissue": Route(of(batch_id="batch"), POST, get=False),
 }
 
 JOB_ITEM = of(job_id="job", item_id="item")
