@@ -29,3 +29,33 @@ class PaymentsConfig(AppConfig):
         ):
             if hook not in hooks:
                 hooks.append(hook)
+        _register_documents()
+
+
+def _register_documents() -> None:
+    """The receipt's PDF an email attaches, the company's "how to pay" lines on every
+    invoice and batch document (billing/documents.py PAYMENT_INSTRUCTIONS), and receipts'
+    emails in the client's communication log."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from crewdesk.billing.documents import PAYMENT_INSTRUCTIONS
+    from crewdesk.clients.communication import MessageRecords, register_message_records
+    from crewdesk.notifications.attachments import register_attachment_renderer
+    from crewdesk.payments import receipts
+    from crewdesk.payments.models import Payment
+
+    register_attachment_renderer(receipts.RECEIPT_PDF, receipts.receipt_pdf_attachment)
+    if receipts.company_payment_instructions not in PAYMENT_INSTRUCTIONS:
+        PAYMENT_INSTRUCTIONS.append(receipts.company_payment_instructions)
+    # A receipt's email is in the client's communication log, linked to the receipt.
+    register_message_records(
+        MessageRecords(
+            Payment,
+            lambda client: Payment.objects.filter(client=client),
+            lambda pk: reverse("payment_documents:receipt_pdf", args=[pk]),
+            label=lambda payment: (
+                _("Receipt %(number)s") % {"number": receipts.receipt_number(payment)}
+            ),
+        )
+    )

@@ -17,11 +17,6 @@ from crewdesk.notifications.models import Message
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def invoice(owner, billed):
     return services.invoice_create(
@@ -171,3 +166,55 @@ def test_another_companys_invoice_is_a_404(client_as, outsider, billed, invoice,
 
 def test_gets_are_refused(client_as, office, invoice):
     assert client_as(office).get(url("invoice_send", invoice)).status_code == 405
+
+
+# --- the client's communication log: the profile's Messages tab -------------------------------
+
+
+def test_the_clients_messages_tab_lists_each_email_with_its_record(
+    client_as, office, owner, billed, invoice, batch, make_client
+):
+    from crewdesk.billing import sending
+    from crewdesk.payments.services import payment_record
+
+    sending.invoice_send(actor=owner, invoice=invoice)
+    sending.batch_send(actor=owner, batch=batch)
+    payment = payment_record(actor=owner, client=billed, method="cash", amount="5.00")
+    from crewdesk.payments.receipts import receipt_email
+
+    receipt_email(payment_id=payment.pk)
+    other = make_client(first_name="Olga", last_name="Other", email="olga@example.com")
+    stranger = services.invoice_create(
+        actor=owner, client=other, lines=[HandLine("Else", "9")], issue=True
+    )
+    sending.invoice_send(actor=owner, invoice=stranger)
+
+    web = client_as(office)
+    profile = reverse("clients:detail", args=[billed.pk])
+    assert 'id="tab-messages"' in text_of(web.get(profile))
+    tab = text_of(web.get(profile, {"panel": "messages"}, headers={"HX-Request": "true"}))
+    assert tab.count("client-message") == 3
+    assert f'href="{url("invoice_detail", invoice)}">{invoice.number}<' in tab
+    assert f'href="{url("batch_detail", batch)}">{batch.number}<' in tab
+    assert reverse("payment_documents:receipt_pdf", args=[payment.pk]) in tab
+    assert f"to {billed.email}" in tab and "Queued" in tab
+    assert stranger.number not in tab
+
+
+def test_the_messages_tab_is_paged(client_as, office, owner, billed, invoice):
+    from crewdesk.billing import sending
+    from crewdesk.clients.communication import MESSAGES_PER_PAGE
+
+    for _ in range(MESSAGES_PER_PAGE + 1):
+        sending.invoice_send(actor=owner, invoice=invoice)
+    web = client_as(office)
+    profile = reverse("clients:detail", args=[billed.pk])
+    first = text_of(web.get(profile, {"panel": "messages"}, headers={"HX-Request": "true"}))
+    assert first.count("client-message") == MESSAGES_PER_PAGE and "messages_page=2" in first
+    second = web.get(profile, {"panel": "messages", "messages_page": "2"}, HTTP_HX_REQUEST="true")
+    assert text_of(second).count("client-message") == 1
+
+
+def test_employees_have_no_messages_tab(client_as, employee, billed):
+    page = text_of(client_as(employee).get(reverse("clients:detail", args=[billed.pk])))
+    assert 'id="tab-messages"' not in page
