@@ -6,7 +6,7 @@ fetcher, the stylesheets), as a page, an email and a PDF.
     doc = receipt_document(payment=payment)
     receipt_html(doc=doc, medium="pdf")
     receipt_pdf(payment=payment)            # the PDF's bytes
-    receipt_after_commit(payment)           # email it once the payment is saved
+    receipt_after_commit(payment=payment)   # email it once the payment is saved
 
 A receipt is emailed to the client's address when the office records a payment or approves a
 customer's report (services.py), and when an online payment completes (whoever completes it
@@ -208,7 +208,7 @@ def receipt_email(*, payment_id: int) -> Message | None:
     return document_email_send(record=payment, mail=RECEIPT_MAIL, recipient=recipient)
 
 
-def receipt_after_commit(payment: Payment) -> None:
+def receipt_after_commit(*, payment: Payment) -> None:
     """Email the receipt once the payment's transaction has committed: a payment rolled back
     sends nothing, and the receipt shows what was saved."""
     payment_id = payment.pk

@@ -233,7 +233,7 @@ def payment_record(
     if proof is not None:  # last: nothing after it can fail and leave the file behind
         _proof_add(actor, payment, proof)
     events.payment_event(actor=actor, payment=payment, verb=events.Verb.PAYMENT_RECORDED)
-    receipts.receipt_after_commit(payment)
+    receipts.receipt_after_commit(payment=payment)
     return payment
 
 
@@ -339,7 +339,7 @@ def payment_approve(*, actor: Membership, payment: Payment, allocations=None) ->
         )
     events.payment_event(actor=actor, payment=payment, verb=events.Verb.PAYMENT_APPROVED)
     _tell_customer(payment, "approved", _("Your payment was received"))
-    receipts.receipt_after_commit(payment)
+    receipts.receipt_after_commit(payment=payment)
     return payment
 
 
