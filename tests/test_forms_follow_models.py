@@ -21,6 +21,7 @@ from crewdesk.billing.forms import (
     InvoiceForm,
     InvoiceLinesForm,
     ReadyFilterForm,
+    SendForm,
     VoidForm,
 )
 from crewdesk.billing.models import BatchInvoice, Invoice
@@ -39,6 +40,7 @@ from crewdesk.core.models import Company
 from crewdesk.jobs.forms import ChecklistTemplateForm, JobFilterForm, JobForm
 from crewdesk.jobs.forms_crew import CrewNoteForm, CrewPhotoForm
 from crewdesk.jobs.models import ChecklistTemplate, Job, JobAttachment, JobNote
+from crewdesk.notifications.models import Message
 from crewdesk.properties.forms import MoveForm, PropertyForm, PropertyServiceForm, ServiceForm
 from crewdesk.properties.models import Property, PropertyService, Service
 
@@ -72,6 +74,7 @@ FORMS = {
     InvoiceEditForm: [(Invoice, "")],
     VoidForm: [(Invoice, "")],
     BatchForm: [(BatchInvoice, "")],
+    SendForm: [(Message, "")],
 }
 # Forms none of whose fields is a model's: a login code, the steps of a client import.
 NO_MODEL_FIELDS = {

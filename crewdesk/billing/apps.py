@@ -15,6 +15,7 @@ class BillingConfig(AppConfig):
         _keep_clients_with_invoices()
         _register_pages()
         _register_documents()
+        _register_messages()
 
 
 def _lock_billed_jobs() -> None:
@@ -117,3 +118,25 @@ def _register_documents() -> None:
     register_attachment_renderer(sending.BATCH_PDF, sending.batch_pdf_attachment)
     if documents.batch_pdfs_cleanup not in CLEANUPS:
         CLEANUPS.append(documents.batch_pdfs_cleanup)
+
+
+def _register_messages() -> None:
+    """Emails about a client's invoices and batches belong to its communication log."""
+    from django.urls import reverse
+
+    from crewdesk.billing.models import BatchInvoice, Invoice
+    from crewdesk.clients.communication import MessageRecords, register_message_records
+
+    register_message_records(
+        MessageRecords(
+            Invoice,
+            lambda client: Invoice.objects.filter(client=client),
+            lambda pk: reverse("billing:invoice_detail", args=[pk]),
+        ),
+        MessageRecords(
+            BatchInvoice,
+            lambda client: BatchInvoice.objects.filter(client=client),
+            lambda pk: reverse("billing:batch_detail", args=[pk]),
+            label=lambda batch: batch.number,
+        ),
+    )

@@ -303,7 +303,8 @@ def applied_payments(invoices: Sequence[Invoice]) -> dict[int, list[AppliedPayme
     return found
 
 
-def _instructions(company) -> list[str]:
+def payment_instructions(company) -> list[str]:
+    """How to pay besides online, from the PAYMENT_INSTRUCTIONS sources."""
     return [line for source in PAYMENT_INSTRUCTIONS for line in source(company=company)]
 
 
@@ -396,7 +397,7 @@ def invoice_document(*, invoice: Invoice) -> InvoiceDocument:
         lines,
         payments,
         brand=document_brand(company=invoice.company, client=invoice.client),
-        instructions=_instructions(invoice.company),
+        instructions=payment_instructions(invoice.company),
     )
 
 
@@ -418,7 +419,7 @@ def batch_document(*, batch: BatchInvoice, invoices: list[Invoice] | None = None
         invoices = batch_invoice_list(batch=batch)
     company, client = batch.company, batch.client
     brand = document_brand(company=company, client=client)
-    instructions = _instructions(company)
+    instructions = payment_instructions(company)
     lines = _lines_by_invoice(invoices)
     payments = applied_payments(invoices)
     documents = [
@@ -543,7 +544,9 @@ def logo_data_uri(logo: FieldFile | None) -> str:
 MEDIA = ("page", "email", "pdf")
 
 
-def _prepare(doc, medium: str) -> None:
+def prepare_document(doc, medium: str) -> None:
+    """Ready a document (anything with `brand`, `public_url`, `medium`, `logo_src`: an
+    invoice's, a batch's, a payment's receipt) for its medium: where its logo comes from."""
     if medium not in MEDIA:
         raise ValueError(f"unknown medium {medium!r}")
     doc.medium = medium
@@ -560,12 +563,12 @@ def _prepare(doc, medium: str) -> None:
 
 def invoice_html(*, doc: InvoiceDocument, medium: str = "page") -> str:
     """The invoice's document as HTML (a fragment; the page, email or PDF wraps it)."""
-    _prepare(doc, medium)
+    prepare_document(doc, medium)
     return render_to_string("billing/document/invoice.html", {"doc": doc})
 
 
 def batch_html(*, doc: BatchDocument, medium: str = "page") -> str:
-    _prepare(doc, medium)
+    prepare_document(doc, medium)
     return render_to_string("billing/document/batch.html", {"doc": doc})
 
 
@@ -667,7 +670,7 @@ def page_size(company) -> str:
     return "letter" if (company.country or "").upper() in LETTER_COUNTRIES else "A4"
 
 
-def _pdf_page(body: str, *, company, title: str, numbered: bool = True) -> str:
+def pdf_page(body: str, *, company, title: str, numbered: bool = True) -> str:
     """The page around a document. A batch is laid out in parts, whose page counts would
     each start at 1: its pages are not numbered (each invoice's number runs at the foot)."""
     return render_to_string(
@@ -676,7 +679,7 @@ def _pdf_page(body: str, *, company, title: str, numbered: bool = True) -> str:
     )
 
 
-def _logos(doc) -> dict[str, FieldFile]:
+def pdf_logos(doc) -> dict[str, FieldFile]:
     logo = doc.brand.logo
     return {PDF_LOGO_PATH + str(doc.brand.brand.pk): logo} if logo else {}
 
@@ -708,15 +711,21 @@ def invoice_pdf(*, invoice: Invoice, fetcher: DocumentFetcher | None = None) -> 
     """The invoice's PDF, in the company's formats and the client's language."""
     with document_locale(invoice.company, invoice.client.language):
         doc = invoice_document(invoice=invoice)
-        html = _pdf_page(
-            invoice_html(doc=doc, medium="pdf"),
-            company=invoice.company,
-            title=f"{doc.title} {doc.number}",
+        return document_pdf(
+            doc, html=invoice_html, company=invoice.company, title=doc.title, fetcher=fetcher
         )
-        if fetcher is None:
-            return _pdf_of([html], logos=_logos(doc))
-        fetcher.logos.update(_logos(doc))  # a caller's own fetcher (a test's) sees every fetch
-        return html_to_pdf(html, fetcher=fetcher).write_pdf()
+
+
+def document_pdf(
+    doc, *, html: Callable[..., str], company, title: str, fetcher: DocumentFetcher | None = None
+) -> bytes:
+    """One document's PDF (`html(doc=, medium="pdf")` its HTML), fetching its brand's logo and
+    our static files only. Call it inside document_locale."""
+    page = pdf_page(html(doc=doc, medium="pdf"), company=company, title=f"{title} {doc.number}")
+    if fetcher is None:
+        return _pdf_of([page], logos=pdf_logos(doc))
+    fetcher.logos.update(pdf_logos(doc))  # a caller's own fetcher (a test's) sees every fetch
+    return html_to_pdf(page, fetcher=fetcher).write_pdf()
 
 
 # The last documents' PDFs by what they are made of (their HTML and logo): a second download,
@@ -750,20 +759,20 @@ def batch_pdf(
     company = batch.company
     with document_locale(company, batch.client.language):
         doc = batch_document(batch=batch)
-        _prepare(doc, "pdf")
+        prepare_document(doc, "pdf")
         title = str(_("Batch invoice %(number)s") % {"number": doc.number})
-        page = partial(_pdf_page, company=company, title=title, numbered=False)
+        page = partial(pdf_page, company=company, title=title, numbered=False)
         summary = render_to_string("billing/document/batch.html", {"doc": doc, "part": "summary"})
         parts = [page(summary)]
         for start in range(0, len(doc.invoices), BATCH_CHUNK):
             chunk = doc.invoices[start : start + BATCH_CHUNK]
             for invoice_doc in chunk:
-                _prepare(invoice_doc, "pdf")
+                prepare_document(invoice_doc, "pdf")
             body = render_to_string(
                 "billing/document/batch.html", {"doc": doc, "part": "invoices", "chunk": chunk}
             )
             parts.append(page(body))
-    logos = _logos(doc)
+    logos = pdf_logos(doc)
     if fetcher is None and progress is None:
         return _pdf_of(parts, logos=logos)
     fetcher = fetcher or DocumentFetcher(logos=logos)

@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from crewdesk.billing.filters import STATUS_GROUPS
 from crewdesk.billing.models import BatchInvoice, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
+from crewdesk.billing.sending import MAX_MESSAGE
 from crewdesk.billing.services import MAX_LINES, LineInput
 from crewdesk.core.forms import model_field
 from crewdesk.core.records import MAX_ID, parse_id
+from crewdesk.notifications.models import Message
 
 BLANK_LINE_ROWS = 3  # rows for lines without JavaScript (billing.js adds more)
 STATUS_CHOICES = [("", _("Any status")), *STATUS_GROUPS, *InvoiceStatus.choices]
@@ -287,3 +289,22 @@ class BatchForm(forms.Form):
         self.fields["invoices"].choices = [(invoice.pk, str(invoice)) for invoice in invoices]
         self.fields["invoices"].required = True
         self.fields["invoices"].error_messages["required"] = _("Choose at least one open invoice.")
+
+
+class SendForm(forms.Form):
+    """Emailing an invoice or a batch: to the client's address or a contact's
+    (sending.client_recipients), with an optional note above the document."""
+
+    to = model_field(Message, "to", choices=())
+    message = forms.CharField(
+        label=_("Message (optional)"),
+        required=False,
+        max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, data=None, *, recipients=(), **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["to"].choices = [
+            (r.email, f"{r.name} <{r.email}>" if r.name else r.email) for r in recipients
+        ]

@@ -10,7 +10,9 @@ when the email is delivered, in the background (notifications' attachment render
 billing registers in apps.py).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -18,7 +20,6 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crewdesk.accounts.models import Membership
@@ -92,13 +93,41 @@ def _subject(text: str) -> str:
     return " ".join(text.split())[:250]  # one line: no header injection, within the column
 
 
-@transaction.atomic
-def invoice_send(
-    *, actor: Membership, invoice: Invoice, to: str | None = None, message: str = ""
+@dataclass(frozen=True)
+class DocumentMail:
+    """How one kind of document is emailed: what it shows, its HTML, the email's subject
+    (`%(number)s`, `%(brand)s`) and template, and the PDF attached (an attachment renderer)."""
+
+    document: Callable[[Any], Any]
+    html: Callable[..., str]
+    subject: Any  # a lazy text, translated in the client's language
+    template: str
+    attachment: str
+
+
+def document_email_send(
+    *, record, mail: DocumentMail, recipient: Recipient, note: str = ""
 ) -> Message:
-    """Email an issued invoice to its client (or one of its contacts, `to`) with its PDF and
-    its public link (none while the link is revoked). Sending again is a resend."""
-    require(actor, Action.MANAGE_BILLING, invoice)
+    """Email a record's document (an invoice, a batch, a payment's receipt) to its client, in
+    the client's language, with its PDF attached: written to the communication log."""
+    company, client = record.company, record.client
+    with documents.document_locale(company, client.language):
+        doc = mail.document(record)
+        context = _email_context(doc, recipient, note)
+        context["document"] = mail.html(doc=doc, medium="email")
+        subject = _subject(str(mail.subject) % {"number": doc.number, "brand": doc.brand.name})
+        return email_send(
+            to=recipient.email,
+            subject=subject,
+            template=mail.template,
+            context=context,
+            company=company,
+            related=record,
+            attachments=[attachment_ref(mail.attachment, record.pk)],
+        )
+
+
+def _invoice_locked(actor: Membership, invoice: Invoice) -> Invoice:
     invoice = (
         # Only the invoice's row is locked (PostgreSQL locks no outer-joined property).
         Invoice.objects.select_for_update(of=("self",))
@@ -109,44 +138,10 @@ def invoice_send(
         raise ValidationError({"status": [str(MSG_DRAFT)]})
     if invoice.status == InvoiceStatus.VOID:
         raise ValidationError({"status": [str(MSG_VOID)]})
-    recipient = _recipient(invoice.client, to)
-    note = _message(message)
-    resend = invoice.sent_at is not None
-    with documents.document_locale(invoice.company, invoice.client.language):
-        doc = documents.invoice_document(invoice=invoice)
-        context = _email_context(doc, recipient, note)
-        context["document"] = documents.invoice_html(doc=doc, medium="email")
-        subject = _subject(
-            _("Invoice %(number)s from %(brand)s") % {"number": doc.number, "brand": doc.brand.name}
-        )
-        sent = email_send(
-            to=recipient.email,
-            subject=subject,
-            template="billing/email/invoice",
-            context=context,
-            company=invoice.company,
-            related=invoice,
-            attachments=[attachment_ref(INVOICE_PDF, invoice.pk)],
-        )
-    invoice.sent_at = timezone.now()
-    invoice.save(update_fields=["sent_at", "updated_at"])
-    events.invoice_event(
-        actor=actor,
-        invoice=invoice,
-        verb=events.Verb.INVOICE_SENT,
-        to=recipient.email,
-        message_id=sent.pk,
-        resend=resend,
-    )
-    return sent
+    return invoice
 
 
-@transaction.atomic
-def batch_send(
-    *, actor: Membership, batch: BatchInvoice, to: str | None = None, message: str = ""
-) -> Message:
-    """Email a batch to its client with its consolidated PDF and its public link."""
-    require(actor, Action.MANAGE_BILLING, batch)
+def _batch_locked(actor: Membership, batch: BatchInvoice) -> BatchInvoice:
     batch = (
         BatchInvoice.objects.select_for_update(of=("self",))
         .select_related("client", "company")
@@ -154,37 +149,85 @@ def batch_send(
     )
     if not documents.batch_size(batch=batch):
         raise ValidationError({"invoices": [str(MSG_EMPTY_BATCH)]})
-    recipient = _recipient(batch.client, to)
+    return batch
+
+
+@dataclass(frozen=True)
+class _Sendable:
+    """An invoice or a batch as sending sees it: its row locked and checked, its email, and
+    its activity-log entry."""
+
+    locked: Callable[[Membership, Any], Any]
+    mail: DocumentMail
+    event: Callable[..., Any]
+    verb: str
+    saved_fields: tuple[str, ...]
+
+
+INVOICE_MAIL = DocumentMail(
+    document=lambda invoice: documents.invoice_document(invoice=invoice),
+    html=documents.invoice_html,
+    subject=gettext_lazy("Invoice %(number)s from %(brand)s"),
+    template="billing/email/invoice",
+    attachment=INVOICE_PDF,
+)
+BATCH_MAIL = DocumentMail(
+    document=lambda batch: documents.batch_document(batch=batch),
+    html=documents.batch_html,
+    subject=gettext_lazy("Batch invoice %(number)s from %(brand)s"),
+    template="billing/email/batch",
+    attachment=BATCH_PDF,
+)
+_INVOICE = _Sendable(
+    locked=_invoice_locked,
+    mail=INVOICE_MAIL,
+    event=lambda record, **data: events.invoice_event(invoice=record, **data),
+    verb=events.Verb.INVOICE_SENT,
+    saved_fields=("sent_at", "updated_at"),
+)
+_BATCH = _Sendable(
+    locked=_batch_locked,
+    mail=BATCH_MAIL,
+    event=lambda record, **data: events.batch_event(batch=record, **data),
+    verb=events.Verb.BATCH_SENT,
+    saved_fields=("sent_at",),
+)
+
+
+@transaction.atomic
+def _send(*, actor: Membership, record, kind: _Sendable, to: str | None, message: str) -> Message:
+    require(actor, Action.MANAGE_BILLING, record)
+    record = kind.locked(actor, record)
+    recipient = _recipient(record.client, to)
     note = _message(message)
-    resend = batch.sent_at is not None
-    with documents.document_locale(batch.company, batch.client.language):
-        doc = documents.batch_document(batch=batch)
-        context = _email_context(doc, recipient, note)
-        context["document"] = documents.batch_html(doc=doc, medium="email")
-        subject = _subject(
-            _("Batch invoice %(number)s from %(brand)s")
-            % {"number": doc.number, "brand": doc.brand.name}
-        )
-        sent = email_send(
-            to=recipient.email,
-            subject=subject,
-            template="billing/email/batch",
-            context=context,
-            company=batch.company,
-            related=batch,
-            attachments=[attachment_ref(BATCH_PDF, batch.pk)],
-        )
-    batch.sent_at = timezone.now()
-    batch.save(update_fields=["sent_at"])
-    events.batch_event(
+    resend = record.sent_at is not None
+    sent = document_email_send(record=record, mail=kind.mail, recipient=recipient, note=note)
+    record.sent_at = timezone.now()
+    record.save(update_fields=list(kind.saved_fields))
+    kind.event(
+        record,
         actor=actor,
-        batch=batch,
-        verb=events.Verb.BATCH_SENT,
+        verb=kind.verb,
         to=recipient.email,
         message_id=sent.pk,
         resend=resend,
     )
     return sent
+
+
+def invoice_send(
+    *, actor: Membership, invoice: Invoice, to: str | None = None, message: str = ""
+) -> Message:
+    """Email an issued invoice to its client (or one of its contacts, `to`) with its PDF and
+    its public link (none while the link is revoked). Sending again is a resend."""
+    return _send(actor=actor, record=invoice, kind=_INVOICE, to=to, message=message)
+
+
+def batch_send(
+    *, actor: Membership, batch: BatchInvoice, to: str | None = None, message: str = ""
+) -> Message:
+    """Email a batch to its client with its consolidated PDF and its public link."""
+    return _send(actor=actor, record=batch, kind=_BATCH, to=to, message=message)
 
 
 def _email_context(doc, recipient: Recipient, note: str) -> dict:

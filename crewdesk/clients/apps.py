@@ -27,7 +27,7 @@ class ClientsConfig(AppConfig):
                 _("Clients"), "clients:list", Action.VIEW_RECORDS, "person-lines-fill", order=40
             ),
         )
-        register_profile_tabs(*CLIENT_TABS)
+        register_profile_tabs(*CLIENT_TABS, _messages_tab())
         HOME_PANELS.register(
             Panel(
                 "due_reminders",
@@ -37,3 +37,24 @@ class ClientsConfig(AppConfig):
                 slot="side",
             ),
         )
+
+
+def _messages_tab():
+    """The communication log (notifications' Message log) as a profile tab. Clients sits
+    above notifications, so the tab is clients': notifications knows no client."""
+    from django.utils.translation import gettext_lazy as _
+
+    from crewdesk.clients.communication import messages_tab
+    from crewdesk.clients.profile_tabs import ProfileTab
+    from crewdesk.core.permissions import Action
+
+    return ProfileTab(
+        "messages",
+        _("Messages"),
+        "envelope",
+        "clients/_profile_messages.html",
+        messages_tab,
+        order=45,
+        show_label=_("Show the emails sent"),
+        action=Action.VIEW_ACTIVITY,
+    )

@@ -55,6 +55,7 @@ class CompanySettingsForm(forms.ModelForm):
     class Meta:
         model = Company
         fields = COMPANY_SETTINGS_FIELDS
+        widgets = {"payment_instructions": forms.Textarea(attrs={"rows": 3})}
 
 
 def form_add_service_error(form: forms.Form, error: ValidationError) -> None:

@@ -85,6 +85,15 @@ class Company(models.Model):
         validators=[MaxValueValidator(365)],
         help_text=_("Days from an invoice's date to its due date; 0 is due on receipt."),
     )
+    payment_instructions = models.TextField(
+        _("how to pay"),
+        max_length=1000,
+        blank=True,
+        help_text=_(
+            "Printed on invoices and receipts, a line each: “Checks payable to Sparkle Crew”, "
+            "“Zelle: billing@sparkle.example”."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

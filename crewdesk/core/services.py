@@ -21,6 +21,7 @@ COMPANY_SETTINGS_FIELDS = (
     "default_tax_rate",
     "card_fee_percent",
     "invoice_prefix",
+    "payment_instructions",
 )
 
 

@@ -35,7 +35,7 @@ from crewdesk.core.records import company_record, parse_id
 from crewdesk.core.uploads import PDF_CONTENT_TYPE, Accept, UploadBatch
 from crewdesk.notifications.services import email_send
 from crewdesk.payments import allocations as moves
-from crewdesk.payments import events
+from crewdesk.payments import events, receipts
 from crewdesk.payments.models import (
     REPORTABLE_METHODS,
     Payment,
@@ -239,6 +239,7 @@ def payment_record(
     if proof is not None:  # last: nothing after it can fail and leave the file behind
         _proof_add(actor, payment, proof)
     events.payment_event(actor=actor, payment=payment, verb=events.Verb.PAYMENT_RECORDED)
+    receipts.receipt_after_commit(payment=payment)
     return payment
 
 
@@ -344,6 +345,7 @@ def payment_approve(*, actor: Membership, payment: Payment, allocations=None) ->
         )
     events.payment_event(actor=actor, payment=payment, verb=events.Verb.PAYMENT_APPROVED)
     _tell_customer(payment, "approved", _("Your payment was received"))
+    receipts.receipt_after_commit(payment=payment)
     return payment
 
 

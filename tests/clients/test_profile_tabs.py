@@ -45,6 +45,7 @@ def test_the_tabs_come_in_their_order():
         "invoices",
         "batches",
         "notes",
+        "messages",
         "activity",
     ]
 

@@ -57,6 +57,8 @@ from crewdesk.jobs.attachments import attachment_add
 from crewdesk.jobs.models import ChecklistTemplate, Job, JobAttachment, JobChecklistItem
 from crewdesk.jobs.selectors import job_attachments
 from crewdesk.jobs.services import JobInput, LineInput
+from crewdesk.payments import services as payment_services
+from crewdesk.payments.models import Payment
 from crewdesk.properties import services as property_services
 from crewdesk.properties.models import Property, PropertyService, Service
 from tests.factories import CompanyFactory, MembershipFactory, UserFactory, company_today
@@ -200,6 +202,7 @@ class World:
     api_token: ApiToken  # the office's
     invoice: Invoice  # the client's, issued, a line with the marker
     batch: BatchInvoice  # the client's, holding the invoice
+    payment: Payment  # the client's check, kept as credit (nothing allocated)
 
 
 def _client(actor, **fields) -> Client:
@@ -311,7 +314,10 @@ def _billing(owner, client: Client) -> dict:
     )
     draft = billing_services.invoice_create(actor=owner, client=client, lines=[line])
     batch = billing_services.batch_create(actor=owner, client=client, invoices=[invoice.pk])
-    return {"invoice": invoice, "draft": draft, "batch": batch}
+    payment = payment_services.payment_record(
+        actor=owner, client=client, method="check", amount="10.00", reference=MARKER[:100]
+    )
+    return {"invoice": invoice, "draft": draft, "batch": batch, "payment": payment}
 
 
 def _build_world(owner, office, employee, customer, neighbour, outsider) -> World:
@@ -526,6 +532,14 @@ BILLING_PAGE_ROUTES: dict[str, Route] = {
     "billing:invoice_delete": Route(DRAFT, POST, get=False),
     "billing:job_invoice": Route(of(job_id="done_job"), POST, {"whole": "1"}, shows=True),
     "billing:batch_detail": Route(of(batch_id="batch"), shows=True),
+    "billing:invoice_send": Route(INVOICE, POST, lambda w: {"to": w.client.email}, get=False),
+    "billing:invoice_link_revoke": Route(INVOICE, POST, get=False),
+    "billing:invoice_link_reissue": Route(INVOICE, POST, get=False),
+    "billing:batch_send": Route(
+        of(batch_id="batch"), POST, lambda w: {"to": w.client.email}, get=False
+    ),
+    "billing:batch_link_revoke": Route(of(batch_id="batch"), POST, get=False),
+    "billing:batch_link_reissue": Route(of(batch_id="batch"), POST, get=False),
 }
 
 JOB_ITEM = of(job_id="job", item_id="item")
@@ -577,6 +591,7 @@ DOCUMENT_ROUTES: dict[str, Route] = {
     "documents:batch_pdf": Route(BATCH),
     "documents:batch_pdf_prepare": Route(BATCH, POST, get=False),
     "documents:batch_pdf_status": Route(BATCH),
+    "payment_documents:receipt_pdf": Route(of(payment_id="payment")),
 }
 
 ROUTES: dict[str, Route] = {
@@ -914,6 +929,7 @@ def test_the_clients_customer_finds_only_what_is_shown_to_them(db, world, custom
     assert found == {
         *("client", "prop", "old_prop", "job", "done_job", "archived_job"),
         *("invoice", "batch"),  # issued: the customer's to see
+        "payment",  # their own payment (its receipt)
     }
 
 
@@ -945,7 +961,7 @@ def test_the_clients_customer_gets_none_of_the_offices_internal_notes(db, world,
 
     assert copies.keys() == {
         *("client", "prop", "old_prop", "job", "done_job", "archived_job"),
-        *("invoice", "batch"),
+        *("invoice", "batch", "payment"),
     }
     assert INTERNAL.lower() not in repr(copies).lower()
     assert copies["client"]["notes"] is HiddenField

@@ -1,10 +1,10 @@
 """Stored XSS in the invoice and batch documents: a payload typed into every free-text field
 an invoice's document shows — the brand, the client's billing name and address, the property,
-the job, the lines, the invoice's message, the number's prefix, the message of a send — comes
-out escaped in the public link's page, in the email's HTML (and as typed in its plain text),
-and in the PDF as text: the PDF's text holds it as typed, and the renderer was asked for
-nothing (an `<img src=x>` that ran would have been fetched). How the payloads and the checks
-work: tests/security/test_xss.py."""
+the job, the lines, the invoice's message, the number's prefix, the company's "how to pay",
+the message of a send, a payment's reference (its receipt) — comes out escaped in the public
+link's page, in the email's HTML (and as typed in its plain text), and in the PDF as text: the
+PDF's text holds it as typed, and the renderer was asked for nothing (an `<img src=x>` that
+ran would have been fetched). How the payloads and the checks work: tests/security/test_xss.py."""
 
 import pytest
 from django.core import mail
@@ -15,6 +15,8 @@ from crewdesk.billing import services as billing
 from crewdesk.billing.documents import DocumentFetcher
 from crewdesk.core.models import Brand
 from crewdesk.jobs.services import LineInput
+from crewdesk.payments import receipts
+from crewdesk.payments import services as payment_services
 from tests.billing.conftest import finish
 from tests.billing.documents_world import pdf_text
 from tests.factories import make_job, make_property
@@ -45,9 +47,17 @@ PAYLOADS = {
     "hand_line.description": img("hand_line.description"),
     "invoice.customer_message": template("invoice.customer_message"),
     "company.invoice_prefix": short("p"),  # 10 characters: the prefix's most
+    "company.payment_instructions": closing("company.payment_instructions"),  # how to pay
+    "payment.reference": script("payment.reference"),  # on the receipt only
 }
 SEND_MESSAGE = closing("send.message")
-IN_DOCUMENT = tuple(PAYLOADS)
+IN_DOCUMENT = tuple(key for key in PAYLOADS if key != "payment.reference")
+# What a payment's receipt shows: the brand, the client, the invoice's number, how to pay.
+IN_RECEIPT = (
+    *("brand.name", "brand.street", "brand.city", "brand.phone", "brand.website"),
+    *("client.billing_name", "client.street", "company.invoice_prefix"),
+    *("company.payment_instructions", "payment.reference"),
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +90,7 @@ def world(owner, make_client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     company = owner.company
     company.invoice_prefix = raw("company.invoice_prefix")
+    company.payment_instructions = raw("company.payment_instructions")
     company.save()
     # ORM: brands have no page, API or service to edit them yet
     Brand.objects.create(
@@ -178,3 +189,48 @@ def test_the_office_pdf_downloads(client_as, owner, world):
         response = web.get(url)
         assert response.status_code == 200
         assert_as_text_in_pdf(b"".join(response.streaming_content))
+
+
+# --- a payment's receipt (payments/receipts.py) and the company's "how to pay" --------------
+
+
+@pytest.fixture
+def payment(owner, world):
+    invoice = world["invoice"]
+    return payment_services.payment_record(
+        actor=owner,
+        client=invoice.client,
+        method="check",
+        amount="5.00",
+        reference=raw("payment.reference"),
+        allocations=[{"invoice": invoice.pk, "amount": "5.00"}],
+    )
+
+
+def test_the_receipt_pdf_holds_the_text_as_typed_and_fetched_nothing(payment):
+    fetcher = DocumentFetcher()
+    data = receipts.receipt_pdf(payment=payment, fetcher=fetcher)
+    assert_as_text_in_pdf(data, shows=IN_RECEIPT)
+    assert fetcher.refused == []
+
+
+def test_the_receipt_email(payment, django_capture_on_commit_callbacks):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        receipts.receipt_email(payment_id=payment.pk)
+    (email,) = mail.outbox
+    assert_escaped(email.alternatives[0][0], shows=IN_RECEIPT)
+    assert raw("brand.name") in email.body  # plain text: as typed
+    assert_as_text_in_pdf(email.attachments[0][1], shows=IN_RECEIPT)
+
+
+def test_the_office_receipt_download(client_as, owner, payment):
+    response = client_as(owner).get(reverse("payment_documents:receipt_pdf", args=[payment.pk]))
+    assert response.status_code == 200
+    assert_as_text_in_pdf(b"".join(response.streaming_content), shows=IN_RECEIPT)
+
+
+def test_the_company_settings_page_shows_how_to_pay_escaped(client_as, owner, world):
+    response = client_as(owner).get(reverse("core:company_settings"))
+    assert response.status_code == 200
+    assert_escaped(page_text(response), shows=("company.payment_instructions",))

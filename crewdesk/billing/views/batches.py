@@ -1,7 +1,8 @@
 """Batch invoices: the list (by client), a new batch of a client's open invoices (chosen on
 the page, narrowed by issue dates and property; an invoice already in a batch is not
 offered), and the batch page with its invoices, total and balance (the sum of its invoices'
-balances, whatever was paid through them)."""
+balances, whatever was paid through them), sent by email and its public link managed
+(views/send_part.py)."""
 
 from decimal import Decimal
 
@@ -15,12 +16,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from crewdesk.billing import selectors, services
+from crewdesk.billing import selectors, sending, services
 from crewdesk.billing.filters import UNPAID, InvoiceFilters
 from crewdesk.billing.forms import BatchForm, InvoiceFilterForm
 from crewdesk.billing.models import BatchItem
 from crewdesk.billing.views.common import batch_or_404, client_or_none, with_overdue
 from crewdesk.billing.views.invoice_form import choose_client
+from crewdesk.billing.views.send_part import DocumentPage, document_views, send_context
 from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import form_add_service_error, refusal_text
 from crewdesk.core.permissions import Action
@@ -113,11 +115,8 @@ def batch_new(request: HttpRequest) -> HttpResponse:
     return render(request, "billing/batch_new.html", context, status=422 if form.errors else 200)
 
 
-@member_required(Action.MANAGE_BILLING)
-@require_GET
-def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+def batch_page(request: HttpRequest, batch, *, status: int = 200, **extra) -> HttpResponse:
     actor = request.membership
-    batch = batch_or_404(request, batch_id)
     invoices = with_overdue(
         list(selectors.batch_invoices(viewer=actor, batch=batch).select_related("property")),
         actor.company,
@@ -134,12 +133,39 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
         "total": sum((invoice.total for invoice in invoices), Decimal("0.00")),
         "balance": sum((invoice.balance for invoice in invoices), Decimal("0.00")),
         "currency": invoices[0].currency if invoices else None,
+        **send_context(
+            request,
+            batch,
+            prefix="batch",
+            can_send=bool(invoices),
+            form=extra.pop("send_form", None),
+        ),
+        **extra,
     }
-    return render(request, "billing/batch_detail.html", context)
+    return render(request, "billing/batch_detail.html", context, status=status)
+
+
+@member_required(Action.MANAGE_BILLING)
+@require_GET
+def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+    return batch_page(request, batch_or_404(request, batch_id))
 
 
 urlpatterns = [
     path("batches/", batch_list, name="batch_list"),
     path("batches/new/", batch_new, name="batch_new"),
     path("batches/<int:batch_id>/", batch_detail, name="batch_detail"),
+    # batches/<id>/send/, link/revoke/, link/new/
+    *document_views(
+        DocumentPage(
+            prefix="batch",
+            path="batches/<int:batch_id>/",
+            find=batch_or_404,
+            render=batch_page,
+            url=lambda batch: reverse("billing:batch_detail", args=[batch.pk]),
+            send=sending.batch_send,
+            revoke=sending.batch_link_revoke,
+            reissue=sending.batch_link_reissue,
+        )
+    ),
 ]

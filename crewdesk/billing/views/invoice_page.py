@@ -1,6 +1,7 @@
 """The invoice page: its lines (with their jobs, dates and properties), figures, status, due
 date, the jobs it covers, its batch and its history; and its actions, each a POST through
-billing.services: issue, void (with a reason), write off, delete a draft. A refusal comes
+billing.services: issue, void (with a reason), write off, delete a draft; send it by email
+and turn its public link off or make a new one (views/send_part.py). A refusal comes
 back as a message (or the void form's error), never a 500."""
 
 from django.contrib import messages
@@ -11,10 +12,17 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from crewdesk.billing import selectors, services
+from crewdesk.billing import selectors, sending, services
 from crewdesk.billing.forms import VoidForm
 from crewdesk.billing.models import RECEIVABLE_STATUSES, BatchItem, Invoice, InvoiceStatus
-from crewdesk.billing.views.common import back_url, can_change, invoice_or_404, with_overdue
+from crewdesk.billing.views.common import (
+    back_url,
+    can_change,
+    detail_url,
+    invoice_or_404,
+    with_overdue,
+)
+from crewdesk.billing.views.send_part import DocumentPage, document_views, send_context
 from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import refusal_text
 from crewdesk.core.navigation import url_or_none
@@ -68,15 +76,26 @@ def invoice_context(request: HttpRequest, invoice: Invoice, **extra) -> dict:
         "can_void": status not in (InvoiceStatus.DRAFT, InvoiceStatus.VOID),
         "can_write_off": status in RECEIVABLE_STATUSES,
         "void_form": extra.pop("void_form", None) or VoidForm(),
+        **send_context(
+            request,
+            invoice,
+            prefix="invoice",
+            can_send=status not in (InvoiceStatus.DRAFT, InvoiceStatus.VOID),
+            form=extra.pop("send_form", None),
+        ),
         **extra,
     }
+
+
+def invoice_page(request: HttpRequest, invoice: Invoice, *, status: int = 200, **extra):
+    context = invoice_context(request, invoice, **extra)
+    return render(request, "billing/invoice_detail.html", context, status=status)
 
 
 @member_required(Action.MANAGE_BILLING)
 @require_GET
 def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    invoice = invoice_or_404(request, invoice_id)
-    return render(request, "billing/invoice_detail.html", invoice_context(request, invoice))
+    return invoice_page(request, invoice_or_404(request, invoice_id))
 
 
 def _act(request: HttpRequest, invoice: Invoice, do, success: str) -> HttpResponse:
@@ -108,8 +127,7 @@ def invoice_void(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = invoice_or_404(request, invoice_id)
     form = VoidForm(request.POST)
     if not form.is_valid():
-        context = invoice_context(request, invoice, void_form=form, open_void=True)
-        return render(request, "billing/invoice_detail.html", context, status=422)
+        return invoice_page(request, invoice, status=422, void_form=form, open_void=True)
     return _act(
         request,
         invoice,
@@ -151,4 +169,17 @@ urlpatterns = [
     path("invoices/<int:invoice_id>/void/", invoice_void, name="invoice_void"),
     path("invoices/<int:invoice_id>/write-off/", invoice_write_off, name="invoice_write_off"),
     path("invoices/<int:invoice_id>/delete/", invoice_delete, name="invoice_delete"),
+    # invoices/<id>/send/, link/revoke/, link/new/
+    *document_views(
+        DocumentPage(
+            prefix="invoice",
+            path="invoices/<int:invoice_id>/",
+            find=invoice_or_404,
+            render=invoice_page,
+            url=detail_url,
+            send=sending.invoice_send,
+            revoke=sending.invoice_link_revoke,
+            reissue=sending.invoice_link_reissue,
+        )
+    ),
 ]

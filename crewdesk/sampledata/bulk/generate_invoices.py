@@ -40,8 +40,8 @@ from crewdesk.billing.models import (
     InvoiceLine,
     InvoiceStatus,
     Series,
+    invoice_number,
 )
-from crewdesk.billing.services import _invoice_number
 from crewdesk.clients.models import Client
 from crewdesk.jobs.models import JobStatus
 from crewdesk.payments.allocations import REVERSED_BOUNCED
@@ -398,7 +398,7 @@ class InvoiceMaker:
             invoice["id"] = next(invoice_ids)
             if invoice.pop("_numbered"):
                 invoice["sequence"] = number
-                invoice["number"] = _invoice_number(self.company, number)
+                invoice["number"] = invoice_number(self.company, number)
                 number += 1
             invoice.pop("_pay", None)
         payment_ids = iter(writer.reserve_ids(Payment, len(self.payments)))
