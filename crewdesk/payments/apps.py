@@ -41,8 +41,8 @@ def _register_online_payments() -> None:
     from crewdesk.core.activity_text import register_sentences
     from crewdesk.core.cleanup import CLEANUPS
     from crewdesk.payments.online import pay_action, refund_through_stripe
-    from crewdesk.payments.services import REFUND_PROVIDERS
     from crewdesk.payments.receipts import receipt_email
+    from crewdesk.payments.services import REFUND_PROVIDERS
     from crewdesk.payments.webhooks import ONLINE_PAYMENT_COMPLETED, SENTENCES, stripe_cleanup
 
     register_sentences(SENTENCES)
