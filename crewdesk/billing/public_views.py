@@ -33,7 +33,7 @@ ROBOTS = "noindex, nofollow, noarchive"
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "no-referrer"
+    response.setdefault("Referrer-Policy", "no-referrer")  # unless the page chose its own
     response["X-Robots-Tag"] = ROBOTS
     response["Cache-Control"] = "private, no-store"
     return response
@@ -59,7 +59,7 @@ def _too_many() -> HttpResponse:
     return _private(response)
 
 
-def _document(request: HttpRequest, token: str) -> Invoice | BatchInvoice:
+def public_document(request: HttpRequest, token: str) -> Invoice | BatchInvoice:
     """The invoice or batch the link names, or a 404 that says nothing more."""
     _throttle(request, "lookup", LOOKUPS_PER_ADDRESS)
     found = documents.invoice_by_token(token=token) or documents.batch_by_token(token=token)
@@ -68,7 +68,10 @@ def _document(request: HttpRequest, token: str) -> Invoice | BatchInvoice:
     return found
 
 
-def _public(view):
+def public_link_view(view):
+    """A page of a public link (`view(request, token)`): never cached, never indexed, sending
+    no referrer; throttled per address; a bare 404 for a link that names nothing."""
+
     def wrapper(request: HttpRequest, token: str) -> HttpResponse:
         try:
             return _private(view(request, token))
@@ -79,7 +82,11 @@ def _public(view):
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
-    return require_safe(wrapper)
+    return wrapper
+
+
+def _public(view):
+    return require_safe(public_link_view(view))
 
 
 def _pay_actions(found, token: str) -> list[documents.PayAction]:
@@ -93,7 +100,7 @@ def _pay_actions(found, token: str) -> list[documents.PayAction]:
 @_public
 def document_page(request: HttpRequest, token: str) -> HttpResponse:
     """The document itself, with its PDF and, when payments offer it, Pay."""
-    found = _document(request, token)
+    found = public_document(request, token)
     client = found.client
     with documents.document_locale(found.company, client.language):
         if isinstance(found, Invoice):
@@ -119,7 +126,7 @@ def document_page(request: HttpRequest, token: str) -> HttpResponse:
 @_public
 def document_pdf(request: HttpRequest, token: str) -> HttpResponse:
     """The document's PDF. A big batch's is made in the background: the page waits for it."""
-    found = _document(request, token)
+    found = public_document(request, token)
     if isinstance(found, Invoice):
         _throttle(request, "pdf", PDFS_PER_ADDRESS)
         return private_bytes_response(
@@ -155,7 +162,7 @@ def document_pdf(request: HttpRequest, token: str) -> HttpResponse:
 @_public
 def document_logo(request: HttpRequest, token: str) -> HttpResponse:
     """The brand's logo, for the document in an email (which cannot hold it)."""
-    found = _document(request, token)
+    found = public_document(request, token)
     brand = documents.document_brand(company=found.company, client=found.client)
     data = documents.logo_png(brand.logo)
     if data is None:

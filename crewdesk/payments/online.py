@@ -144,7 +144,7 @@ def _fee(company: Company, amount: Decimal, preview: gateway.PaymentMethodPrevie
     )
 
 
-def _currency(document) -> str:
+def document_currency(document) -> str:
     return getattr(document, "currency", "") or document.company.currency
 
 
@@ -182,7 +182,7 @@ def attempt_quote(*, document: Invoice | BatchInvoice, confirmation_token: str) 
         last4=preview.last4[:4],
         amount=round_money(balance),
         fee_amount=_fee(company, balance, preview),
-        currency=_currency(document),
+        currency=document_currency(document),
         confirmation_token=token,
     )
 

@@ -22,8 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from crewdesk.billing import documents
 from crewdesk.billing.models import Invoice
-from crewdesk.billing.public_views import Throttled, _document, _private, _too_many
-from crewdesk.core.views import page_not_found
+from crewdesk.billing.public_views import public_document, public_link_view
 from crewdesk.payments import online
 from crewdesk.payments import stripe_gateway as gateway
 from crewdesk.payments.models import AttemptStatus
@@ -56,26 +55,24 @@ def _csp() -> str:
 
 
 def _public_pay(methods):
+    """A pay page of a public link (billing's public_link_view), when online payment is on;
+    Stripe.js allowed by its content policy."""
+
     def decorate(view):
-        def wrapper(request: HttpRequest, token: str) -> HttpResponse:
-            try:
-                document = _document(request, token)
-                if not online.online_ready(document.company_id):
-                    raise Http404
-                response = _private(view(request, token, document))
-            except Throttled:
-                return _too_many()
-            except Http404 as error:
-                return _private(page_not_found(request, error))
+        def page(request: HttpRequest, token: str) -> HttpResponse:
+            document = public_document(request, token)
+            if not online.online_ready(document.company_id):
+                raise Http404
+            response = view(request, token, document)
             response["Content-Security-Policy"] = _csp()
             # The link's token stays on our own site, yet the forms post with their origin
             # (with no-referrer, browsers send `Origin: null`, which the CSRF check refuses).
             response["Referrer-Policy"] = "same-origin"
             return response
 
-        wrapper.__name__ = view.__name__
-        wrapper.__doc__ = view.__doc__
-        return require_http_methods(methods)(wrapper)
+        page.__name__ = view.__name__
+        page.__doc__ = view.__doc__
+        return require_http_methods(methods)(public_link_view(page))
 
     return decorate
 
@@ -91,7 +88,7 @@ def _context(document, token: str, **more) -> dict:
         "brand_name": brand.name,
         "token": token,
         "document_url": reverse("public_documents:view", args=[token]),
-        "currency": online._currency(document),
+        "currency": online.document_currency(document),
         **more,
     }
 
@@ -106,7 +103,7 @@ def _pay_form(request, token, document, *, error: str = "", status: int = 200) -
         document,
         token,
         balance=balance,
-        amount_minor=gateway.to_minor(balance, online._currency(document)),
+        amount_minor=gateway.to_minor(balance, online.document_currency(document)),
         publishable_key=settings.STRIPE_PUBLISHABLE_KEY,
         stripe_js_url=settings.STRIPE_JS_URL,
         error=error,

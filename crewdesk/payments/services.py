@@ -313,7 +313,7 @@ def _to_review(actor: Membership, payment: Payment) -> Payment:
     return payment
 
 
-def _targeted_invoice_ids(payment: Payment) -> list[int]:
+def targeted_invoice_ids(*, payment: Payment) -> list[int]:
     """The invoices a payment was made for: its invoice, or its batch's invoices still in it."""
     if payment.invoice_id:
         return [payment.invoice_id]
@@ -341,7 +341,7 @@ def payment_approve(*, actor: Membership, payment: Payment, allocations=None) ->
         moves.allocate_many(payment=payment, wanted=wanted, user=actor.user)
     else:
         moves.allocate_oldest_first(
-            payment=payment, invoice_ids=_targeted_invoice_ids(payment), user=actor.user
+            payment=payment, invoice_ids=targeted_invoice_ids(payment=payment), user=actor.user
         )
     events.payment_event(actor=actor, payment=payment, verb=events.Verb.PAYMENT_APPROVED)
     _tell_customer(payment, "approved", _("Your payment was received"))

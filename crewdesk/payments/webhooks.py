@@ -45,7 +45,7 @@ from crewdesk.payments.models import (
     StripeEvent,
 )
 from crewdesk.payments.online import served_company
-from crewdesk.payments.services import _targeted_invoice_ids
+from crewdesk.payments.services import targeted_invoice_ids
 
 logger = logging.getLogger(__name__)
 
@@ -232,7 +232,7 @@ def _unmatched(payment: Payment, attempt: OnlineAttempt) -> None:
 def _apply(payment: Payment) -> None:
     """A completed online payment pays what it was made for, oldest due first, at the
     balances as they are now; what is left is credit, and the office is told."""
-    moves.allocate_oldest_first(payment=payment, invoice_ids=_targeted_invoice_ids(payment))
+    moves.allocate_oldest_first(payment=payment, invoice_ids=targeted_invoice_ids(payment=payment))
     credit = moves.payment_credit(payment)
     if credit > 0:
         _tell_office(
@@ -432,7 +432,9 @@ def dispute_closed(obj: dict, company: Company) -> str:
             payment.failure_reason = ""
             payment.save(update_fields=["status", "failure_reason", "updated_at"])
             dispute.reversed = False
-            moves.allocate_oldest_first(payment=payment, invoice_ids=_targeted_invoice_ids(payment))
+            moves.allocate_oldest_first(
+                payment=payment, invoice_ids=targeted_invoice_ids(payment=payment)
+            )
         _event(payment, Verb.DISPUTE_WON)
         _tell_office(
             payment,
