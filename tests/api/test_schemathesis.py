@@ -111,6 +111,21 @@ def _invoice_world(actor, client) -> None:
     issued = invoice_create(actor=actor, client=client, lines=lines, issue=True)
     batch_create(actor=actor, client=client, invoices=[issued])
     invoice_create(actor=actor, client=client, lines=lines)
+    _payment_world(actor, client, issued)
+
+
+def _payment_world(actor, client, invoice) -> None:
+    """A check paying part of the invoice, the rest credit."""
+    from crewdesk.payments.services import payment_record
+
+    payment_record(
+        actor=actor,
+        client=client,
+        method="check",
+        amount="100.00",
+        reference="1042",
+        allocations=[{"invoice": invoice.pk, "amount": "30.00"}],
+    )
 
 
 def _fuzz(operation, mode: GenerationMode, headers: dict[str, str], checks) -> int:
@@ -146,16 +161,19 @@ def test_api_conforms_to_its_schema(schema, world, mode):
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_billing_bodies_are_fuzzed_too(schema, world, mode):
-    """Invoices and batches take most of their input as a JSON body, which the test above
-    leaves valid for an operation with no path or query parameter: every billing operation
-    gets generated requests here, bodies and all, valid ones and invalid ones."""
+    """Invoices, batches and payments take most of their input as a JSON body, which the test
+    above leaves valid for an operation with no path or query parameter: every billing and
+    payments operation gets generated requests here, bodies and all, valid ones and invalid
+    ones."""
     headers = {"Authorization": f"Bearer {world['owner_token']}"}
     billing = [
         operation
         for operation in _operations(schema)
-        if operation.path.startswith(("/api/v1/invoices", "/api/v1/batch-invoices"))
+        if operation.path.startswith(
+            ("/api/v1/invoices", "/api/v1/batch-invoices", "/api/v1/payments")
+        )
     ]
-    assert len(billing) == 11, [operation.label for operation in billing]
+    assert len(billing) == 25, [operation.label for operation in billing]
     for operation in billing:
         _fuzz(operation, mode, headers, _checks())
 
