@@ -49,8 +49,8 @@ def _payment(request: HttpRequest, payment_id: int) -> Payment:
 def _detail(request: HttpRequest, payment_id: int) -> Payment:
     """The payment as stored (read afresh after a write), with its allocations, refunds and
     what it has left."""
+    payment = _payment(request, payment_id)
     viewer = request.membership
-    payment = selectors.payment_get(viewer=viewer, payment_id=payment_id)
     payment.credit = selectors.payment_credit(viewer=viewer, payment=payment)
     payment.allocation_list = list(selectors.payment_allocations(viewer=viewer, payment=payment))
     payment.refund_list = list(selectors.payment_refunds(viewer=viewer, payment=payment))
@@ -108,7 +108,7 @@ def payment_new(request, payload: PaymentCreateIn):
 )
 def payment_detail(request, payment_id: int):
     """A payment with its allocations (the undone ones too), its refunds and its credit."""
-    return _detail(request, _payment(request, payment_id).pk)
+    return _detail(request, payment_id)
 
 
 @router.post("/payments/{payment_id}/approve", response={200: PaymentDetailOut, **BODY_ERRORS})
