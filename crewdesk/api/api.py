@@ -15,6 +15,7 @@ from crewdesk.billing.api import router as billing_router
 from crewdesk.clients.api import router as clients_router
 from crewdesk.core.api import router as core_router
 from crewdesk.jobs.api import router as jobs_router
+from crewdesk.payments.api import router as payments_router
 from crewdesk.properties.api import catalog_router as service_catalog_router
 from crewdesk.properties.api import router as properties_router
 
@@ -85,12 +86,13 @@ api = CrewdeskAPI(
     version="1",
     description=(
         "Clients (with their contacts, tags, reminders, notices and notes), properties, the "
-        "service catalog and jobs of one company, its team and its activity log. "
+        "service catalog, jobs, invoices, batch invoices and payments of one company, its team "
+        "and its activity log. "
         "Authenticate with `Authorization: Bearer <token>` (`crewdesk create_api_token USERNAME`). "
         "Errors are JSON with `detail`, and `errors: {field: [messages]}` on 422. "
         "Properties and the service catalog are the office's (Owner, Office); an Employee's "
         "token sees only the jobs assigned to them, without prices (`total`, `unit_price` and "
-        "`amount` are null); a Customer's token none of these."
+        "`amount` are null), and no invoice or payment; a Customer's token none of these."
     ),
     auth=TokenAuth(),
     urls_namespace="api",
@@ -105,3 +107,4 @@ api.add_router("", properties_router)
 api.add_router("", service_catalog_router)
 api.add_router("", jobs_router)
 api.add_router("", billing_router)
+api.add_router("", payments_router)

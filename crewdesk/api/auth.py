@@ -4,8 +4,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
+from crewdesk.accounts.models import Membership
 from crewdesk.accounts.services import api_token_authenticate
 from crewdesk.core.dates import company_zone
+from crewdesk.core.permissions import require
 
 
 class TokenAuth(HttpBearer):
@@ -20,3 +22,10 @@ class TokenAuth(HttpBearer):
         # As for pages (accounts.middleware): "today" is the company's day.
         timezone.activate(company_zone(membership.company))
         return api_token
+
+
+def acting_member(request: HttpRequest, action: str) -> Membership:
+    """The token's membership, once its role may do `action`: a 403 comes before any id in the
+    path is looked at, so an unknown id answers the same as a real one."""
+    require(request.membership, action)
+    return request.membership

@@ -47,6 +47,14 @@ CONFLICT_ERRORS = {**COMMON_ERRORS, **error_responses(409)}
 BODY_ERRORS = {**CONFLICT_ERRORS, **error_responses(400)}
 
 
+# The services refuse a change the record's status forbids as an error on `status` (a form
+# shows it there): in the API that is a conflict with the record's state, a 409.
+STATUS_FIELDS = ("status",)
+
+# The names the apps' api.py give an operation's JSON body (and a query schema).
+BODY_NAMES = ("payload", "data", "filters")
+
+
 @contextmanager
 def refusal_is_conflict(
     *refusals: type[Exception], state_fields: tuple[str, ...] = ()
@@ -75,10 +83,14 @@ def _ninja_errors(exc: NinjaValidationError) -> dict[str, list[str]]:
         # A multipart upload's fields come as ("form", "kind") and ("file", "file").
         if loc and loc[0] in ("body", "query", "path", "form", "file"):
             loc = loc[1:]
-        if len(loc) > 1 and loc[0] in ("payload", "data", "filters"):
+        if loc and loc[0] in BODY_NAMES:
+            # The body as a whole (none was sent, or not an object) is nobody's field.
             loc = loc[1:]
         field = ".".join(loc) or NON_FIELD
-        errors.setdefault(field, []).append(str(error.get("msg", "Invalid value.")))
+        message = str(error.get("msg", "Invalid value."))
+        if field == NON_FIELD and error.get("type") == "missing":
+            message = "Send a JSON object as the body."
+        errors.setdefault(field, []).append(message)
     return errors
 
 

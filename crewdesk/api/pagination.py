@@ -13,7 +13,13 @@ from ninja.pagination import PaginationBase
 
 from crewdesk.core.paging import COUNT_LIMIT, MAX_PAGE_SIZE, bounded_count
 
-__all__ = ["COUNT_LIMIT", "MAX_PAGE_SIZE", "PageNumberPagination", "bounded_count"]
+__all__ = [
+    "COUNT_LIMIT",
+    "MAX_PAGE_SIZE",
+    "PageNumberPagination",
+    "bounded_count",
+    "page_answer",
+]
 
 
 class PageNumberPagination(PaginationBase):
@@ -36,3 +42,13 @@ class PageNumberPagination(PaginationBase):
             "count": count,
             "count_exact": exact,
         }
+
+
+def page_answer(found: QuerySet, query: Any, *, rows: QuerySet | None = None) -> dict[str, Any]:
+    """One page of a list whose query schema has its own `page` and `page_size` (beside the
+    filters): `found` is counted, and the page is read from `rows` (`found` with what the
+    items show joined or prefetched, which the count does not need), else from `found`."""
+    start = (query.page - 1) * query.page_size
+    count, exact = bounded_count(found)
+    page = (found if rows is None else rows)[start : start + query.page_size]
+    return {"items": list(page), "count": count, "count_exact": exact}

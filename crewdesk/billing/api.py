@@ -10,13 +10,21 @@ on — is a 409 saying why."""
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 
 from crewdesk.accounts.models import Membership
-from crewdesk.api.errors import BODY_ERRORS, COMMON_ERRORS, CONFLICT_ERRORS, refusal_is_conflict
-from crewdesk.api.pagination import bounded_count
-from crewdesk.billing import selectors, services
+from crewdesk.api.auth import acting_member
+from crewdesk.api.errors import (
+    BODY_ERRORS,
+    COMMON_ERRORS,
+    CONFLICT_ERRORS,
+    STATUS_FIELDS,
+    refusal_is_conflict,
+)
+from crewdesk.api.pagination import page_answer
+from crewdesk.billing import document_views, documents, selectors, sending, services
 from crewdesk.billing.filters import InvoiceFilters
 from crewdesk.billing.models import BatchInvoice, BatchItem, Invoice
 from crewdesk.billing.schemas import (
@@ -24,30 +32,30 @@ from crewdesk.billing.schemas import (
     BatchListOut,
     BatchListQuery,
     BatchOut,
+    BatchPdfProgressOut,
     InvoiceCreateIn,
     InvoiceDetailOut,
     InvoiceIn,
     InvoiceLineIn,
     InvoiceListOut,
     InvoiceListQuery,
+    LinkIn,
+    SendIn,
     VoidIn,
 )
-from crewdesk.core.permissions import Action, require
+from crewdesk.core.permissions import Action
 
 router = Router(tags=["invoices"])
 BATCHES = ["batch invoices"]
 
 NO_CONTENT = {204: None}
-
-# The billing services refuse a change the invoice's status forbids as an error on `status`
-# (a form shows it there): in the API that is a conflict with the record's state, a 409.
-STATE_FIELDS = ("status",)
+# How long an API client waits before asking again for a big batch's PDF being made.
+PDF_RETRY_AFTER = 5
+PDF_IN_PROGRESS = gettext_lazy("The PDF is being made: ask this URL again in a few seconds.")
 
 
 def _member(request: HttpRequest) -> Membership:
-    """The token's membership, once its role may use billing (403 before any 404)."""
-    require(request.membership, Action.MANAGE_BILLING)
-    return request.membership
+    return acting_member(request, Action.MANAGE_BILLING)
 
 
 def _invoice(request: HttpRequest, invoice_id: int) -> Invoice:
@@ -93,13 +101,7 @@ def invoice_list(request, filters: Query[InvoiceListQuery]):
     found = selectors.invoice_list(
         viewer=_member(request), filters=InvoiceFilters.from_query(filters)
     )
-    count, exact = bounded_count(found)
-    start = (filters.page - 1) * filters.page_size
-    return {
-        "items": list(found[start : start + filters.page_size]),
-        "count": count,
-        "count_exact": exact,
-    }
+    return page_answer(found, filters)
 
 
 @router.post("/invoices", response={201: InvoiceDetailOut, **BODY_ERRORS})
@@ -143,7 +145,7 @@ def invoice_change(request, invoice_id: int, payload: InvoiceIn):
     discount, discount_percent = (
         _discount(payload) if sent & {"discount", "discount_percent"} else (None, None)
     )
-    with refusal_is_conflict(state_fields=STATE_FIELDS):
+    with refusal_is_conflict(state_fields=STATUS_FIELDS):
         services.invoice_update(
             actor=request.membership,
             invoice=invoice,
@@ -163,7 +165,7 @@ def invoice_remove(request, invoice_id: int):
     """Delete a draft (its jobs are free to invoice again); an issued invoice answers 409:
     void it."""
     invoice = _invoice(request, invoice_id)
-    with refusal_is_conflict(state_fields=STATE_FIELDS):
+    with refusal_is_conflict(state_fields=STATUS_FIELDS):
         services.invoice_draft_delete(actor=request.membership, invoice=invoice)
     return Status(204, None)
 
@@ -173,7 +175,7 @@ def invoice_issue(request, invoice_id: int):
     """Issue a draft: it gets the next number of the company's series, its issue and due
     dates, and is owed. Anything but a draft answers 409."""
     invoice = _invoice(request, invoice_id)
-    with refusal_is_conflict(state_fields=STATE_FIELDS):
+    with refusal_is_conflict(state_fields=STATUS_FIELDS):
         services.invoice_issue(actor=request.membership, invoice=invoice)
     return _detail(request, invoice.pk)
 
@@ -184,7 +186,7 @@ def invoice_void(request, invoice_id: int, payload: VoidIn):
     credit, its jobs may be invoiced again. A draft, a void invoice, or one with a payment
     still processing answers 409."""
     invoice = _invoice(request, invoice_id)
-    with refusal_is_conflict(state_fields=STATE_FIELDS):
+    with refusal_is_conflict(state_fields=STATUS_FIELDS):
         services.invoice_void(actor=request.membership, invoice=invoice, reason=payload.reason)
     return _detail(request, invoice.pk)
 
@@ -196,9 +198,51 @@ def invoice_write_off(request, invoice_id: int):
     """Write the balance off as bad debt (its jobs count as bad debt). Only an open or
     partially paid invoice; anything else answers 409."""
     invoice = _invoice(request, invoice_id)
-    with refusal_is_conflict(state_fields=STATE_FIELDS):
+    with refusal_is_conflict(state_fields=STATUS_FIELDS):
         services.invoice_write_off(actor=request.membership, invoice=invoice)
     return _detail(request, invoice.pk)
+
+
+PDF_ANSWER = {
+    "description": "The PDF, as a download.",
+    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+}
+
+
+@router.post("/invoices/{invoice_id}/send", response={200: InvoiceDetailOut, **BODY_ERRORS})
+def invoice_send(request, invoice_id: int, payload: SendIn):
+    """Email an issued invoice with its PDF and its public link, to the client's email or
+    `to` (one of its contacts'), with an optional `message`; again is a resend. Each send is
+    in the client's communication log. A draft or a void invoice answers 409."""
+    invoice = _invoice(request, invoice_id)
+    with refusal_is_conflict(state_fields=STATUS_FIELDS):
+        sending.invoice_send(
+            actor=request.membership, invoice=invoice, to=payload.to, message=payload.message
+        )
+    return _detail(request, invoice.pk)
+
+
+@router.post("/invoices/{invoice_id}/revoke-link", response={200: InvoiceDetailOut, **BODY_ERRORS})
+def invoice_revoke_link(request, invoice_id: int, payload: LinkIn):
+    """The invoice's public link stops working (`public_url` is null); with `"reissue": true`
+    it gets a new one at once (a draft or a void invoice then answers 409)."""
+    invoice = _invoice(request, invoice_id)
+    with refusal_is_conflict(state_fields=STATUS_FIELDS):
+        if payload.reissue:
+            sending.invoice_link_reissue(actor=request.membership, invoice=invoice)
+        else:
+            sending.invoice_link_revoke(actor=request.membership, invoice=invoice)
+    return _detail(request, invoice.pk)
+
+
+@router.get(
+    "/invoices/{invoice_id}/pdf",
+    response={200: None, **COMMON_ERRORS},
+    openapi_extra={"responses": {"200": PDF_ANSWER}},
+)
+def invoice_pdf(request, invoice_id: int):
+    """The invoice's PDF (a draft's is marked as one)."""
+    return document_views.invoice_pdf_response(_invoice(request, invoice_id))
 
 
 # --- batch invoices ----------------------------------------------------------------------------
@@ -223,13 +267,7 @@ def batch_list(request, filters: Query[BatchListQuery]):
     found = selectors.batch_list(
         viewer=_member(request), client=filters.client, search=filters.search
     )
-    count, exact = bounded_count(found)
-    start = (filters.page - 1) * filters.page_size
-    return {
-        "items": list(_with_parts(found)[start : start + filters.page_size]),
-        "count": count,
-        "count_exact": exact,
-    }
+    return page_answer(found, filters, rows=_with_parts(found))
 
 
 @router.post("/batch-invoices", response={201: BatchOut, **BODY_ERRORS}, tags=BATCHES)
@@ -250,3 +288,54 @@ def batch_new(request, payload: BatchCreateIn):
 )
 def batch_detail(request, batch_id: int):
     return _batch(request, batch_id)
+
+
+@router.post(
+    "/batch-invoices/{batch_id}/send", response={200: BatchOut, **BODY_ERRORS}, tags=BATCHES
+)
+def batch_send(request, batch_id: int, payload: SendIn):
+    """Email the batch with its consolidated PDF and its public link, as for an invoice. A
+    batch whose invoices have all left it answers 409."""
+    batch = _batch(request, batch_id)
+    with refusal_is_conflict(state_fields=(*STATUS_FIELDS, "invoices")):
+        sending.batch_send(
+            actor=request.membership, batch=batch, to=payload.to, message=payload.message
+        )
+    return _batch(request, batch.pk)
+
+
+@router.post(
+    "/batch-invoices/{batch_id}/revoke-link",
+    response={200: BatchOut, **BODY_ERRORS},
+    tags=BATCHES,
+)
+def batch_revoke_link(request, batch_id: int, payload: LinkIn):
+    """The batch's public link stops working; with `"reissue": true` it gets a new one."""
+    batch = _batch(request, batch_id)
+    if payload.reissue:
+        sending.batch_link_reissue(actor=request.membership, batch=batch)
+    else:
+        sending.batch_link_revoke(actor=request.membership, batch=batch)
+    return _batch(request, batch.pk)
+
+
+@router.get(
+    "/batch-invoices/{batch_id}/pdf",
+    response={200: None, 202: BatchPdfProgressOut, **COMMON_ERRORS},
+    tags=BATCHES,
+    openapi_extra={"responses": {"200": PDF_ANSWER}},
+)
+def batch_pdf(request, batch_id: int, response: HttpResponse):
+    """The batch's consolidated PDF. A big batch's is made in the background, as on its page:
+    until it is ready this answers 202 with the progress (and starts the render if none is
+    running); ask the same URL again, after `Retry-After` seconds."""
+    batch = _batch(request, batch_id)
+    now = documents.batch_pdf_now(batch=batch)
+    if now.ready:
+        return document_views.batch_pdf_response(now, batch)
+    render = documents.batch_pdf_prepare(batch=batch, user=request.user)
+    here = request.build_absolute_uri(request.path)
+    response["Retry-After"] = str(PDF_RETRY_AFTER)
+    response["Location"] = here
+    progress = document_views.batch_pdf_progress(batch=batch, render=render, ready=False)
+    return Status(202, {**progress, "detail": str(PDF_IN_PROGRESS), "status_url": here})

@@ -1,12 +1,13 @@
 """The office's downloads of the documents: an invoice's PDF, and a batch's (made while the
-request waits for a small batch, in the background with a progress bar for a big one)."""
+request waits for a small batch, in the background with a progress bar for a big one). The
+API answers its downloads with the same responses."""
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from crewdesk.billing import documents
-from crewdesk.billing.models import BatchInvoice, Invoice
+from crewdesk.billing.models import BatchInvoice, BatchPdf, Invoice
 from crewdesk.billing.selectors import batch_queryset, invoice_get
 from crewdesk.core.decorators import member_required
 from crewdesk.core.permissions import Action
@@ -41,11 +42,35 @@ def _pdf(data: bytes, name: str) -> HttpResponse:
     return private_bytes_response(data, name=name, content_type=PDF_CONTENT_TYPE)
 
 
+def batch_pdf_progress(*, batch: BatchInvoice, render: BatchPdf | None, ready: bool) -> dict:
+    """How far a big batch's background render is, for a script (the page's, an API client)."""
+    return {
+        "status": render.status if render else None,
+        "done": render.done if render else 0,
+        "total": render.total if render else documents.batch_size(batch=batch),
+        "percent": render.percent if render else 0,
+        "ready": ready,
+        "error": render.error if render else "",
+    }
+
+
+def invoice_pdf_response(invoice: Invoice) -> HttpResponse:
+    """The download of an invoice's PDF (the page's and the API's)."""
+    return _pdf(documents.invoice_pdf(invoice=invoice), documents.invoice_filename(invoice))
+
+
+def batch_pdf_response(now: documents.BatchPdfNow, batch: BatchInvoice) -> HttpResponse:
+    """The download of a batch's PDF that is ready (the page's and the API's)."""
+    name = documents.batch_filename(batch)
+    if now.data is not None:
+        return _pdf(now.data, name)
+    return private_file_response(now.file, name=name, content_type=PDF_CONTENT_TYPE, inline=False)
+
+
 @require_safe
 @member_required(Action.MANAGE_BILLING)
 def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    invoice = _invoice(request, invoice_id)
-    return _pdf(documents.invoice_pdf(invoice=invoice), documents.invoice_filename(invoice))
+    return invoice_pdf_response(_invoice(request, invoice_id))
 
 
 @require_safe
@@ -54,18 +79,10 @@ def batch_pdf(request: HttpRequest, batch_id: int) -> HttpResponse:
     """The batch's PDF: at once for a small batch; for a big one, its fresh background
     render, else the page that prepares it and shows the progress."""
     batch = _batch(request, batch_id)
-    size = documents.batch_size(batch=batch)
-    if size <= documents.BATCH_PDF_WHILE_WAITING:
-        return _pdf(documents.batch_pdf(batch=batch), documents.batch_filename(batch))
-    latest = documents.batch_pdf_latest(batch=batch)
-    if documents.batch_pdf_is_fresh(latest, batch=batch):
-        return private_file_response(
-            latest.file,
-            name=documents.batch_filename(batch),
-            content_type=PDF_CONTENT_TYPE,
-            inline=False,
-        )
-    context = {"batch": batch, "render": latest, "size": size, "fresh": False}
+    now = documents.batch_pdf_now(batch=batch)
+    if now.ready:
+        return batch_pdf_response(now, batch)
+    context = {"batch": batch, "render": now.render, "size": now.size, "fresh": False}
     return render(request, "billing/document/office_batch_pdf.html", context)
 
 
@@ -86,15 +103,6 @@ def batch_pdf_status(request: HttpRequest, batch_id: int) -> HttpResponse:
     latest = documents.batch_pdf_latest(batch=batch)
     fresh = documents.batch_pdf_is_fresh(latest, batch=batch)
     if "application/json" in request.headers.get("Accept", ""):
-        return JsonResponse(
-            {
-                "status": latest.status if latest else None,
-                "done": latest.done if latest else 0,
-                "total": latest.total if latest else documents.batch_size(batch=batch),
-                "percent": latest.percent if latest else 0,
-                "ready": fresh,
-                "error": latest.error if latest else "",
-            }
-        )
+        return JsonResponse(batch_pdf_progress(batch=batch, render=latest, ready=fresh))
     context = {"batch": batch, "render": latest, "fresh": fresh}
     return render(request, "billing/document/_batch_pdf_progress.html", context)

@@ -894,6 +894,32 @@ def batch_pdf_is_fresh(render: BatchPdf | None, *, batch: BatchInvoice) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class BatchPdfNow:
+    """A batch's PDF as far as it can be had now, by the one rule of the page and the API:
+    made while the request waits for a small batch (`data`), else its big batch's fresh
+    background render (`file`), else neither (`ready` is false): `render` is then the last
+    render (running, failed, stale, or none yet) to show the progress of or to start anew."""
+
+    size: int
+    render: BatchPdf | None = None
+    data: bytes | None = None
+    file: FieldFile | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.data is not None or self.file is not None
+
+
+def batch_pdf_now(*, batch: BatchInvoice) -> BatchPdfNow:
+    size = batch_size(batch=batch)
+    if size <= BATCH_PDF_WHILE_WAITING:
+        return BatchPdfNow(size=size, data=batch_pdf(batch=batch))
+    latest = batch_pdf_latest(batch=batch)
+    fresh = latest.file if batch_pdf_is_fresh(latest, batch=batch) else None
+    return BatchPdfNow(size=size, render=latest, file=fresh)
+
+
 def batch_pdf_prepare(*, batch: BatchInvoice, user=None) -> BatchPdf:
     """The render of the batch's PDF to wait for: a running or fresh one, else a new one
     queued for the background worker. Asking twice queues one."""

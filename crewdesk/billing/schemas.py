@@ -10,8 +10,10 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator, ValidationInfo, field_validator
 
 from crewdesk.billing.amounts import quantize
+from crewdesk.billing.documents import public_url
 from crewdesk.billing.filters import UNPAID
 from crewdesk.billing.models import InvoiceKind, InvoiceStatus
+from crewdesk.billing.sending import MAX_MESSAGE
 from crewdesk.billing.services import MAX_LINES
 from crewdesk.clients.schemas import RecordId, TextInput
 from crewdesk.core import dates
@@ -109,6 +111,23 @@ class InvoiceIn(_Discount):
 
 class VoidIn(TextInput):
     reason: str = Field("", max_length=300)
+
+
+class SendIn(TextInput):
+    """Who an invoice or a batch is emailed to, and a note above it."""
+
+    to: str | None = Field(
+        None,
+        max_length=254,
+        description="The client's email or one of its contacts' (the client's when left out).",
+    )
+    message: str = Field("", max_length=MAX_MESSAGE, description="A note above the document.")
+
+
+class LinkIn(Schema):
+    reissue: bool = Field(
+        False, description="Give it a new public link at once (else it has none until then)."
+    )
 
 
 class BatchCreateIn(Schema):
@@ -227,6 +246,9 @@ class InvoiceOut(Schema):
     voided_at: datetime | None
     written_off_at: datetime | None
     created_at: datetime
+    public_url: str | None = Field(
+        ..., description="The customer's page of it, without login; null while it has no link."
+    )
 
     @staticmethod
     def resolve_number(obj) -> str | None:
@@ -252,6 +274,10 @@ class InvoiceOut(Schema):
     def resolve_discount_percent(obj) -> str | None:
         return None if obj.discount_percent is None else str(obj.discount_percent)
 
+    @staticmethod
+    def resolve_public_url(obj) -> str | None:
+        return public_url(obj.public_token) or None
+
 
 class InvoiceDetailOut(InvoiceOut):
     lines: list[InvoiceLineOut]
@@ -276,6 +302,9 @@ class BatchOut(Schema):
     invoices: list[int] = Field(..., description="Its invoices' ids (a voided one has left).")
     sent_at: datetime | None
     created_at: datetime
+    public_url: str | None = Field(
+        ..., description="The customer's page of it, without login; null while it has no link."
+    )
 
     @staticmethod
     def resolve_client(obj) -> int:
@@ -285,8 +314,26 @@ class BatchOut(Schema):
     def resolve_invoices(obj) -> list[int]:
         return [item.invoice_id for item in obj.items.all()]
 
+    @staticmethod
+    def resolve_public_url(obj) -> str | None:
+        return public_url(obj.public_token) or None
+
 
 class BatchListOut(Schema):
     items: list[BatchOut]
     count: int
     count_exact: bool
+
+
+class BatchPdfProgressOut(Schema):
+    """A big batch's PDF is being made in the background: GET `status_url` (the PDF's own
+    URL) again until it answers the PDF."""
+
+    detail: str
+    status: str | None = Field(..., description="queued, rendering, done or failed.")
+    done: int = Field(..., description="Invoices laid out so far.")
+    total: int
+    percent: int
+    ready: bool
+    error: str
+    status_url: str

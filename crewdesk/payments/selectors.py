@@ -8,15 +8,28 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Case,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from crewdesk.accounts.models import Membership
 from crewdesk.billing.models import RECEIVABLE_STATUSES, Invoice
-from crewdesk.core.dates import company_today
+from crewdesk.clients.selectors import client_ids_matching
+from crewdesk.core.dates import company_today, company_zone
 from crewdesk.core.permissions import Action, can, require, scope
 from crewdesk.core.records import parse_id
+from crewdesk.payments.filters import PROBLEM_STATUSES, PROBLEMS
 from crewdesk.payments.models import Payment, PaymentAllocation, PaymentStatus, Refund
 
 ZERO = Decimal("0.00")
@@ -116,6 +129,27 @@ def payment_credit(*, viewer: Membership, payment: Payment) -> Decimal:
         payment_id=payment.pk, reversed_at__isnull=True
     ).aggregate(s=_sum("amount"))["s"]
     return found["amount"] - found["refunded_amount"] - allocated
+
+
+def with_credit(*, payments: QuerySet[Payment]) -> QuerySet[Payment]:
+    """Payments with `credit`: what each has left to apply or refund, as payment_credit
+    reckons it (amount − refunded − active allocations; zero unless completed), for a whole
+    page in one query."""
+    allocated = (
+        PaymentAllocation.objects.filter(payment=OuterRef("pk"), reversed_at__isnull=True)
+        .order_by()
+        .values("payment")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    left = F("amount") - F("refunded_amount") - Coalesce(Subquery(allocated), Value(ZERO))
+    return payments.annotate(
+        credit=Case(
+            When(status=PaymentStatus.COMPLETED, then=left),
+            default=Value(ZERO),
+            output_field=MONEY,
+        )
+    )
 
 
 def approval_queue(*, viewer: Membership) -> QuerySet[Payment]:
@@ -220,3 +254,42 @@ def aging_by_client(*, viewer: Membership) -> QuerySet:
         .annotate(**_aging_sums(company_today(viewer.company)))
         .order_by("-total", "client_id")
     )
+
+
+# --- the office's pages ----------------------------------------------------------------------
+
+# A search by client reads at most this many matching clients' payments (as invoices).
+SEARCH_CLIENTS = 500
+
+
+def payment_search(*, viewer: Membership, filters) -> QuerySet[Payment]:
+    """The payments list (payments/filters.PaymentFilters): newest received first. A search
+    finds a payment by its reference, as typed, or by its client's words (the clients search's
+    word index: a list of ids, then their payments by the payment_by_client index)."""
+    require(viewer, Action.MANAGE_BILLING)
+    payments = payment_queryset(viewer=viewer)
+    if filters.status == PROBLEMS:
+        payments = payments.filter(status__in=PROBLEM_STATUSES)
+    elif filters.status in PaymentStatus.values:
+        payments = payments.filter(status=filters.status)
+    if filters.method:
+        payments = payments.filter(method=filters.method)
+    if filters.client:
+        payments = payments.filter(client_id=filters.client)
+    zone = company_zone(viewer.company)
+    if filters.date_from:
+        start = datetime.datetime.combine(filters.date_from, datetime.time(), tzinfo=zone)
+        payments = payments.filter(received_at__gte=start)
+    if filters.date_to:
+        end = datetime.datetime.combine(
+            filters.date_to + datetime.timedelta(days=1), datetime.time(), tzinfo=zone
+        )
+        payments = payments.filter(received_at__lt=end)
+    if filters.search:
+        text = filters.search
+        condition = Q(reference__in={text, text.upper(), text.lower()})
+        ids = client_ids_matching(viewer=viewer, text=text, limit=SEARCH_CLIENTS)
+        if ids:
+            condition |= Q(client_id__in=ids)
+        payments = payments.filter(condition)
+    return payments.select_related("client").order_by("-received_at", "-id")

@@ -111,6 +111,21 @@ def _invoice_world(actor, client) -> None:
     issued = invoice_create(actor=actor, client=client, lines=lines, issue=True)
     batch_create(actor=actor, client=client, invoices=[issued])
     invoice_create(actor=actor, client=client, lines=lines)
+    _payment_world(actor, client, issued)
+
+
+def _payment_world(actor, client, invoice) -> None:
+    """A check paying part of the invoice, the rest credit."""
+    from crewdesk.payments.services import payment_record
+
+    payment_record(
+        actor=actor,
+        client=client,
+        method="check",
+        amount="100.00",
+        reference="1042",
+        allocations=[{"invoice": invoice.pk, "amount": "30.00"}],
+    )
 
 
 def _fuzz(operation, mode: GenerationMode, headers: dict[str, str], checks) -> int:
@@ -146,16 +161,19 @@ def test_api_conforms_to_its_schema(schema, world, mode):
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_billing_bodies_are_fuzzed_too(schema, world, mode):
-    """Invoices and batches take most of their input as a JSON body, which the test above
-    leaves valid for an operation with no path or query parameter: every billing operation
-    gets generated requests here, bodies and all, valid ones and invalid ones."""
+    """Invoices, batches and payments take most of their input as a JSON body, which the test
+    above leaves valid for an operation with no path or query parameter: every billing and
+    payments operation gets generated requests here, bodies and all, valid ones and invalid
+    ones."""
     headers = {"Authorization": f"Bearer {world['owner_token']}"}
     billing = [
         operation
         for operation in _operations(schema)
-        if operation.path.startswith(("/api/v1/invoices", "/api/v1/batch-invoices"))
+        if operation.path.startswith(
+            ("/api/v1/invoices", "/api/v1/batch-invoices", "/api/v1/payments")
+        )
     ]
-    assert len(billing) == 11, [operation.label for operation in billing]
+    assert len(billing) == 25, [operation.label for operation in billing]
     for operation in billing:
         _fuzz(operation, mode, headers, _checks())
 
@@ -294,6 +312,53 @@ def _billing_records(owner) -> dict:
             "PATCH /api/v1/invoices/{invoice_id}": {"customer_message": "Thank you"},
             "POST /api/v1/invoices/{invoice_id}/void": {"reason": "Entered twice"},
             "POST /api/v1/batch-invoices": {"client": client.pk, "invoices": [invoice().pk]},
+            "POST /api/v1/invoices/{invoice_id}/send": {"message": "Thanks"},
+            "POST /api/v1/invoices/{invoice_id}/revoke-link": {"reissue": True},
+            "POST /api/v1/batch-invoices/{batch_id}/send": {},
+            "POST /api/v1/batch-invoices/{batch_id}/revoke-link": {},
+        },
+    }
+
+
+def _payment_records(owner) -> dict:
+    """A payment with credit for each operation that uses one up (refund, apply, reverse),
+    and a customer's report each to approve and to reject."""
+    from crewdesk.billing.services import LineInput, invoice_create
+    from crewdesk.clients.services import ClientInput, client_create
+    from crewdesk.payments.services import payment_record, payment_report
+
+    client = client_create(
+        actor=owner, data=ClientInput(fields={"first_name": "Pia", "email": "pia@real.test"})
+    )
+    invoice = invoice_create(
+        actor=owner, client=client, lines=[LineInput("Hedge", "80.00")], issue=True
+    )
+    customer = MembershipFactory(company=owner.company, role=Role.CUSTOMER, client=client)
+
+    def payment():
+        return payment_record(actor=owner, client=client, method="cash", amount="40.00").pk
+
+    def report():
+        return payment_report(actor=customer, method="zelle", amount="5.00", reference="Z1").pk
+
+    return {
+        "ids": {"payment_id": payment()},
+        "overrides": {
+            "POST /api/v1/payments/{payment_id}/approve": {"payment_id": report()},
+            "POST /api/v1/payments/{payment_id}/reject": {"payment_id": report()},
+            "POST /api/v1/payments/{payment_id}/refund": {"payment_id": payment()},
+            "POST /api/v1/payments/{payment_id}/apply": {"payment_id": payment()},
+            "POST /api/v1/payments/{payment_id}/reverse": {"payment_id": payment()},
+        },
+        "bodies": {
+            "POST /api/v1/payments": {"client": client.pk, "method": "check", "amount": "9.00"},
+            "POST /api/v1/payments/{payment_id}/approve": {},
+            "POST /api/v1/payments/{payment_id}/reject": {"reason": "Not received"},
+            "POST /api/v1/payments/{payment_id}/refund": {"amount": "1.00"},
+            "POST /api/v1/payments/{payment_id}/apply": {
+                "allocations": [{"invoice": invoice.pk, "amount": "10.00"}]
+            },
+            "POST /api/v1/payments/{payment_id}/reverse": {"reason": "Bounced"},
         },
     }
 
@@ -320,6 +385,7 @@ def test_real_records_conform_to_the_schema(schema, world, company_a, owner, set
     records = _client_records(owner)
     job_records = _job_records(owner)
     billing_records = _billing_records(owner)
+    payment_records = _payment_records(owner)
     ids = {
         "member_id": owner.pk,
         "activity_id": Activity.objects.filter(company=company_a).latest("id").pk,
@@ -328,9 +394,20 @@ def test_real_records_conform_to_the_schema(schema, world, company_a, owner, set
         **records["ids"],
         **job_records["ids"],
         **billing_records["ids"],
+        **payment_records["ids"],
     }
-    overrides = {**records["overrides"], **job_records["overrides"], **billing_records["overrides"]}
-    bodies = {**BODIES, **job_records["bodies"], **billing_records["bodies"]}
+    overrides = {
+        **records["overrides"],
+        **job_records["overrides"],
+        **billing_records["overrides"],
+        **payment_records["overrides"],
+    }
+    bodies = {
+        **BODIES,
+        **job_records["bodies"],
+        **billing_records["bodies"],
+        **payment_records["bodies"],
+    }
     for operation in _operations(schema):
         known = {**ids, **overrides.get(operation.label, {})}
         params = {p.name: known[p.name] for p in operation.path_parameters}

@@ -202,7 +202,8 @@ class World:
     api_token: ApiToken  # the office's
     invoice: Invoice  # the client's, issued, a line with the marker
     batch: BatchInvoice  # the client's, holding the invoice
-    payment: Payment  # the client's check, kept as credit (nothing allocated)
+    payment: Payment  # the client's check, all of it credit, the marker in its reference
+    report: Payment  # the customer's report of a Zelle payment, waiting for approval
 
 
 def _client(actor, **fields) -> Client:
@@ -314,10 +315,23 @@ def _billing(owner, client: Client) -> dict:
     )
     draft = billing_services.invoice_create(actor=owner, client=client, lines=[line])
     batch = billing_services.batch_create(actor=owner, client=client, invoices=[invoice.pk])
+    return {"invoice": invoice, "draft": draft, "batch": batch}
+
+
+def _payments(owner, customer, client: Client, invoice: Invoice) -> dict:
+    """Company A's payments, on the world's client: a check (its credit not applied, so the
+    invoice stays editable) and the customer's report for the invoice."""
     payment = payment_services.payment_record(
-        actor=owner, client=client, method="check", amount="10.00", reference=MARKER[:100]
+        actor=owner, client=client, method="check", amount="150.00", reference=f"#{MARKER}"
     )
-    return {"invoice": invoice, "draft": draft, "batch": batch, "payment": payment}
+    report = payment_services.payment_report(
+        actor=customer,
+        method="zelle",
+        amount="20.00",
+        reference=f"Zelle {MARKER}",
+        invoice=invoice.pk,
+    )
+    return {"payment": payment, "report": report}
 
 
 def _build_world(owner, office, employee, customer, neighbour, outsider) -> World:
@@ -343,6 +357,7 @@ def _build_world(owner, office, employee, customer, neighbour, outsider) -> Worl
     services.client_archive(actor=owner, client=archived)
     customer.client = client
     customer.save(update_fields=["client"])
+    billing = _billing(owner, client)
     return World(
         client=client,
         twin=twin,
@@ -366,7 +381,8 @@ def _build_world(owner, office, employee, customer, neighbour, outsider) -> Worl
         member=office,
         activity=Activity.objects.filter(company=owner.company, target_id=client.pk).earliest("id"),
         **_work(owner, client),
-        **_billing(owner, client),
+        **billing,
+        **_payments(owner, customer, client, billing["invoice"]),
         invitation=member_invite(
             actor=owner, username="zzyzx-invitee", email=email, role=Role.OFFICE
         ),
@@ -582,6 +598,29 @@ API_BILLING_ROUTES: dict[str, Route] = {
     "api:invoice_void": Route(INVOICE, POST, {"reason": "Hacked"}, get=False),
     "api:invoice_write_off": Route(INVOICE, POST, get=False),
     "api:batch_detail": Route(of(batch_id="batch")),
+    "api:invoice_send": Route(INVOICE, POST, get=False),
+    "api:invoice_revoke_link": Route(INVOICE, POST, get=False),
+    # The PDFs hold the marker, compressed: the owner's GET cannot show it as text.
+    "api:invoice_pdf": Route(INVOICE),
+    "api:batch_send": Route(of(batch_id="batch"), POST, get=False),
+    "api:batch_revoke_link": Route(of(batch_id="batch"), POST, get=False),
+    "api:batch_pdf": Route(of(batch_id="batch")),
+}
+
+PAYMENT = of(payment_id="payment")
+REPORT = of(payment_id="report")
+API_PAYMENT_ROUTES: dict[str, Route] = {
+    "api:payment_detail": Route(PAYMENT, shows=True),
+    "api:payment_approve": Route(REPORT, POST, get=False),
+    "api:payment_reject": Route(REPORT, POST, {"reason": "Hacked"}, get=False),
+    "api:payment_refund": Route(PAYMENT, POST, {"amount": "1.00"}, get=False),
+    "api:payment_apply": Route(
+        PAYMENT,
+        POST,
+        lambda w: {"allocations": [{"invoice": w.invoice.pk, "amount": "1.00"}]},
+        get=False,
+    ),
+    "api:payment_reverse": Route(PAYMENT, POST, {"reason": "Hacked"}, get=False),
 }
 
 BATCH = of(batch_id="batch")
@@ -685,6 +724,8 @@ ROUTES: dict[str, Route] = {
     **API_WORK_ROUTES,
     # --- API: invoices and batch invoices
     **API_BILLING_ROUTES,
+    # --- API: payments
+    **API_PAYMENT_ROUTES,
     # --- pages: properties and the service catalog
     **PROPERTY_ROUTES,
     # --- pages: jobs, checklists, the schedule, the crew's view, files
@@ -929,7 +970,7 @@ def test_the_clients_customer_finds_only_what_is_shown_to_them(db, world, custom
     assert found == {
         *("client", "prop", "old_prop", "job", "done_job", "archived_job"),
         *("invoice", "batch"),  # issued: the customer's to see
-        "payment",  # their own payment (its receipt)
+        *("payment", "report"),  # their client's payments
     }
 
 
@@ -961,7 +1002,8 @@ def test_the_clients_customer_gets_none_of_the_offices_internal_notes(db, world,
 
     assert copies.keys() == {
         *("client", "prop", "old_prop", "job", "done_job", "archived_job"),
-        *("invoice", "batch", "payment"),
+        *("invoice", "batch"),
+        *("payment", "report"),
     }
     assert INTERNAL.lower() not in repr(copies).lower()
     assert copies["client"]["notes"] is HiddenField

@@ -1,7 +1,9 @@
-"""Stored XSS through the invoices API: a payload typed into every free-text field an invoice
-takes through the API (a line's description, written on create and on change, the message to
-the customer, the reason of a void) is stored and given back exactly as typed — JSON is not
-HTML: no escaping there, and nothing dropped — in the invoice, the list and its search.
+"""Stored XSS through the invoices and payments API: a payload typed into every free-text field
+an invoice takes through the API (a line's description, written on create and on change, the
+message to the customer, the reason of a void) and a payment takes (its reference, the reasons
+of a refund, a reversal and a rejection) is stored and given back exactly as typed — JSON is
+not HTML: no escaping there, and nothing dropped — in the record, the list and its search; the
+message of a send comes out escaped in the email.
 (The pages, emails and PDFs that show these fields have their own suite; how the payloads
 work: tests/security/test_xss.py.)"""
 
@@ -10,6 +12,9 @@ import json
 import pytest
 
 from crewdesk.billing.models import Invoice, InvoiceLine
+from crewdesk.notifications.models import Message
+from crewdesk.payments import services as payment_services
+from crewdesk.payments.models import Payment
 from tests.security.test_xss import closing, img, script, svg, template
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +136,114 @@ def test_reading_back_gives_every_value_as_typed(typed, client):
     # A payload as the search: a 200 that finds nothing, never an error.
     found = client.get(f"{API}/invoices", {"search": raw("line.description")}, headers=headers)
     assert _json(found)["items"] == []
+
+
+# --- payments, and the message of a send ---------------------------------------------------------
+
+PAYMENT_PAYLOADS = {
+    "payment.reference": script("payment.reference"),
+    "refund.reason": svg("refund.reason"),
+    "payment.failure_reason": img("payment.failure_reason"),
+    "payment.rejection_reason": closing("payment.rejection_reason"),
+    "send.message": template("send.message"),
+}
+
+
+def typed_in(key: str) -> str:
+    return PAYMENT_PAYLOADS[key].raw
+
+
+@pytest.fixture
+def paid(client, api_client, owner, customer, customer_client):
+    """A check recorded, partly refunded and reversed (bounced), and a customer's report
+    rejected, through the API with a payload in every text field they take."""
+    headers = api_client(owner).headers
+
+    def send(path: str, body: dict, status: int = 200) -> dict:
+        response = client.post(
+            f"{API}{path}", json.dumps(body), content_type="application/json", headers=headers
+        )
+        return _json(response, status)
+
+    recorded = send(
+        "/payments",
+        {
+            "client": customer_client.pk,
+            "method": "check",
+            "amount": "50.00",
+            "reference": typed_in("payment.reference"),
+        },
+        201,
+    )
+    refunded = send(
+        f"/payments/{recorded['id']}/refund",
+        {"amount": "10.00", "reason": typed_in("refund.reason")},
+    )
+    reversed_ = send(
+        f"/payments/{recorded['id']}/reverse", {"reason": typed_in("payment.failure_reason")}
+    )
+    report = payment_services.payment_report(
+        actor=customer, method="zelle", amount="5.00", reference="ZL-1"
+    )
+    rejected = send(
+        f"/payments/{report.pk}/reject", {"reason": typed_in("payment.rejection_reason")}
+    )
+    return {
+        "recorded": recorded,
+        "refunded": refunded,
+        "reversed": reversed_,
+        "rejected": rejected,
+        "headers": headers,
+        "client": customer_client,
+    }
+
+
+def test_payment_answers_give_back_every_value_as_typed(paid):
+    assert paid["recorded"]["reference"] == typed_in("payment.reference")
+    assert paid["refunded"]["refunds"][0]["reason"] == typed_in("refund.reason")
+    assert paid["reversed"]["failure_reason"] == typed_in("payment.failure_reason")
+    assert paid["rejected"]["rejection_reason"] == typed_in("payment.rejection_reason")
+
+
+def test_payments_stored_and_read_back_as_typed(paid, client):
+    payment = Payment.objects.get(pk=paid["recorded"]["id"])
+    assert payment.reference == typed_in("payment.reference")
+    assert payment.failure_reason == typed_in("payment.failure_reason")
+    assert payment.refunds.get().reason == typed_in("refund.reason")
+    assert Payment.objects.get(pk=paid["rejected"]["id"]).rejection_reason == typed_in(
+        "payment.rejection_reason"
+    )
+    headers = paid["headers"]
+    one = _json(client.get(f"{API}/payments/{payment.pk}", headers=headers))
+    assert one["reference"] == typed_in("payment.reference")
+    assert one["refunds"][0]["reason"] == typed_in("refund.reason")
+    listed = _json(client.get(f"{API}/payments", {"client": paid["client"].pk}, headers=headers))
+    assert {item["reference"] for item in listed["items"]} == {
+        typed_in("payment.reference"),
+        "ZL-1",
+    }
+    # A payload as the search finds the payment by its reference, and is never an error.
+    found = client.get(
+        f"{API}/payments", {"search": typed_in("payment.reference")}, headers=headers
+    )
+    assert [item["id"] for item in _json(found)["items"]] == [payment.pk]
+
+
+def test_the_message_of_a_send_is_escaped_in_the_email(client, api_client, owner, make_client):
+    from crewdesk.billing.services import LineInput, invoice_create
+
+    buyer = make_client(first_name="Xena", email="xena@example.com")
+    invoice = invoice_create(
+        actor=owner, client=buyer, lines=[LineInput("Clean", "10.00")], issue=True
+    )
+    response = client.post(
+        f"{API}/invoices/{invoice.pk}/send",
+        json.dumps({"message": typed_in("send.message")}),
+        content_type="application/json",
+        headers=api_client(owner).headers,
+    )
+    _json(response)
+    email = Message.objects.get(related_id=invoice.pk)
+    payload = PAYMENT_PAYLOADS["send.message"]
+    assert payload.markup not in email.html_body and payload.escaped in email.html_body
+    assert payload.raw in email.body  # the plain text as typed
