@@ -2,6 +2,7 @@
 placeholders), from its AppConfig.ready()."""
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import HttpRequest
@@ -42,6 +43,8 @@ class NavItem:
     action: str
     icon: str
     order: int
+    # (membership) -> a count shown beside the label (things waiting), or None for none.
+    badge: Callable[..., int | None] | None = None
 
     def url(self) -> str | None:
         return url_or_none(self.url_name)
@@ -62,7 +65,16 @@ def navigation_for(request: HttpRequest, membership) -> list[dict]:
     for item in NAVIGATION:
         url = item.url() if can(membership, item.action) else None
         if url:
-            items.append({"label": item.label, "url": url, "icon": item.icon, "active": False})
+            badge = item.badge(membership) if item.badge else None
+            items.append(
+                {
+                    "label": item.label,
+                    "url": url,
+                    "icon": item.icon,
+                    "active": False,
+                    "badge": badge,
+                }
+            )
     # The entry whose address is the longest start of this page's is the one we are in
     # (/app/jobs/checklists/ is Checklists, not Jobs).
     matching = [

@@ -8,15 +8,17 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from crewdesk.accounts.models import Membership
 from crewdesk.billing.models import RECEIVABLE_STATUSES, Invoice
-from crewdesk.core.dates import company_today
+from crewdesk.clients.selectors import client_ids_matching
+from crewdesk.core.dates import company_today, company_zone
 from crewdesk.core.permissions import Action, can, require, scope
 from crewdesk.core.records import parse_id
+from crewdesk.payments.filters import PROBLEM_STATUSES, PROBLEMS
 from crewdesk.payments.models import Payment, PaymentAllocation, PaymentStatus, Refund
 
 ZERO = Decimal("0.00")
@@ -219,4 +221,64 @@ def aging_by_client(*, viewer: Membership) -> QuerySet:
         .values("client_id")
         .annotate(**_aging_sums(company_today(viewer.company)))
         .order_by("-total", "client_id")
+    )
+
+
+# --- the office's pages ----------------------------------------------------------------------
+
+# A search by client reads at most this many matching clients' payments (as invoices).
+SEARCH_CLIENTS = 500
+
+
+def payment_search(*, viewer: Membership, filters) -> QuerySet[Payment]:
+    """The payments list (payments/filters.PaymentFilters): newest received first. A search
+    finds a payment by its reference, as typed, or by its client's words (the clients search's
+    word index: a list of ids, then their payments by the payment_by_client index)."""
+    require(viewer, Action.MANAGE_BILLING)
+    payments = payment_queryset(viewer=viewer)
+    if filters.status == PROBLEMS:
+        payments = payments.filter(status__in=PROBLEM_STATUSES)
+    elif filters.status in PaymentStatus.values:
+        payments = payments.filter(status=filters.status)
+    if filters.method:
+        payments = payments.filter(method=filters.method)
+    if filters.client:
+        payments = payments.filter(client_id=filters.client)
+    zone = company_zone(viewer.company)
+    if filters.date_from:
+        start = datetime.datetime.combine(filters.date_from, datetime.time(), tzinfo=zone)
+        payments = payments.filter(received_at__gte=start)
+    if filters.date_to:
+        end = datetime.datetime.combine(
+            filters.date_to + datetime.timedelta(days=1), datetime.time(), tzinfo=zone
+        )
+        payments = payments.filter(received_at__lt=end)
+    if filters.search:
+        text = filters.search
+        condition = Q(reference__in={text, text.upper(), text.lower()})
+        ids = client_ids_matching(viewer=viewer, text=text, limit=SEARCH_CLIENTS)
+        if ids:
+            condition |= Q(client_id__in=ids)
+        payments = payments.filter(condition)
+    return payments.select_related("client").order_by("-received_at", "-id")
+
+
+def approval_count(*, viewer: Membership) -> int:
+    """How many customers' reports wait for the office (the menu's badge): the partial index
+    payment_approval_queue holds exactly these."""
+    return approval_queue(viewer=viewer).order_by().count()
+
+
+def open_invoices(*, viewer: Membership, client, limit: int) -> list[Invoice]:
+    """A client's invoices with something to pay, oldest due first (the order a payment is
+    spread in, payments/allocations.oldest_due_first): the first `limit`."""
+    require(viewer, Action.MANAGE_BILLING)
+    invoices = scope(Invoice.objects.filter(client=client, status__in=RECEIVABLE_STATUSES), viewer)
+    return list(
+        invoices.order_by(
+            F("due_date").asc(nulls_last=True),
+            F("issue_date").asc(nulls_last=True),
+            "sequence",
+            "id",
+        )[:limit]
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from crewdesk.billing import selectors, services
+from crewdesk.billing.display import INVOICE_PANELS
 from crewdesk.billing.forms import VoidForm
 from crewdesk.billing.models import RECEIVABLE_STATUSES, BatchItem, Invoice, InvoiceStatus
 from crewdesk.billing.views.common import back_url, can_change, invoice_or_404, with_overdue
@@ -68,6 +69,9 @@ def invoice_context(request: HttpRequest, invoice: Invoice, **extra) -> dict:
         "can_void": status not in (InvoiceStatus.DRAFT, InvoiceStatus.VOID),
         "can_write_off": status in RECEIVABLE_STATUSES,
         "void_form": extra.pop("void_form", None) or VoidForm(),
+        # What other apps show on the invoice page (billing/display.INVOICE_PANELS).
+        "action_panels": INVOICE_PANELS.render(request, invoice, slot="actions"),
+        "side_panels": INVOICE_PANELS.render(request, invoice, slot="side"),
         **extra,
     }
 
