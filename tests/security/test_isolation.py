@@ -56,6 +56,8 @@ from crewdesk.jobs import services as job_services
 from crewdesk.jobs.attachments import attachment_add
 from crewdesk.jobs.models import ChecklistTemplate, Job, JobAttachment, JobChecklistItem
 from crewdesk.jobs.selectors import job_attachments
+from crewdesk.payments import services as payment_services
+from crewdesk.payments.models import Payment
 from crewdesk.jobs.services import JobInput, LineInput
 from crewdesk.properties import services as property_services
 from crewdesk.properties.models import Property, PropertyService, Service
@@ -195,6 +197,8 @@ class World:
     invoice: Invoice  # issued (open), a line by hand
     draft: Invoice  # a draft, a line by hand (done_job stays ready to invoice)
     batch: BatchInvoice  # of the open invoice
+    payment: Payment  # a check recorded by the office, with a proof, all of it credit
+    report: Payment  # the customer's report of a Zelle payment, to approve
     tokens: dict[str, str]  # each member's bearer token (the customer's, see _demoted_token)
     invitation: Invitation  # waiting for an answer
     api_token: ApiToken  # the office's
@@ -314,6 +318,19 @@ def _billing(owner, client: Client) -> dict:
     return {"invoice": invoice, "draft": draft, "batch": batch}
 
 
+def _payments(owner, customer, client: Client) -> dict:
+    """Company A's payments: a check with its proof (credit, to apply or refund) and the
+    customer's report waiting for approval."""
+    proof = SimpleUploadedFile(f"{MARKER}.pdf", f"%PDF-1.4 {MARKER}".encode())
+    payment = payment_services.payment_record(
+        actor=owner, client=client, method="check", amount="150.00", reference=MARKER, proof=proof
+    )
+    report = payment_services.payment_report(
+        actor=customer, method="zelle", amount="20.00", reference=f"ZL {MARKER}"
+    )
+    return {"payment": payment, "report": report}
+
+
 def _build_world(owner, office, employee, customer, neighbour, outsider) -> World:
     office.user.last_name = MARKER
     office.user.save(update_fields=["last_name"])
@@ -361,6 +378,7 @@ def _build_world(owner, office, employee, customer, neighbour, outsider) -> Worl
         activity=Activity.objects.filter(company=owner.company, target_id=client.pk).earliest("id"),
         **_work(owner, client),
         **_billing(owner, client),
+        **_payments(owner, customer, client),
         invitation=member_invite(
             actor=owner, username="zzyzx-invitee", email=email, role=Role.OFFICE
         ),
@@ -528,6 +546,18 @@ BILLING_PAGE_ROUTES: dict[str, Route] = {
     "billing:batch_detail": Route(of(batch_id="batch"), shows=True),
 }
 
+PAYMENT = of(payment_id="payment")
+REPORT = of(payment_id="report")
+PAYMENT_PAGE_ROUTES: dict[str, Route] = {
+    "payments:detail": Route(PAYMENT, shows=True),
+    "payments:proof": Route(PAYMENT, shows=True),
+    "payments:apply": Route(PAYMENT, POST, lambda w: {f"apply_{w.invoice.pk}": "1.00"}, get=False),
+    "payments:refund": Route(PAYMENT, POST, {"amount": "1.00", "reason": "Hacked"}, get=False),
+    "payments:reverse": Route(PAYMENT, POST, {"failure_reason": "Hacked"}, get=False),
+    "payments:approve": Route(REPORT, POST, get=False),
+    "payments:reject": Route(REPORT, POST, {"rejection_reason": "Hacked"}, get=False),
+}
+
 JOB_ITEM = of(job_id="job", item_id="item")
 PROP_SERVICE = of(property_id="prop", ps_id="ps")
 API_WORK_ROUTES: dict[str, Route] = {
@@ -678,6 +708,8 @@ ROUTES: dict[str, Route] = {
     **BILLING_PAGE_ROUTES,
     # --- pages: invoice and batch documents
     **DOCUMENT_ROUTES,
+    # --- pages: payments
+    **PAYMENT_PAGE_ROUTES,
 }
 
 # Routes with an id in the path that are deliberately not in the matrix, each with the reason.
@@ -909,6 +941,7 @@ def test_the_clients_customer_finds_only_what_is_shown_to_them(db, world, custom
     assert found == {
         *("client", "prop", "old_prop", "job", "done_job", "archived_job"),
         *("invoice", "batch"),  # issued: the customer's to see
+        *("payment", "report"),  # their client's payments
     }
 
 
@@ -941,6 +974,7 @@ def test_the_clients_customer_gets_none_of_the_offices_internal_notes(db, world,
     assert copies.keys() == {
         *("client", "prop", "old_prop", "job", "done_job", "archived_job"),
         *("invoice", "batch"),
+        *("payment", "report"),
     }
     assert INTERNAL.lower() not in repr(copies).lower()
     assert copies["client"]["notes"] is HiddenField

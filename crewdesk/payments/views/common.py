@@ -62,7 +62,10 @@ def invoice_rows(
     shares = [ZERO] * len(invoices)
     if spread:
         shares = amounts.allocate_oldest_first(spread, [i.balance for i in invoices])
-    return [InvoiceRow(i, str(share) if share else "") for i, share in zip(invoices, shares, strict=True)]
+    return [
+        InvoiceRow(i, str(share) if share else "")
+        for i, share in zip(invoices, shares, strict=True)
+    ]
 
 
 # A service names some fields otherwise than the forms do.
