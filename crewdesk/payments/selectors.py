@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from crewdesk.accounts.models import Membership
 from crewdesk.billing.models import RECEIVABLE_STATUSES, Invoice
 from crewdesk.clients.selectors import client_ids_matching
-from crewdesk.core.dates import company_today, company_zone
+from crewdesk.core.dates import company_today, company_zone, in_range
 from crewdesk.core.permissions import Action, can, require, scope
 from crewdesk.core.records import parse_id
 from crewdesk.payments.filters import PROBLEM_STATUSES, PROBLEMS
@@ -245,10 +245,11 @@ def payment_search(*, viewer: Membership, filters) -> QuerySet[Payment]:
     if filters.client:
         payments = payments.filter(client_id=filters.client)
     zone = company_zone(viewer.company)
-    if filters.date_from:
+    # A day out of the calendar's range (a link may carry 9999-12-31) filters nothing.
+    if filters.date_from and in_range(filters.date_from):
         start = datetime.datetime.combine(filters.date_from, datetime.time(), tzinfo=zone)
         payments = payments.filter(received_at__gte=start)
-    if filters.date_to:
+    if filters.date_to and in_range(filters.date_to):
         end = datetime.datetime.combine(
             filters.date_to + datetime.timedelta(days=1), datetime.time(), tzinfo=zone
         )
