@@ -2,7 +2,6 @@
 placeholders), from its AppConfig.ready()."""
 
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import HttpRequest
@@ -43,8 +42,9 @@ class NavItem:
     action: str
     icon: str
     order: int
-    # (membership) -> a count shown beside the label (things waiting), or None for none.
-    badge: Callable[..., int | None] | None = None
+    # The URL name of a fragment shown beside the label (a count of things waiting), loaded
+    # after the page (htmx) so that no page pays for it.
+    badge_url_name: str | None = None
 
     def url(self) -> str | None:
         return url_or_none(self.url_name)
@@ -65,7 +65,7 @@ def navigation_for(request: HttpRequest, membership) -> list[dict]:
     for item in NAVIGATION:
         url = item.url() if can(membership, item.action) else None
         if url:
-            badge = item.badge(membership) if item.badge else None
+            badge = url_or_none(item.badge_url_name) if item.badge_url_name else None
             items.append(
                 {
                     "label": item.label,

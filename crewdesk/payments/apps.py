@@ -54,7 +54,7 @@ def _register_pages() -> None:
             billing,
             "cash-coin",
             order=35,
-            badge=panels.menu_approvals_badge,
+            badge_url_name="payments:approvals_badge",
         ),
     )
     HOME_PANELS.register(

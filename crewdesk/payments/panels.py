@@ -13,7 +13,6 @@ from crewdesk.billing.documents import AppliedPayment
 from crewdesk.billing.models import RECEIVABLE_STATUSES
 from crewdesk.core.dates import company_zone
 from crewdesk.core.navigation import url_or_none
-from crewdesk.core.permissions import Action, can
 from crewdesk.payments import selectors
 from crewdesk.payments.models import PaymentAllocation, PaymentStatus
 from crewdesk.payments.views.payment_list import with_credit, with_figures
@@ -96,12 +95,6 @@ def home_approvals(request: HttpRequest) -> dict | None:
     if not count:
         return None
     return {"count": count, "queue_url": url_or_none("payments:approvals")}
-
-
-def menu_approvals_badge(membership) -> int | None:
-    if not can(membership, Action.MANAGE_BILLING):
-        return None
-    return selectors.approval_count(viewer=membership) or None
 
 
 # --- invoice documents (page, email, PDF) --------------------------------------------------------

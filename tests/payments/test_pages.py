@@ -89,9 +89,14 @@ def test_the_menu_has_payments_with_the_count_to_approve(
     assert f'href="{LIST}"' in home and "home-approvals" not in home
     report(customer, invoice_of("100.00"))
     report(customer, invoice_of("50.00"), amount="50.00")
-    home = text_of(client_as(owner).get(reverse("dashboard:home")))
-    assert re.search(r"Payments <span class=\"badge[^>]*>2<", home)
+    browser = client_as(owner)
+    home = text_of(browser.get(reverse("dashboard:home")))
+    badge_url = reverse("payments:approvals_badge")
+    assert f'hx-get="{badge_url}"' in home
     assert "2 payments reported by customers wait for your approval" in home
+    badge = text_of(browser.get(badge_url))
+    assert re.search(r'class="badge[^>]*>2<', badge) and "<html" not in badge
+    assert client_as(employee).get(badge_url).status_code == 403
     crew = client_as(employee).get(reverse("jobs:crew_home")).content.decode()
     assert f'href="{LIST}"' not in crew
 

@@ -56,9 +56,9 @@ from crewdesk.jobs import services as job_services
 from crewdesk.jobs.attachments import attachment_add
 from crewdesk.jobs.models import ChecklistTemplate, Job, JobAttachment, JobChecklistItem
 from crewdesk.jobs.selectors import job_attachments
+from crewdesk.jobs.services import JobInput, LineInput
 from crewdesk.payments import services as payment_services
 from crewdesk.payments.models import Payment
-from crewdesk.jobs.services import JobInput, LineInput
 from crewdesk.properties import services as property_services
 from crewdesk.properties.models import Property, PropertyService, Service
 from tests.factories import CompanyFactory, MembershipFactory, UserFactory, company_today

@@ -26,6 +26,17 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "payments/approvals.html", context)
 
 
+@member_required(Action.MANAGE_BILLING)
+@require_GET
+def approvals_badge(request: HttpRequest) -> HttpResponse:
+    """The menu's count of reports to approve, loaded after each page (core/navigation.py)."""
+    count = selectors.approval_count(viewer=request.membership)
+    response = render(request, "payments/_approvals_badge.html", {"count": count})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 urlpatterns = [
     path("payments/approvals/", approval_queue, name="approvals"),
+    path("payments/approvals/badge/", approvals_badge, name="approvals_badge"),
 ]

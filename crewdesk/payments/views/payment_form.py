@@ -16,6 +16,7 @@ from crewdesk.billing.views.common import client_or_none
 from crewdesk.billing.views.invoice_form import choose_client
 from crewdesk.core.dates import company_today
 from crewdesk.core.decorators import member_required
+from crewdesk.core.formats import format_money
 from crewdesk.core.permissions import Action
 from crewdesk.payments import selectors, services
 from crewdesk.payments.forms import PaymentRecordForm
@@ -61,7 +62,11 @@ def payment_new(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request,
                     _("Recorded: %(name)s of %(amount)s from %(client)s.")
-                    % {"name": payment, "amount": payment.amount, "client": client.display_name},
+                    % {
+                        "name": payment,
+                        "amount": format_money(payment.amount, payment.currency),
+                        "client": client.display_name,
+                    },
                 )
                 return redirect(detail_url(payment))
         status = 422

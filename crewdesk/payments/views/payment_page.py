@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from crewdesk.core.decorators import member_required
+from crewdesk.core.formats import format_money
 from crewdesk.core.forms import refusal_text
 from crewdesk.core.navigation import url_or_none
 from crewdesk.core.permissions import Action, can
@@ -166,7 +167,11 @@ def payment_refund(request: HttpRequest, payment_id: int) -> HttpResponse:
         )
     except ValidationError as error:
         return _refused(request, payment, "refund_form", form, error)
-    return _done(request, payment, _("Refunded %(amount)s.") % {"amount": refund.amount})
+    return _done(
+        request,
+        payment,
+        _("Refunded %(amount)s.") % {"amount": format_money(refund.amount, payment.currency)},
+    )
 
 
 @member_required(Action.MANAGE_BILLING)
