@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest
 
+from crewdesk.billing import amounts
 from crewdesk.billing.documents import AppliedPayment
 from crewdesk.billing.models import RECEIVABLE_STATUSES
 from crewdesk.core.dates import company_zone
@@ -100,6 +101,13 @@ def home_approvals(request: HttpRequest) -> dict | None:
 # --- invoice documents (page, email, PDF) --------------------------------------------------------
 
 
+def _fee_share(payment, amount: Decimal) -> Decimal:
+    """The part of a payment's card fee that came with `amount` of it (shown, never owed)."""
+    if not payment.fee_amount:
+        return Decimal("0.00")
+    return amounts.quantize(payment.fee_amount * amount / payment.amount)
+
+
 def applied_payments(*, invoices) -> dict[int, list[AppliedPayment]]:
     """The completed payments on these invoices (their active allocations): method, day,
     reference, amount. One query for all the invoices of a batch."""
@@ -119,6 +127,11 @@ def applied_payments(*, invoices) -> dict[int, list[AppliedPayment]]:
         payment = row.payment
         received = payment.received_at.astimezone(zone).date() if zone else payment.received_at
         found.setdefault(row.invoice_id, []).append(
-            AppliedPayment(received=received, label=str(payment), amount=row.amount)
+            AppliedPayment(
+                received=received,
+                label=str(payment),
+                amount=row.amount,
+                fee=_fee_share(payment, row.amount),
+            )
         )
     return found
