@@ -12,6 +12,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from crewdesk.billing.amounts import quantize
 from crewdesk.clients import selectors as client_selectors
 from crewdesk.clients.importing.cells import csv_safe
 from crewdesk.core.dates import company_today
@@ -89,15 +90,21 @@ def _csv_lines(actor) -> Iterator[str]:
             writer.writerow(
                 [
                     csv_safe(getattr(names.get(r["client_id"]), "display_name", r["client_id"])),
-                    *[r[key] for key in keys],
-                    r["total"],
+                    *[quantize(r[key]) for key in keys],
+                    quantize(r["total"]),
                 ]
             )
             for r in chunk
         )
         last = chunk[-1]["client_id"]
     totals = selectors.aging(viewer=actor)
-    yield writer.writerow([_("All clients"), *[getattr(totals, key) for key in keys], totals.total])
+    yield writer.writerow(
+        [
+            _("All clients"),
+            *[quantize(getattr(totals, key)) for key in keys],
+            quantize(totals.total),
+        ]
+    )
 
 
 @member_required(Action.MANAGE_BILLING)
