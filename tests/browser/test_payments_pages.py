@@ -95,8 +95,10 @@ def test_office_records_a_check_and_finds_it(visit, office, setting):
     tab.check("aging")
 
     tab.goto("/app/payments/approvals/")
+    expect(page.locator(".approvals-badge").first).to_contain_text("1")
     page.get_by_role("button", name="Approve").click()
     expect(page.locator(".approval-row")).to_contain_text("Approved")
+    expect(page.locator(".approvals-badge")).to_have_count(0)  # the menu counts again
     tab.check("approvals")
 
 

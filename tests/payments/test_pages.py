@@ -432,6 +432,7 @@ def test_the_queue_approves_and_rejects_in_its_rows(client_as, owner, customer, 
     row = browser.post(act(first, "approve"), {"from": "queue"}, headers=htmx)
     assert row.status_code == 200 and "<html" not in row.content.decode()
     assert "Approved" in text_of(row) and refreshed(first).status == "completed"
+    assert row["HX-Trigger"] == "payments-reviewed"  # the menu's badge reloads
     refused = browser.post(act(second, "reject"), {"from": "queue"}, headers=htmx)
     assert "id_rejection_reason-error" in text_of(refused)
     assert refreshed(second).status == PaymentStatus.TO_APPROVAL

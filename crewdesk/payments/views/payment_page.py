@@ -204,7 +204,10 @@ def review_answer(
             "refusal": refusal_text(error) if error is not None else "",
             "reject_form": form or RejectForm(),
         }
-        return render(request, "payments/_approval_row.html", context)
+        response = render(request, "payments/_approval_row.html", context)
+        if done:
+            response["HX-Trigger"] = "payments-reviewed"  # the menu's badge counts again
+        return response
     if form is not None:
         return _refused(request, payment, "reject_form", form, error)
     if error is not None:  # an approval refused: nothing typed to show again
