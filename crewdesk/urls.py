@@ -17,6 +17,7 @@ urlpatterns = [
     path("app/", include("crewdesk.billing.urls")),
     path("app/", include("crewdesk.billing.document_urls")),
     path("app/", include("crewdesk.payments.document_urls")),
+    path("app/", include("crewdesk.payments.urls")),
     path("portal/", include("crewdesk.portal.urls")),
     path("d/", include("crewdesk.billing.public_urls")),
     path("d/", include("crewdesk.payments.pay_urls")),

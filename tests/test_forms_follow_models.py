@@ -41,6 +41,15 @@ from crewdesk.jobs.forms import ChecklistTemplateForm, JobFilterForm, JobForm
 from crewdesk.jobs.forms_crew import CrewNoteForm, CrewPhotoForm
 from crewdesk.jobs.models import ChecklistTemplate, Job, JobAttachment, JobNote
 from crewdesk.notifications.models import Message
+from crewdesk.payments.forms import (
+    ApplyCreditForm,
+    PaymentFilterForm,
+    PaymentRecordForm,
+    RefundForm,
+    RejectForm,
+    ReverseForm,
+)
+from crewdesk.payments.models import Payment, Refund
 from crewdesk.properties.forms import MoveForm, PropertyForm, PropertyServiceForm, ServiceForm
 from crewdesk.properties.models import Property, PropertyService, Service
 
@@ -75,6 +84,11 @@ FORMS = {
     VoidForm: [(Invoice, "")],
     BatchForm: [(BatchInvoice, "")],
     SendForm: [(Message, "")],
+    PaymentFilterForm: [(Payment, "")],
+    PaymentRecordForm: [(Payment, "")],
+    RefundForm: [(Refund, "")],
+    ReverseForm: [(Payment, "")],
+    RejectForm: [(Payment, "")],
 }
 # Forms none of whose fields is a model's: a login code, the steps of a client import.
 NO_MODEL_FIELDS = {
@@ -84,6 +98,7 @@ NO_MODEL_FIELDS = {
     ProblemPageForm,
     ChooseForm,
     ReadyFilterForm,
+    ApplyCreditForm,  # only its invoice rows (apply_<id>), no field of its own
 }
 
 RENAMED = {
@@ -98,6 +113,7 @@ NOT_MODEL_FIELDS = {
     (JobFilterForm, "property"),
     (InvoiceFilterForm, "client"),
     (InvoiceFilterForm, "property"),
+    (PaymentFilterForm, "client"),
 }
 
 # The form asks a question, or words the field for its one page, where the model names it.

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
 
+from crewdesk.core.panels import PanelRegistry
 from crewdesk.core.permissions import Action, can
 
 
@@ -52,3 +53,8 @@ def profile_tabs_for(membership) -> list[ProfileTab]:
 
 def profile_tab(name: str | None) -> ProfileTab | None:
     return next((tab for tab in PROFILE_TABS if tab.name == name), None)
+
+
+# Figures other apps show in the profile's header (slot "header": what the client owes),
+# each a core.panels.Panel with its context as `context(request, client)`.
+PROFILE_PANELS = PanelRegistry("the client profile")

@@ -42,6 +42,9 @@ class NavItem:
     action: str
     icon: str
     order: int
+    # The URL name of a fragment shown beside the label (a count of things waiting), loaded
+    # after the page (htmx) so that no page pays for it.
+    badge_url_name: str | None = None
 
     def url(self) -> str | None:
         return url_or_none(self.url_name)
@@ -62,7 +65,16 @@ def navigation_for(request: HttpRequest, membership) -> list[dict]:
     for item in NAVIGATION:
         url = item.url() if can(membership, item.action) else None
         if url:
-            items.append({"label": item.label, "url": url, "icon": item.icon, "active": False})
+            badge = url_or_none(item.badge_url_name) if item.badge_url_name else None
+            items.append(
+                {
+                    "label": item.label,
+                    "url": url,
+                    "icon": item.icon,
+                    "active": False,
+                    "badge": badge,
+                }
+            )
     # The entry whose address is the longest start of this page's is the one we are in
     # (/app/jobs/checklists/ is Checklists, not Jobs).
     matching = [

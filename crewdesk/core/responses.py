@@ -2,9 +2,10 @@
 HTML, and a private file is served with the same headers wherever it is asked for."""
 
 import io
+from collections.abc import Iterable
 
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, JsonResponse, StreamingHttpResponse
 
 from crewdesk.core.uploads import IMAGE_FORMATS, PDF_CONTENT_TYPE
 
@@ -66,4 +67,12 @@ def _private_headers(response: FileResponse, cache: str) -> FileResponse:
     response["Cache-Control"] = cache
     response["Content-Security-Policy"] = PRIVATE_FILE_CSP
     response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+def csv_response(chunks: Iterable[str], *, filename: str) -> StreamingHttpResponse:
+    """A CSV export streamed as it is written (chunks of lines), downloaded as `filename`."""
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
     return response

@@ -31,6 +31,7 @@ class PaymentsConfig(AppConfig):
                 hooks.append(hook)
         _register_online_payments()
         _register_documents()
+        _register_pages()
 
 
 def _register_online_payments() -> None:
@@ -83,3 +84,82 @@ def _register_documents() -> None:
             ),
         )
     )
+
+
+def _register_pages() -> None:
+    """Payments' entries in the menu and its parts of the home, client and invoice pages, and
+    the payments an invoice's document lists. Only the office sees any of it
+    (Action.MANAGE_BILLING): no employee, no customer."""
+    from django.utils.translation import gettext_lazy as _
+
+    from crewdesk.billing.display import INVOICE_PANELS
+    from crewdesk.billing.documents import INVOICE_PAYMENTS
+    from crewdesk.clients.profile_tabs import PROFILE_PANELS, ProfileTab, register_profile_tabs
+    from crewdesk.core.navigation import NavItem, register_nav_items
+    from crewdesk.core.panels import HOME_PANELS, Panel
+    from crewdesk.core.permissions import Action
+    from crewdesk.payments import panels
+
+    billing = Action.MANAGE_BILLING
+    register_nav_items(
+        NavItem(
+            _("Payments"),
+            "payments:list",
+            billing,
+            "cash-coin",
+            order=35,
+            badge_url_name="payments:approvals_badge",
+        ),
+    )
+    HOME_PANELS.register(
+        Panel(
+            "payments_to_approve",
+            "payments/_home_approvals.html",
+            panels.home_approvals,
+            order=15,
+            slot="top",
+            action=billing,
+        ),
+    )
+    register_profile_tabs(
+        ProfileTab(
+            "payments",
+            _("Payments"),
+            "cash-coin",
+            "payments/_client_payments.html",
+            panels.client_payments_tab,
+            order=35,
+            show_label=_("Show the payments"),
+            action=billing,
+        ),
+    )
+    PROFILE_PANELS.register(
+        Panel(
+            "balance",
+            "payments/_client_header.html",
+            panels.client_header,
+            order=10,
+            slot="header",
+            action=billing,
+        ),
+    )
+    INVOICE_PANELS.register(
+        Panel(
+            "record_payment",
+            "payments/_invoice_record_button.html",
+            panels.invoice_record_button,
+            order=10,
+            slot="actions",
+            action=billing,
+        ),
+        Panel(
+            "payments",
+            "payments/_invoice_payments.html",
+            panels.invoice_payments_panel,
+            order=10,
+            slot="side",
+            action=billing,
+        ),
+    )
+    if panels.applied_payments not in INVOICE_PAYMENTS:
+        INVOICE_PAYMENTS.append(panels.applied_payments)

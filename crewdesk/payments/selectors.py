@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from crewdesk.accounts.models import Membership
 from crewdesk.billing.models import RECEIVABLE_STATUSES, Invoice
 from crewdesk.clients.selectors import client_ids_matching
-from crewdesk.core.dates import company_today, company_zone
+from crewdesk.core.dates import company_today, company_zone, in_range
 from crewdesk.core.permissions import Action, can, require, scope
 from crewdesk.core.records import parse_id
 from crewdesk.payments.filters import PROBLEM_STATUSES, PROBLEMS
@@ -277,10 +277,11 @@ def payment_search(*, viewer: Membership, filters) -> QuerySet[Payment]:
     if filters.client:
         payments = payments.filter(client_id=filters.client)
     zone = company_zone(viewer.company)
-    if filters.date_from:
+    # A day out of the calendar's range (a link may carry 9999-12-31) filters nothing.
+    if filters.date_from and in_range(filters.date_from):
         start = datetime.datetime.combine(filters.date_from, datetime.time(), tzinfo=zone)
         payments = payments.filter(received_at__gte=start)
-    if filters.date_to:
+    if filters.date_to and in_range(filters.date_to):
         end = datetime.datetime.combine(
             filters.date_to + datetime.timedelta(days=1), datetime.time(), tzinfo=zone
         )
@@ -293,3 +294,24 @@ def payment_search(*, viewer: Membership, filters) -> QuerySet[Payment]:
             condition |= Q(client_id__in=ids)
         payments = payments.filter(condition)
     return payments.select_related("client").order_by("-received_at", "-id")
+
+
+def approval_count(*, viewer: Membership) -> int:
+    """How many customers' reports wait for the office (the menu's badge): the partial index
+    payment_approval_queue holds exactly these."""
+    return approval_queue(viewer=viewer).order_by().count()
+
+
+def open_invoices(*, viewer: Membership, client, limit: int) -> list[Invoice]:
+    """A client's invoices with something to pay, oldest due first (the order a payment is
+    spread in, payments/allocations.oldest_due_first): the first `limit`."""
+    require(viewer, Action.MANAGE_BILLING)
+    invoices = scope(Invoice.objects.filter(client=client, status__in=RECEIVABLE_STATUSES), viewer)
+    return list(
+        invoices.order_by(
+            F("due_date").asc(nulls_last=True),
+            F("issue_date").asc(nulls_last=True),
+            "sequence",
+            "id",
+        )[:limit]
+    )

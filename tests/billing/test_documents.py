@@ -126,6 +126,9 @@ def test_payments_applied_come_from_the_payments_app_with_their_card_fee(
     invoice = _hand_invoice(owner, billed, "Clean", "Windows")  # 20.00
     pay(invoice, D("15.00"))
     invoice.refresh_from_db()
+    html = _page(invoice)  # the payments app's registration: each payment, by its name
+    assert "Check" in html and "−$15.00" in html and "Payments received" not in html
+    monkeypatch.setattr(documents, "INVOICE_PAYMENTS", [])
     assert "Payments received" in _page(invoice)  # without payments: the amount paid
     assert "−$15.00" in _page(invoice)
 
@@ -334,7 +337,7 @@ def test_the_batch_document_shows_each_invoice_then_the_grand_total(batch):
         "Harbor House",
         "Tax (8.875%)",
         "Window cleaning",  # the second's
-        "Payments received",
+        "Check",  # the payment on it (payments' INVOICE_PAYMENTS)
         "−$4.00",
         "$415.54",  # the grand total
         "$411.54",

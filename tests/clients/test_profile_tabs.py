@@ -44,6 +44,7 @@ def test_the_tabs_come_in_their_order():
         "jobs",
         "invoices",
         "batches",
+        "payments",
         "notes",
         "messages",
         "activity",

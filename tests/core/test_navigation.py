@@ -14,6 +14,7 @@ MENU_ORDER = [
     "jobs:list",
     "billing:invoice_list",
     "billing:ready",
+    "payments:list",
     "clients:list",
     "properties:catalog",
     "jobs:checklists",
@@ -37,6 +38,7 @@ def test_the_owner_sees_every_entry_in_order(owner):
         "Jobs",
         "Invoices",
         "Ready to invoice",
+        "Payments",
         "Clients",
         "Services",
         "Checklists",
@@ -62,3 +64,12 @@ def test_an_entry_whose_page_does_not_exist_is_not_shown(owner, monkeypatch):
     missing = NavItem("Invoices", "billing:list", Action.VIEW_RECORDS, "receipt", order=45)
     monkeypatch.setattr(navigation, "NAVIGATION", [missing])
     assert navigation_for(RequestFactory().get("/app/"), owner) == []
+
+
+def test_a_badge_is_loaded_after_the_page(owner, employee):
+    """An entry's count (payments to approve) is fetched by htmx, so no page pays for it."""
+    request = RequestFactory().get("/app/")
+    items = {i["label"]: i for i in navigation_for(request, owner)}
+    assert items["Payments"]["badge"] == "/app/payments/approvals/badge/"
+    assert items["Clients"]["badge"] is None
+    assert "Payments" not in {i["label"] for i in navigation_for(request, employee)}

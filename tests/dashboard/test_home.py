@@ -21,6 +21,7 @@ def test_the_apps_registered_their_home_panels():
     assert [(p.name, p.slot) for p in HOME_PANELS] == [
         ("due_reminders", "side"),
         ("todays_jobs", "top"),
+        ("payments_to_approve", "top"),
         ("money_owed", "top"),
     ]
 

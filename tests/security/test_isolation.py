@@ -197,6 +197,8 @@ class World:
     invoice: Invoice  # issued (open), a line by hand
     draft: Invoice  # a draft, a line by hand (done_job stays ready to invoice)
     batch: BatchInvoice  # of the open invoice
+    payment: Payment  # a check recorded by the office, with a proof, all of it credit
+    report: Payment  # the customer's report of a Zelle payment, to approve
     tokens: dict[str, str]  # each member's bearer token (the customer's, see _demoted_token)
     invitation: Invitation  # waiting for an answer
     api_token: ApiToken  # the office's
@@ -319,16 +321,18 @@ def _billing(owner, client: Client) -> dict:
 
 
 def _payments(owner, customer, client: Client, invoice: Invoice) -> dict:
-    """Company A's payments, on the world's client: a check (its credit not applied, so the
-    invoice stays editable) and the customer's report for the invoice."""
+    """Company A's payments, on the world's client: a check with its proof (credit, to apply or
+    refund; not applied, so the invoice stays editable) and the customer's report for the
+    invoice, waiting for approval."""
+    proof = SimpleUploadedFile(f"{MARKER}.pdf", f"%PDF-1.4 {MARKER}".encode())
     payment = payment_services.payment_record(
-        actor=owner, client=client, method="check", amount="150.00", reference=f"#{MARKER}"
+        actor=owner, client=client, method="check", amount="150.00", reference=MARKER, proof=proof
     )
     report = payment_services.payment_report(
         actor=customer,
         method="zelle",
         amount="20.00",
-        reference=f"Zelle {MARKER}",
+        reference=f"ZL {MARKER}",
         invoice=invoice.pk,
     )
     return {"payment": payment, "report": report}
@@ -558,6 +562,18 @@ BILLING_PAGE_ROUTES: dict[str, Route] = {
     "billing:batch_link_reissue": Route(of(batch_id="batch"), POST, get=False),
 }
 
+PAYMENT = of(payment_id="payment")
+REPORT = of(payment_id="report")
+PAYMENT_PAGE_ROUTES: dict[str, Route] = {
+    "payments:detail": Route(PAYMENT, shows=True),
+    "payments:proof": Route(PAYMENT, shows=True),
+    "payments:apply": Route(PAYMENT, POST, lambda w: {f"apply_{w.invoice.pk}": "1.00"}, get=False),
+    "payments:refund": Route(PAYMENT, POST, {"amount": "1.00", "reason": "Hacked"}, get=False),
+    "payments:reverse": Route(PAYMENT, POST, {"failure_reason": "Hacked"}, get=False),
+    "payments:approve": Route(REPORT, POST, get=False),
+    "payments:reject": Route(REPORT, POST, {"rejection_reason": "Hacked"}, get=False),
+}
+
 JOB_ITEM = of(job_id="job", item_id="item")
 PROP_SERVICE = of(property_id="prop", ps_id="ps")
 API_WORK_ROUTES: dict[str, Route] = {
@@ -734,6 +750,8 @@ ROUTES: dict[str, Route] = {
     **BILLING_PAGE_ROUTES,
     # --- pages: invoice and batch documents
     **DOCUMENT_ROUTES,
+    # --- pages: payments
+    **PAYMENT_PAGE_ROUTES,
 }
 
 # Routes with an id in the path that are deliberately not in the matrix, each with the reason.

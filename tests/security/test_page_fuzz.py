@@ -110,6 +110,7 @@ BASE_QUERY: dict[str, Callable[[World], dict]] = {
     "billing:invoice_new": lambda w: {"client": str(w.client.pk)},
     "billing:batch_new": lambda w: {"client": str(w.client.pk)},
     "billing:ready": lambda w: {"client": str(w.client.pk)},
+    "payments:new": lambda w: {"client": str(w.client.pk), "invoice": str(w.invoice.pk)},
 }
 
 # Failures found here that other engineers of issue 10 are fixing in parallel: (route,

@@ -26,6 +26,12 @@ PAYLOADS = {
     "invoice.customer_message": template_payload("invoice.customer_message"),
     "invoice.void_reason": closing("invoice.void_reason"),
     "company.invoice_prefix": short("p"),
+    # The payments pages' own text (payments/views).
+    "payment.reference": img("payment.reference"),
+    "payment.rejection_reason": closing("payment.rejection_reason"),
+    "payment.failure_reason": script("payment.failure_reason"),
+    "refund.reason": svg("refund.reason"),
+    "report.reference": template_payload("report.reference"),
 }
 
 
@@ -185,3 +191,100 @@ def test_billing_on_the_job_client_property_and_home_pages(world, client_as, own
         shows=("company.invoice_prefix",),
     )
     assert_escaped(web.get(reverse("dashboard:home")))
+
+
+# --- the payments pages -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def paid(world, owner, customer):
+    """The world's client paying: a check (part of it refunded, with a reason), a bounced
+    check, a report rejected and one waiting, each with the payloads in its free text."""
+    from crewdesk.payments import services as payments
+
+    client, invoice = world["client"], world["invoice"]
+    customer.client = client
+    customer.save(update_fields=["client"])
+    check = payments.payment_record(
+        actor=owner,
+        client=client,
+        method="check",
+        amount="20.00",
+        reference=raw("payment.reference"),
+        allocations=[{"invoice": invoice.pk, "amount": "5.00"}],
+    )
+    payments.payment_refund(actor=owner, payment=check, amount="2.00", reason=raw("refund.reason"))
+    bounced = payments.payment_record(
+        actor=owner, client=client, method="check", amount="3.00", reference="B1"
+    )
+    payments.payment_reverse(actor=owner, payment=bounced, reason=raw("payment.failure_reason"))
+    rejected = payments.payment_report(
+        actor=customer, method="zelle", amount="4.00", reference=raw("report.reference")
+    )
+    payments.payment_reject(actor=owner, payment=rejected, reason=raw("payment.rejection_reason"))
+    waiting = payments.payment_report(
+        actor=customer,
+        method="zelle",
+        amount="6.00",
+        reference=raw("report.reference"),
+        invoice=invoice.pk,
+    )
+    return {"check": check, "bounced": bounced, "rejected": rejected, "waiting": waiting}
+
+
+def test_the_payments_list_and_its_search(world, paid, client_as, owner):
+    web = client_as(owner)
+    url = reverse("payments:list")
+    assert_escaped(web.get(url), shows=(*NAMES, "payment.reference", "report.reference"))
+    found = web.get(url, {"q": raw("client.last_name")}, headers={"HX-Request": "true"})
+    assert_escaped(found, shows=("payment.reference",))
+    assert_escaped(web.get(url, {"client": world["client"].pk}), shows=NAMES)
+
+
+@pytest.mark.parametrize(
+    ("which", "shows"),
+    [
+        ("check", ("payment.reference", "refund.reason", "company.invoice_prefix", *NAMES)),
+        ("bounced", ("payment.failure_reason",)),
+        ("rejected", ("payment.rejection_reason", "report.reference")),
+        ("waiting", ("report.reference", "company.invoice_prefix")),
+    ],
+)
+def test_a_payment_page(world, paid, client_as, owner, which, shows):
+    response = client_as(owner).get(reverse("payments:detail", args=[paid[which].pk]))
+    assert_escaped(response, shows=shows)
+
+
+def test_recording_a_payment_and_its_errors(world, paid, client_as, owner):
+    web = client_as(owner)
+    url = reverse("payments:new")
+    form = web.get(url, {"client": world["client"].pk, "invoice": world["invoice"].pk})
+    assert_escaped(form, shows=(*NAMES, "company.invoice_prefix"))
+    refused = web.post(
+        url, {"client": world["client"].pk, "method": "cash", "reference": raw("job.title")}
+    )
+    assert refused.status_code == 422
+    assert PAYLOADS["job.title"].markup not in page_text(refused)
+
+
+def test_the_approval_queue_and_its_rows(world, paid, client_as, owner):
+    web = client_as(owner)
+    assert_escaped(web.get(reverse("payments:approvals")), shows=(*NAMES, "report.reference"))
+    row = web.post(
+        reverse("payments:reject", args=[paid["waiting"].pk]),
+        {"from": "queue", "rejection_reason": raw("payment.rejection_reason")},
+        headers={"HX-Request": "true"},
+    )
+    assert_escaped(row, shows=NAMES)
+
+
+def test_aging_its_csv_and_the_client_parts(world, paid, client_as, owner):
+    web = client_as(owner)
+    assert_escaped(web.get(reverse("payments:aging")), shows=NAMES)
+    csv = b"".join(web.get(reverse("payments:aging_csv")).streaming_content).decode()
+    # A CSV is text: the name as typed, its quotes doubled.
+    assert raw("client.first_name").replace('"', '""') in csv
+    profile = reverse("clients:detail", args=[world["client"].pk])
+    assert_escaped(web.get(profile, {"tab": "payments"}), shows=("payment.reference",))
+    invoice = reverse("billing:invoice_detail", args=[world["invoice"].pk])
+    assert_escaped(web.get(invoice), shows=("payment.reference",))

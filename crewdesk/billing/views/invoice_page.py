@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from crewdesk.billing import selectors, sending, services
+from crewdesk.billing.display import INVOICE_PANELS
 from crewdesk.billing.forms import VoidForm
 from crewdesk.billing.models import RECEIVABLE_STATUSES, BatchItem, Invoice, InvoiceStatus
 from crewdesk.billing.views.common import (
@@ -83,6 +84,9 @@ def invoice_context(request: HttpRequest, invoice: Invoice, **extra) -> dict:
             can_send=status not in (InvoiceStatus.DRAFT, InvoiceStatus.VOID),
             form=extra.pop("send_form", None),
         ),
+        # What other apps show on the invoice page (billing/display.INVOICE_PANELS).
+        "action_panels": INVOICE_PANELS.render(request, invoice, slot="actions"),
+        "side_panels": INVOICE_PANELS.render(request, invoice, slot="side"),
         **extra,
     }
 

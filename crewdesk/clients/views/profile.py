@@ -39,7 +39,12 @@ from crewdesk.clients.forms_profile import (
 )
 from crewdesk.clients.models import Client, Note, NoteFile, Notice
 from crewdesk.clients.normalize import phone_display
-from crewdesk.clients.profile_tabs import ProfileTab, profile_tab, profile_tabs_for
+from crewdesk.clients.profile_tabs import (
+    PROFILE_PANELS,
+    ProfileTab,
+    profile_tab,
+    profile_tabs_for,
+)
 from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import form_add_service_error
 from crewdesk.core.maps import map_url
@@ -352,6 +357,7 @@ def _render_profile(
             "tabs": [
                 {"tab": t, "badge": t.badge(request, client) if t.badge else None} for t in tabs
             ],
+            "header_panels": PROFILE_PANELS.render(request, client, slot="header"),
             "can_view_activity": can(membership, Action.VIEW_ACTIVITY),
             "can_delete": can(membership, Action.HARD_DELETE, client),
             "urls": {

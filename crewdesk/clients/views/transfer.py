@@ -25,6 +25,7 @@ from crewdesk.clients.models import ClientImport, ImportRowKind, ImportStatus
 from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import form_add_service_error
 from crewdesk.core.permissions import Action
+from crewdesk.core.responses import csv_response
 
 RECENT_IMPORTS = 10
 
@@ -296,11 +297,7 @@ def filters_from_query(request: HttpRequest) -> ClientFilters:
 @require_GET
 def export(request: HttpRequest) -> StreamingHttpResponse:
     rows = exporting.export_csv(request.membership, filters_from_query(request))
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    filename = f"clients-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csv_response(rows, filename=f"clients-{timezone.localdate():%Y-%m-%d}.csv")
 
 
 urlpatterns = [
