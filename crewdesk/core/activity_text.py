@@ -14,7 +14,7 @@ from crewdesk.core.models import Activity
 SENTENCES: dict[str, str | Promise] = {}
 # Entry data kept as plain decimal strings ("120.00") and shown as money ("$120.00") in the
 # viewer's locale and the entry's currency (else the company's).
-MONEY_KEYS = frozenset({"amount", "total"})
+MONEY_KEYS = frozenset({"amount", "total", "refund", "applied", "credited"})
 
 
 def register_sentences(sentences: dict[str, str | Promise]) -> None:

@@ -323,7 +323,7 @@ def test_the_page_shows_allocations_struck_refunds_and_history(
     page = text_of(client_as(owner).get(page_of(payment)))
     assert "<del>" in page and "undone: refund" in page
     assert "$60.00" in page and "Overpaid" in page
-    assert "recorded a payment of 200.00" in page and "refunded 60.00" in page
+    assert "recorded a payment of $200.00" in page and "refunded $60.00" in page
     assert "Credit left: $0.00" in page
 
 
