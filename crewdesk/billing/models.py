@@ -174,8 +174,11 @@ class Invoice(TenantModel):
                 condition=models.Q(status__in=["open", "partially_paid"]),
                 name="invoice_unpaid_recent",
             ),
-            # A client's invoices tab (and the list by client), in the list's order.
-            models.Index(fields=["client", "-issue_date", "-id"], name="invoice_client_recent"),
+            # A client's invoices tab (and the list by client), in the list's order; with the
+            # company in it, its pages' ids and count are read from the index alone.
+            models.Index(
+                fields=["client", "company", "-issue_date", "-id"], name="invoice_client_recent"
+            ),
             # Aging and overdue: open balances by due date.
             models.Index(
                 fields=["company", "due_date"],

@@ -86,7 +86,7 @@ def invoice_list(*, viewer: Membership, filters: InvoiceFilters) -> QuerySet[Inv
 def _search(viewer: Membership, invoices: QuerySet[Invoice], text: str) -> QuerySet[Invoice]:
     """An invoice is found by its number (as printed, or its sequence: "12" is INV-0012) or
     by its client: the clients search itself, read from its word index (a list of ids, then
-    those clients' invoices by the invoice_by_client index)."""
+    those clients' invoices by client, at most SEARCH_CLIENTS of them)."""
     from crewdesk.billing.services import _invoice_number
 
     numbers = {text, text.upper()}

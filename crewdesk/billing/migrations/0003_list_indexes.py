@@ -38,11 +38,11 @@ class Migration(migrations.Migration):
                 name="invoice_unpaid_recent",
             ),
         ),
-        # A client's invoices tab and the list by client.
+        # A client's invoices tab and the list by client (its pages' ids from the index alone).
         migrations.AddIndex(
             model_name="invoice",
             index=models.Index(
-                fields=["client", "-issue_date", "-id"], name="invoice_client_recent"
+                fields=["client", "company", "-issue_date", "-id"], name="invoice_client_recent"
             ),
         ),
         # Ready to invoice reads the jobs not marked invoiced (jobs' job_to_invoice index).
