@@ -168,8 +168,22 @@ class Invoice(TenantModel):
         indexes = [
             # The office's list: a company's invoices, newest first, by status.
             models.Index(fields=["company", "status", "-issue_date", "-id"], name="invoice_list"),
-            # A client's invoices tab and balance.
+            # A client's balance and unpaid count, by status.
             models.Index(fields=["client", "status", "-issue_date"], name="invoice_by_client"),
+            # The invoices list's "All" and its date ranges: read newest first in index order
+            # (DESC puts the undated drafts first, as the list's NULLS FIRST), not sorted.
+            models.Index(fields=["company", "-issue_date", "-id"], name="invoice_recent"),
+            # The invoices list's "Unpaid", in the same order.
+            models.Index(
+                fields=["company", "-issue_date", "-id"],
+                condition=models.Q(status__in=["open", "partially_paid"]),
+                name="invoice_unpaid_recent",
+            ),
+            # A client's invoices tab (and the list by client), in the list's order; with the
+            # company in it, its pages' ids and count are read from the index alone.
+            models.Index(
+                fields=["client", "company", "-issue_date", "-id"], name="invoice_client_recent"
+            ),
             # Aging and overdue: open balances by due date.
             models.Index(
                 fields=["company", "due_date"],

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,6 +74,23 @@ def billed_client_id(*, job: Job) -> int:
 def _uninvoiced_lines(jobs: Iterable[Job]) -> Q:
     """Job lines of `jobs` on no active invoice line."""
     return Q(job__in=list(jobs)) & ~Q(invoice_lines__active=True)
+
+
+def mark_invoiced(*, jobs: QuerySet[Job]) -> None:
+    """Set Job.invoiced on `jobs`: whether every line is on an active invoice. Called after
+    their lines go on or off invoices (the job's lines cannot change meanwhile: the job is
+    locked while on an active invoice, BILLED_JOB_LOCKS)."""
+    invoiced = InvoiceLine.objects.filter(job_line=OuterRef("pk"), active=True)
+    lines = JobLine.objects.filter(job=OuterRef("pk"))
+    done = Exists(lines) & ~Exists(lines.exclude(Exists(invoiced)))
+    jobs.filter(done, invoiced=False).update(invoiced=True)
+    jobs.exclude(done).filter(invoiced=True).update(invoiced=False)
+
+
+def _jobs_of(lines: QuerySet[InvoiceLine]) -> QuerySet[Job]:
+    """The jobs of these lines, read now (before the lines go)."""
+    ids = set(lines.filter(job__isnull=False).values_list("job_id", flat=True))
+    return Job.objects.filter(pk__in=ids)
 
 
 def job_billing_lock_reason(*, job: Job) -> str | None:
@@ -302,6 +319,7 @@ def invoice_create(
     invoice.property_id = properties.pop() if len(properties) == 1 else None
     _refigure(invoice, InvoiceLine.objects.filter(invoice=invoice).order_by("position", "id"))
     invoice.save()
+    mark_invoiced(jobs=_jobs_of(invoice.lines.all()))
     events.invoice_event(actor=actor, invoice=invoice, verb=events.Verb.INVOICE_CREATED)
     if issue:
         invoice = invoice_issue(actor=actor, invoice=invoice)
@@ -410,7 +428,9 @@ def invoice_update(
         theirs = InvoiceLine.objects.filter(invoice=invoice, pk__in=removed - {None})
         if None in removed or theirs.count() != len(removed):
             raise ValidationError({"remove_lines": [_("No such line on this invoice.")]})
+        freed = _jobs_of(theirs)
         theirs.delete()
+        mark_invoiced(jobs=freed)
         changed.append("lines")
     if lines:
         start = invoice.lines.count()
@@ -441,7 +461,9 @@ def invoice_draft_delete(*, actor: Membership, invoice: Invoice) -> None:
     if invoice.status != InvoiceStatus.DRAFT:
         raise ValidationError({"status": [_("Only a draft can be deleted; void an invoice.")]})
     events.invoice_event(actor=actor, invoice=invoice, verb=events.Verb.INVOICE_DELETED)
+    freed = _jobs_of(invoice.lines.all())
     invoice.delete()
+    mark_invoiced(jobs=freed)
 
 
 @transaction.atomic
@@ -461,6 +483,7 @@ def invoice_void(*, actor: Membership, invoice: Invoice, reason: str = "") -> In
         handler(actor=actor, invoice=invoice)
     invoice.refresh_from_db()
     invoice.lines.update(active=False)
+    mark_invoiced(jobs=_jobs_of(invoice.lines.all()))
     BatchItem.objects.filter(invoice=invoice, active=True).update(active=False)
     invoice.status = InvoiceStatus.VOID
     invoice.void_reason = (reason or "").strip()[:300]

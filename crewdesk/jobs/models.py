@@ -63,6 +63,9 @@ class Job(TenantModel):
     checklist_blocks_finish = models.BooleanField(default=True)
     bad_debt = models.BooleanField(_("bad debt"), default=False)
     bad_debt_at = models.DateTimeField(null=True, blank=True)
+    # Kept by billing (services.mark_invoiced): every line of the job is on an active invoice.
+    # "Ready to invoice" reads the rest through job_to_invoice instead of checking every job.
+    invoiced = models.BooleanField(default=False, editable=False)
     # Set on jobs generated from a recurring property service, with the day they stand for.
     property_service = models.ForeignKey(
         PropertyService, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
@@ -75,7 +78,7 @@ class Job(TenantModel):
     updated_at = models.DateTimeField(auto_now=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "invoiced"])
 
     class Meta:
         verbose_name = _("job")
@@ -96,6 +99,14 @@ class Job(TenantModel):
                     archived_at__isnull=True, status__in=["pending", "on_the_way", "started"]
                 ),
                 name="job_open_by_start",
+            ),
+            # Billing's "Ready to invoice": the finished jobs not invoiced yet, oldest first.
+            models.Index(
+                fields=["company", "scheduled_start", "id"],
+                condition=models.Q(
+                    status="finished", bad_debt=False, archived_at__isnull=True, invoiced=False
+                ),
+                name="job_to_invoice",
             ),
             models.Index(fields=["client", "-scheduled_date"], name="job_by_client"),
             models.Index(fields=["property", "-scheduled_date"], name="job_by_property"),

@@ -228,6 +228,39 @@ def test_a_void_blocker_registered_by_payments_refuses(owner, billed, monkeypatc
     assert Invoice.objects.get(pk=invoice.pk).status == InvoiceStatus.OPEN
 
 
+def test_job_invoiced_follows_its_lines_on_and_off_invoices(owner, billed, finished_job):
+    """Job.invoiced, what Ready to invoice reads through its index, follows every way a
+    job's lines go on and off invoices."""
+
+    def invoiced() -> bool:
+        job.refresh_from_db()
+        return job.invoiced
+
+    job = finished_job(lines=[LineInput("Clean", 1, "100.00"), LineInput("Oven", 1, "40.00")])
+    clean, oven = job.lines.order_by("position")
+    draft = services.invoice_create(actor=owner, client=billed, job_lines=[clean.pk])
+    assert not invoiced()  # the oven is left
+    services.invoice_update(
+        actor=owner,
+        invoice=draft,
+        remove_lines=[draft.lines.get(job_line=clean).pk],
+        lines=[HandLine("Visit", "10")],
+    )
+    assert not invoiced()
+    issued = services.invoice_create(actor=owner, client=billed, jobs=[job], issue=True)
+    assert invoiced() and list(selectors.ready_to_invoice(viewer=owner)) == []
+    services.invoice_void(actor=owner, invoice=issued)
+    assert not invoiced() and list(selectors.ready_to_invoice(viewer=owner)) == [job]
+    draft = services.invoice_create(actor=owner, client=billed, jobs=[job])
+    assert invoiced()
+    services.invoice_update(
+        actor=owner, invoice=draft, remove_lines=[draft.lines.get(job_line=oven).pk]
+    )
+    assert not invoiced() and list(selectors.ready_to_invoice(viewer=owner)) == [job]
+    services.invoice_draft_delete(actor=owner, invoice=draft)
+    assert not invoiced() and list(selectors.ready_to_invoice(viewer=owner)) == [job]
+
+
 def test_a_draft_may_be_deleted_an_issued_invoice_may_not(owner, billed, finished_job):
     job = finished_job()
     draft = services.invoice_create(actor=owner, client=billed, jobs=[job])

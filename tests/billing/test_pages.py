@@ -555,6 +555,37 @@ def test_the_client_profile_invoices_tab(client_as, owner, employee, billed):
     assert "No batches yet." in text_of(batches)
 
 
+def test_the_client_invoices_tab_pages_in_the_lists_order(client_as, owner, billed, monkeypatch):
+    """The tab reads a page's ids, then their rows: in the invoices list's order (drafts,
+    then the newest issued), each page its own."""
+    from crewdesk.billing import panels, selectors
+    from crewdesk.billing.filters import InvoiceFilters
+
+    monkeypatch.setattr(panels, "CLIENT_INVOICES_PER_PAGE", 3)
+    today = company_today(owner)
+    for days in (5, 1, 9, 1, 3):
+        invoice = hand(billed, "10", issue=True, owner=owner)
+        Invoice.objects.filter(pk=invoice.pk).update(
+            issue_date=today - datetime.timedelta(days=days)
+        )
+    hand(billed, "7", owner=owner)  # a draft: first
+    listed = selectors.invoice_list(viewer=owner, filters=InvoiceFilters(client=billed.pk))
+    numbers = [invoice.number or "Draft" for invoice in listed]
+    web = client_as(owner)
+    url = reverse("clients:detail", args=[billed.pk])
+    shown = []
+    for page in (1, 2):
+        tab = text_of(
+            web.get(
+                url,
+                {"panel": "invoices", "invoices_page": page},
+                headers={"HX-Request": "true"},
+            )
+        )
+        shown += re.findall(r'client-invoice">\s*<div[^>]*>\s*<a[^>]*>([^<]+)</a>', tab)
+    assert shown == numbers and len(shown) == 6
+
+
 def test_the_property_page_lists_its_invoices(client_as, owner, billed, prop, finished_job):
     invoice = services.invoice_create(actor=owner, client=billed, jobs=[finished_job()], issue=True)
     page = text_of(client_as(owner).get(reverse("properties:detail", args=[prop.pk])))

@@ -30,8 +30,8 @@ def run(*args) -> str:
 
 def assert_invoiced(company: Company) -> None:
     """Every finished job done before the last READY_DAYS days is on exactly one active
-    invoice line of its client, the newer ones on none; figures by billing's rules; numbers
-    one series without repeats; check_ledger finds nothing."""
+    invoice line of its client (and marked invoiced), the newer ones on none; figures by
+    billing's rules; numbers one series without repeats; check_ledger finds nothing."""
     today = timezone.localdate(timezone=zoneinfo.ZoneInfo(company.timezone))
     ready_from = today - datetime.timedelta(days=READY_DAYS)
     active = Counter(
@@ -41,6 +41,7 @@ def assert_invoiced(company: Company) -> None:
     )
     for job in Job.objects.filter(company=company, status=JobStatus.FINISHED):
         assert active[job.pk] == (1 if job.scheduled_date < ready_from else 0), job
+        assert job.invoiced == (job.scheduled_date < ready_from), job  # as services mark it
     for line in InvoiceLine.objects.filter(company=company, job__isnull=False).select_related(
         "job", "invoice"
     ):

@@ -42,8 +42,9 @@ from crewdesk.billing.models import (
     Series,
     invoice_number,
 )
+from crewdesk.billing.services import mark_invoiced
 from crewdesk.clients.models import Client
-from crewdesk.jobs.models import JobStatus
+from crewdesk.jobs.models import Job, JobStatus
 from crewdesk.payments.allocations import REVERSED_BOUNCED
 from crewdesk.payments.models import (
     Payment,
@@ -670,6 +671,8 @@ def generate_invoices(
         fill_all(per_batch=True)
 
     if result.invoices:
+        # The jobs invoiced now leave "Ready to invoice", as the services would mark them.
+        mark_invoiced(jobs=Job.objects.filter(company=company, status=JobStatus.FINISHED))
         events.sample_data_generated_event(
             owner=owner,
             verb=events.Verb.INVOICES_GENERATED,
@@ -679,8 +682,7 @@ def generate_invoices(
         )
     if writer.postgres and outside and result.invoices:
         say("Vacuuming and analysing the new rows…")
-        writer.run(
-            f"VACUUM (ANALYZE) {connection.ops.quote_name(m._meta.db_table)}" for m, _c in TABLES
-        )
+        tables = [m._meta.db_table for m, _c in TABLES] + [Job._meta.db_table]
+        writer.run(f"VACUUM (ANALYZE) {connection.ops.quote_name(t)}" for t in tables)
     result.seconds = time.monotonic() - started
     return result
