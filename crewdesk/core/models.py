@@ -78,6 +78,15 @@ class Company(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10"))],
         help_text=_("Added to card payments only, and shown to the customer before paying."),
     )
+    card_fee_cap = models.DecimalField(
+        _("card fee cap"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("The most a card fee may be on one payment; empty for no cap but the 3%."),
+    )
     invoice_prefix = models.CharField(_("invoice prefix"), max_length=10, blank=True, default="")
     payment_terms_days = models.PositiveSmallIntegerField(
         _("payment terms (days)"),

@@ -20,6 +20,7 @@ COMPANY_SETTINGS_FIELDS = (
     "country",
     "default_tax_rate",
     "card_fee_percent",
+    "card_fee_cap",
     "invoice_prefix",
     "payment_instructions",
 )

@@ -136,7 +136,7 @@ def _fee(company: Company, amount: Decimal, preview: gateway.PaymentMethodPrevie
     return amounts.card_fee(
         amount,
         percent=company.card_fee_percent,
-        cap=None,
+        cap=company.card_fee_cap,
         funding=preview.funding,
         method=preview.method,
         country=company.country,

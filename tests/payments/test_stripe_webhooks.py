@@ -150,6 +150,16 @@ def test_a_credit_card_fee_is_kept_on_the_payment_not_the_invoice(
     assert refreshed(invoice).amount_paid == D("100.00")
 
 
+def test_the_companys_cap_limits_a_card_fee(stripe_standin, owner, invoice_of):  # noqa: F811
+    company = owner.company
+    company.card_fee_percent, company.card_fee_cap = D("3"), D("5.00")
+    company.save()
+    big, small = invoice_of("1000.00"), invoice_of("100.00")
+    capped = online.attempt_quote(document=big, confirmation_token="ctoken_credit_a")
+    under = online.attempt_quote(document=small, confirmation_token="ctoken_credit_b")
+    assert (capped.fee_amount, under.fee_amount) == (D("5.00"), D("3.00"))
+
+
 def test_a_wrong_amount_is_kept_unmatched_for_the_office(
     client,
     stripe_standin,  # noqa: F811
