@@ -151,6 +151,11 @@ class PaymentOut(Schema):
         ..., description="What it has left to apply or refund (the client's credit)."
     )
     reported: bool = Field(..., description="A customer's report (else the office recorded it).")
+    unmatched: bool = Field(
+        ...,
+        description="An online payment whose amount or currency is not what was asked: it waits"
+        " in the approval queue, applied to nothing, until the office reviews it.",
+    )
     rejection_reason: str
     failure_reason: str
     reviewed_at: datetime | None

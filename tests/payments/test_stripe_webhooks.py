@@ -8,7 +8,9 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
+from crewdesk.accounts.services import api_token_create
 from crewdesk.billing import services as billing
 from crewdesk.billing.models import InvoiceStatus
 from crewdesk.clients.models import Notice
@@ -162,6 +164,8 @@ def test_the_companys_cap_limits_a_card_fee(stripe_standin, owner, invoice_of): 
 
 def test_a_wrong_amount_is_kept_unmatched_for_the_office(
     client,
+    client_as,
+    owner,
     stripe_standin,  # noqa: F811
     invoice_of,
 ):
@@ -181,6 +185,14 @@ def test_a_wrong_amount_is_kept_unmatched_for_the_office(
     assert payment.amount == D("99.00") and not payment.allocations.exists()
     assert refreshed(invoice).balance == D("120.00")
     assert Notice.objects.filter(client=invoice.client, text__contains="review").exists()
+    # The office sees it for what it is, on its page, in the queue and in the API.
+    web = client_as(owner)
+    page = web.get(reverse("payments:detail", args=[payment.pk])).content.decode()
+    assert 'id="payment-unmatched-notice"' in page
+    assert "payment-unmatched" in web.get(reverse("payments:approvals")).content.decode()
+    token = api_token_create(membership=owner).raw
+    answer = web.get(f"/api/v1/payments/{payment.pk}", headers={"Authorization": f"Bearer {token}"})
+    assert answer.json()["unmatched"] is True
 
 
 def test_a_wrong_currency_is_kept_unmatched(client, stripe_standin, invoice_of):  # noqa: F811
