@@ -47,6 +47,9 @@ ZERO = Decimal("0.00")
 # happens to its payments when it is (they become the client's credit).
 VOID_BLOCKERS: list[Callable[..., str | None]] = []
 VOID_HANDLERS: list[Callable[..., None]] = []
+# (*, actor, invoice, deposits) -> None: a job's final invoice was issued and its deposit
+# invoices voided; what was paid on them (now credit) goes onto the final invoice first.
+DEPOSIT_SETTLERS: list[Callable[..., None]] = []
 
 
 @dataclass(frozen=True)
@@ -385,7 +388,34 @@ def invoice_issue(*, actor: Membership, invoice: Invoice) -> Invoice:
     _refigure(invoice)
     invoice.save()
     events.invoice_event(actor=actor, invoice=invoice, verb=events.Verb.INVOICE_ISSUED)
+    _settle_deposits(actor, invoice)
     return invoice
+
+
+def _settle_deposits(actor: Membership, invoice: Invoice) -> None:
+    """The final invoice of jobs that had deposit invoices: each deposit is voided (its
+    payments become credit) and that credit pays the final invoice first. A deposit with a
+    payment still processing stays as it is, for the office to settle by hand."""
+    if invoice.kind == InvoiceKind.DEPOSIT:
+        return
+    job_ids = set(invoice.lines.filter(job__isnull=False).values_list("job_id", flat=True))
+    if not job_ids:
+        return
+    deposits = Invoice.objects.filter(
+        company_id=invoice.company_id,
+        kind=InvoiceKind.DEPOSIT,
+        deposit_for_id__in=job_ids,
+        status__in=(*RECEIVABLE_STATUSES, InvoiceStatus.PAID),
+    ).order_by("issue_date", "id")
+    settled = []
+    for deposit in deposits:
+        if any(blocker(invoice=deposit) for blocker in VOID_BLOCKERS):
+            continue
+        reason = _("Taken off the final invoice %(number)s.") % {"number": invoice.number}
+        settled.append(invoice_void(actor=actor, invoice=deposit, reason=reason))
+    if settled:
+        for settle in DEPOSIT_SETTLERS:
+            settle(actor=actor, invoice=invoice, deposits=settled)
 
 
 def new_token() -> str:

@@ -7,7 +7,7 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Payments"
 
     def ready(self) -> None:
-        from crewdesk.billing.services import VOID_BLOCKERS, VOID_HANDLERS
+        from crewdesk.billing.services import DEPOSIT_SETTLERS, VOID_BLOCKERS, VOID_HANDLERS
         from crewdesk.clients.services import HISTORY_CHECKS
         from crewdesk.core.activity_text import register_sentences
         from crewdesk.core.uploads import STORED_FILE_MODELS
@@ -15,6 +15,7 @@ class PaymentsConfig(AppConfig):
         from crewdesk.payments.models import PaymentProof
         from crewdesk.payments.services import (
             client_history_blockers,
+            deposit_credit_apply,
             invoice_void_blocker,
             invoice_void_handler,
         )
@@ -24,6 +25,7 @@ class PaymentsConfig(AppConfig):
         for hooks, hook in (
             (VOID_BLOCKERS, invoice_void_blocker),
             (VOID_HANDLERS, invoice_void_handler),
+            (DEPOSIT_SETTLERS, deposit_credit_apply),
             (HISTORY_CHECKS, client_history_blockers),
             (STORED_FILE_MODELS, PaymentProof),
         ):

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -45,6 +45,7 @@ from crewdesk.payments.models import (
     PaymentStatus,
     Refund,
 )
+from crewdesk.payments.selectors import payment_credit
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -526,6 +527,31 @@ def invoice_void_handler(*, actor: Membership, invoice: Invoice) -> None:
                 credited=str(done.amount),
                 invoice=str(invoice),
             )
+
+
+def deposit_credit_apply(*, actor: Membership, invoice: Invoice, deposits: list[Invoice]) -> None:
+    """Registered in billing's DEPOSIT_SETTLERS: what was paid on a job's deposit invoices
+    (credit since billing voided them) pays the job's final invoice first."""
+    freed = (
+        PaymentAllocation.objects.filter(
+            invoice__in=deposits,
+            reversal_reason=moves.REVERSED_VOID,
+            payment__status=PaymentStatus.COMPLETED,
+        )
+        .values("payment_id")
+        .annotate(total=Sum("amount"))
+        .order_by("payment_id")
+    )
+    left = Invoice.objects.get(pk=invoice.pk).balance
+    for row in freed:
+        payment = Payment.objects.get(pk=row["payment_id"])
+        amount = min(row["total"], payment_credit(viewer=actor, payment=payment), left)
+        if amount <= 0:
+            continue
+        payment_apply(
+            actor=actor, payment=payment, allocations=[{"invoice": invoice.pk, "amount": amount}]
+        )
+        left -= amount
 
 
 def client_history_blockers(*, client: Client) -> list[str]:
