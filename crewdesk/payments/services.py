@@ -28,6 +28,7 @@ from crewdesk.billing.selectors import batch_invoices
 from crewdesk.clients.models import Client
 from crewdesk.clients.services import notice_create
 from crewdesk.core.dates import company_today, company_zone, in_range, parse_day
+from crewdesk.core.formats import format_money
 from crewdesk.core.money import parse_amount as parse_number
 from crewdesk.core.money import round_money
 from crewdesk.core.permissions import Action, require, scope
@@ -456,7 +457,12 @@ def payment_reverse(*, actor: Membership, payment: Payment, reason: str = "") ->
         text=_(
             "The payment %(name)s of %(amount)s was reversed (%(reason)s). Owed again: %(owed)s."
         )
-        % {"name": payment, "amount": payment.amount, "reason": reason, "owed": owed},
+        % {
+            "name": payment,
+            "amount": format_money(payment.amount, payment.currency),
+            "reason": reason,
+            "owed": owed,
+        },
     )
     return payment
 

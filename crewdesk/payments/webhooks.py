@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST
 
 from crewdesk.billing import amounts
 from crewdesk.clients.models import Notice
+from crewdesk.core.formats import format_money
 from crewdesk.core.models import Company
 from crewdesk.payments import allocations as moves
 from crewdesk.payments import events
@@ -217,14 +218,12 @@ def _unmatched(payment: Payment, attempt: OnlineAttempt) -> None:
     _tell_office(
         payment,
         _(
-            "An online payment of %(received)s %(currency)s came for %(asked)s %(asked_currency)s"
-            " asked: it waits for your review in the approval queue, applied to nothing."
+            "An online payment of %(received)s came for %(asked)s asked: it waits for your"
+            " review in the approval queue, applied to nothing."
         )
         % {
-            "received": payment.amount,
-            "currency": payment.currency,
-            "asked": attempt.total,
-            "asked_currency": attempt.currency,
+            "received": format_money(payment.amount, payment.currency),
+            "asked": format_money(attempt.total, attempt.currency),
         },
     )
 
@@ -238,7 +237,7 @@ def _apply(payment: Payment) -> None:
         _tell_office(
             payment,
             _("The online payment %(name)s left %(credit)s as the client's credit.")
-            % {"name": payment, "credit": credit},
+            % {"name": payment, "credit": format_money(credit, payment.currency)},
         )
 
 
@@ -403,7 +402,11 @@ def _hold(dispute: Dispute, payment: Payment) -> None:
             "The payment %(name)s of %(amount)s is disputed: owed again until it is "
             "settled: %(owed)s."
         )
-        % {"name": payment, "amount": payment.amount, "owed": owed},
+        % {
+            "name": payment,
+            "amount": format_money(payment.amount, payment.currency),
+            "owed": owed,
+        },
     )
 
 
