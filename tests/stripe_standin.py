@@ -23,6 +23,7 @@ import json
 import secrets
 import threading
 import time
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
@@ -329,6 +330,19 @@ def post_webhook(client, event_: dict, **how):
     return client.post(
         "/webhooks/stripe/", body, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
     )
+
+
+def post_webhook_live(base_url: str, event_: dict) -> int:
+    """Post a signed event to a live server's /webhooks/stripe/, as Stripe does; its status."""
+    body, header = signed(event_)
+    request = urllib.request.Request(
+        base_url + "/webhooks/stripe/",
+        data=body.encode(),
+        headers={"Content-Type": "application/json", "Stripe-Signature": header},
+        method="POST",
+    )
+    with urllib.request.urlopen(request) as response:  # noqa: S310 - a loopback test server
+        return response.status
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -126,3 +126,18 @@ def log_in(tab: Visit, username: str, email: str, shots: bool = False):
     tab.check("code" if shots else None)
     tab.page.get_by_label("6-digit code").fill(last_login_code(email))
     tab.page.get_by_role("button", name="Log in").click()
+
+
+def pay_online(tab: Visit, token: str, method: str, shots: str) -> None:
+    """From a public link to the stand-in Payment Element, `method` chosen, at the summary."""
+    from playwright.sync_api import expect
+
+    tab.goto(f"/d/{token}/")
+    tab.check(f"{shots}-unpaid")
+    tab.page.get_by_role("link", name="Pay online").click()
+    tab.page.wait_for_url(f"**/d/{token}/pay/")
+    expect(tab.page.get_by_test_id("standin-payment-element")).to_be_visible()
+    tab.page.get_by_label(method, exact=True).check()
+    tab.check(f"{shots}-pay")
+    tab.page.get_by_role("button", name="Continue").click()
+    expect(tab.page.locator("#pay-summary")).to_be_visible()

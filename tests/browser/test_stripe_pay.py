@@ -4,7 +4,6 @@ paying, lands on a thank-you page, and the invoice shows paid only once the sign
 has come. On a desktop (a credit card, with its fee) and on a phone (a bank account, settling
 first)."""
 
-import urllib.request
 from decimal import Decimal as D
 
 import pytest
@@ -13,10 +12,10 @@ from playwright.sync_api import expect
 from crewdesk.billing.models import InvoiceStatus
 from crewdesk.billing.services import LineInput as HandLine
 from crewdesk.billing.services import invoice_create
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, pay_online
 from tests.stripe_standin import (  # noqa: F401  (the stand-in's fixtures)
     _stripe_standin_server,
-    signed,
+    post_webhook_live,
     stripe_standin,
 )
 
@@ -27,31 +26,6 @@ def _invoice(owner, client, total):
     return invoice_create(
         actor=owner, client=client, lines=[HandLine("Deep clean", total)], issue=True
     )
-
-
-def _webhook(live_server, event) -> int:
-    """Stripe posting its signed event to the live server."""
-    body, header = signed(event)
-    request = urllib.request.Request(
-        live_server.url + "/webhooks/stripe/",
-        data=body.encode(),
-        headers={"Content-Type": "application/json", "Stripe-Signature": header},
-        method="POST",
-    )
-    with urllib.request.urlopen(request) as response:  # noqa: S310 - our own live server
-        return response.status
-
-
-def _pay(tab, token: str, method: str, shots: str) -> None:
-    tab.goto(f"/d/{token}/")
-    tab.check(f"{shots}-unpaid")
-    tab.page.get_by_role("link", name="Pay online").click()
-    tab.page.wait_for_url(f"**/d/{token}/pay/")
-    expect(tab.page.get_by_test_id("standin-payment-element")).to_be_visible()
-    tab.page.get_by_label(method, exact=True).check()
-    tab.check(f"{shots}-pay")
-    tab.page.get_by_role("button", name="Continue").click()
-    expect(tab.page.locator("#pay-summary")).to_be_visible()
 
 
 def test_paying_by_card_shows_paid_only_after_the_signed_webhook(
@@ -65,7 +39,7 @@ def test_paying_by_card_shows_paid_only_after_the_signed_webhook(
     owner.company.save()
     invoice = _invoice(owner, customer_client, "120.00")
     desktop = visit()
-    _pay(desktop, invoice.public_token, "Credit card", "card")
+    pay_online(desktop, invoice.public_token, "Credit card", "card")
     page = desktop.page
     expect(page.get_by_test_id("fee")).to_have_text("$3.60")
     expect(page.get_by_test_id("total")).to_have_text("$123.60")
@@ -85,7 +59,7 @@ def test_paying_by_card_shows_paid_only_after_the_signed_webhook(
     (intent_id,) = stripe_standin.intents
     assert stripe_standin.intents[intent_id]["amount"] == 12360
     assert (
-        _webhook(live_server, stripe_standin.intent_event(intent_id, "payment_intent.succeeded"))
+        post_webhook_live(live_server.url, stripe_standin.intent_event(intent_id, "payment_intent.succeeded"))
         == 200
     )
     page.reload()
@@ -105,17 +79,17 @@ def test_paying_by_bank_account_on_a_phone_settles_later(
 ):
     invoice = _invoice(owner, customer_client, "85.00")
     phone = visit(PHONE, "phone")
-    _pay(phone, invoice.public_token, "US bank account", "ach")
+    pay_online(phone, invoice.public_token, "US bank account", "ach")
     expect(phone.page.get_by_test_id("fee")).to_have_count(0)
     phone.check("ach-confirm")
     phone.page.get_by_role("button", name="Pay $85.00").click()
     expect(phone.page.locator("#pay-thanks")).to_be_visible()
     (intent_id,) = stripe_standin.intents
-    _webhook(live_server, stripe_standin.intent_event(intent_id, "payment_intent.processing"))
+    post_webhook_live(live_server.url, stripe_standin.intent_event(intent_id, "payment_intent.processing"))
     phone.goto(f"/d/{invoice.public_token}/")
     expect(phone.page.get_by_text("Payment processing")).to_be_visible()
     phone.check("ach-processing")
-    _webhook(live_server, stripe_standin.intent_event(intent_id, "payment_intent.succeeded"))
+    post_webhook_live(live_server.url, stripe_standin.intent_event(intent_id, "payment_intent.succeeded"))
     phone.page.reload()
     expect(phone.page.locator(".doc-stamp")).to_contain_text("Paid")
     phone.check("ach-paid")
