@@ -59,7 +59,9 @@ def test_paying_by_card_shows_paid_only_after_the_signed_webhook(
     (intent_id,) = stripe_standin.intents
     assert stripe_standin.intents[intent_id]["amount"] == 12360
     assert (
-        post_webhook_live(live_server.url, stripe_standin.intent_event(intent_id, "payment_intent.succeeded"))
+        post_webhook_live(
+            live_server.url, stripe_standin.intent_event(intent_id, "payment_intent.succeeded")
+        )
         == 200
     )
     page.reload()
@@ -85,11 +87,15 @@ def test_paying_by_bank_account_on_a_phone_settles_later(
     phone.page.get_by_role("button", name="Pay $85.00").click()
     expect(phone.page.locator("#pay-thanks")).to_be_visible()
     (intent_id,) = stripe_standin.intents
-    post_webhook_live(live_server.url, stripe_standin.intent_event(intent_id, "payment_intent.processing"))
+    post_webhook_live(
+        live_server.url, stripe_standin.intent_event(intent_id, "payment_intent.processing")
+    )
     phone.goto(f"/d/{invoice.public_token}/")
     expect(phone.page.get_by_text("Payment processing")).to_be_visible()
     phone.check("ach-processing")
-    post_webhook_live(live_server.url, stripe_standin.intent_event(intent_id, "payment_intent.succeeded"))
+    post_webhook_live(
+        live_server.url, stripe_standin.intent_event(intent_id, "payment_intent.succeeded")
+    )
     phone.page.reload()
     expect(phone.page.locator(".doc-stamp")).to_contain_text("Paid")
     phone.check("ach-paid")
