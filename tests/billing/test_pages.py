@@ -516,6 +516,19 @@ def test_a_batch_of_a_clients_open_invoices(client_as, owner, billed, make_clien
     assert refused.status_code == 422
 
 
+def test_a_batch_says_several_properties_only_for_an_invoice_spanning_them(
+    client_as, owner, billed, finished_job
+):
+    second = make_property(owner, billed, name="Lake Cabin", street="1 Lake Rd")
+    jobs = [finished_job(), finished_job(prop_=second)]
+    spanning = services.invoice_create(actor=owner, client=billed, jobs=jobs, issue=True)
+    nowhere = hand(billed, "20", issue=True, owner=owner)
+    batch = services.batch_create(actor=owner, client=billed, invoices=[spanning.pk, nowhere.pk])
+    page = client_as(owner).get(reverse("billing:batch_detail", args=[batch.pk])).content.decode()
+    rows = re.findall(r'<tr class="batch-invoice">.*?</tr>', page, re.S)
+    assert len(rows) == 2 and sum("several" in row for row in rows) == 1
+
+
 def test_a_batch_needs_an_invoice(client_as, owner, billed):
     hand(billed, "10", issue=True, owner=owner)
     url = f"{reverse('billing:batch_new')}?client={billed.pk}"

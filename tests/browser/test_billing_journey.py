@@ -195,6 +195,7 @@ def test_the_whole_billing_story(
     page.wait_for_url(re.compile(r"/app/batches/\d+/$"))
     expect(page.locator("#batch-balance")).to_have_text("$105.00")
     expect(page.locator(".batch-invoice")).to_have_count(2)
+    expect(page.locator(".batch-invoice").first).not_to_contain_text("several")
     tab.check("12-batch")
     batch_token = page.locator("#public-link").get_attribute("href").rstrip("/").split("/")[-1]
 

@@ -118,7 +118,12 @@ def batch_new(request: HttpRequest) -> HttpResponse:
 def batch_page(request: HttpRequest, batch, *, status: int = 200, **extra) -> HttpResponse:
     actor = request.membership
     invoices = with_overdue(
-        list(selectors.batch_invoices(viewer=actor, batch=batch).select_related("property")),
+        list(
+            selectors.batch_invoices(viewer=actor, batch=batch)
+            .select_related("property")
+            # No property on an invoice means lines at several properties, or at none.
+            .annotate(property_count=Count("lines__property", distinct=True))
+        ),
         actor.company,
     )
     left = list(
