@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
-from threading import Lock
+from threading import Lock, local
 from urllib.parse import unquote, urlsplit
 
 from babel import numbers as babel_numbers
@@ -51,6 +51,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from crewdesk.billing.models import (
@@ -699,11 +700,24 @@ def _document_stylesheet() -> CSS:
     return cached[1]
 
 
+# WeasyPrint loads fontconfig's configuration and a new Pango font map for every document
+# unless handed one: kept per thread (Pango's font maps are not shared across threads), so a
+# PDF starts with its fonts loaded and shaped text cached.
+_fonts = local()
+
+
+def _font_config() -> FontConfiguration:
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        config = _fonts.config = FontConfiguration()
+    return config
+
+
 def html_to_pdf(html: str, *, fetcher: DocumentFetcher):
     """A WeasyPrint document (laid out, not yet written) of one page of ours, with the
     documents' stylesheet."""
     return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).render(
-        stylesheets=[_document_stylesheet()]
+        stylesheets=[_document_stylesheet()], font_config=_font_config()
     )
 
 
