@@ -18,7 +18,7 @@ from crewdesk.jobs.services import LineInput
 from crewdesk.payments.services import payment_report
 from tests.billing.conftest import finish
 from tests.billing.documents_world import make_brand, pdf_first_page_png
-from tests.browser.conftest import PHONE, SCREENSHOTS, log_in, pay_online
+from tests.browser.conftest import EMAILS_A_PDF, PHONE, SCREENSHOTS, log_in, pay_online
 from tests.factories import make_job, make_property
 from tests.stripe_standin import (  # noqa: F401  (the stand-in's fixtures)
     _stripe_standin_server,
@@ -122,7 +122,8 @@ def test_the_whole_billing_story(
     page.get_by_role("button", name="Send…").click()
     page.get_by_label("To", exact=True).select_option(customer_client.email)
     page.locator("#send-submit").click()
-    expect(page.get_by_text(f"Sent to {customer_client.email}.")).to_be_visible()
+    sent = page.get_by_text(f"Sent to {customer_client.email}.")
+    expect(sent).to_be_visible(timeout=EMAILS_A_PDF)
     public_path = page.locator("#public-link").get_attribute("href")
     assert public_path.endswith(f"/d/{invoice.public_token}/")
     tab.check("04-sent")
@@ -179,7 +180,7 @@ def test_the_whole_billing_story(
     expect(row).to_contain_text("ZL-7731")
     tab.check("09-approvals")
     row.get_by_role("button", name="Approve").click()
-    expect(row).to_contain_text("Approved")
+    expect(row).to_contain_text("Approved", timeout=EMAILS_A_PDF)
     tab.check("10-approved")
     tab.goto(reverse("billing:invoice_detail", args=[by_zelle.pk]))
     expect(page.locator("#invoice-status")).to_contain_text("Paid")

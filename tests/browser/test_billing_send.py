@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from crewdesk.clients.services import contact_create
 from crewdesk.payments.services import payment_record
 from tests.billing.documents_world import make_brand, make_full_invoice, pdf_first_page_png
-from tests.browser.conftest import PHONE, SCREENSHOTS, log_in
+from tests.browser.conftest import EMAILS_A_PDF, PHONE, SCREENSHOTS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +47,7 @@ def test_the_office_sends_an_invoice_and_manages_its_link(visit, office, invoice
 
     outbox = len(mail.outbox)
     page.locator("#send-submit").click()
-    expect(page.get_by_text("Sent to bea@example.org.")).to_be_visible()
+    expect(page.get_by_text("Sent to bea@example.org.")).to_be_visible(timeout=EMAILS_A_PDF)
     expect(page.locator("#document-sent")).to_contain_text("Last sent")
     expect(page.locator(".document-message")).to_have_count(1)
     expect(page.get_by_role("button", name="Resend…")).to_be_visible()

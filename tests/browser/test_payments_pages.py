@@ -15,7 +15,7 @@ from crewdesk.billing.services import LineInput
 from crewdesk.clients.services import ClientInput, client_create
 from crewdesk.payments import services as payments
 from crewdesk.payments.models import Payment
-from tests.browser.conftest import PHONE, log_in
+from tests.browser.conftest import EMAILS_A_PDF, PHONE, log_in
 from tests.factories import company_today
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -97,7 +97,7 @@ def test_office_records_a_check_and_finds_it(visit, office, setting):
     tab.goto("/app/payments/approvals/")
     expect(page.locator(".approvals-badge").first).to_contain_text("1")
     page.get_by_role("button", name="Approve").click()
-    expect(page.locator(".approval-row")).to_contain_text("Approved")
+    expect(page.locator(".approval-row")).to_contain_text("Approved", timeout=EMAILS_A_PDF)
     expect(page.locator(".approvals-badge")).to_have_count(0)  # the menu counts again
     tab.check("approvals")
 
