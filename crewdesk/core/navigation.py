@@ -119,3 +119,15 @@ def query_with(params, **changes) -> str:
         if value is not None:
             query[name] = value
     return query.urlencode()
+
+
+def page_links(params, list_url: str, page: int, has_next: bool) -> dict[str, str | None]:
+    """A list's links to the page before, the page after and the first, keeping its filters
+    (`params`, the request's GET): None where there is no such page."""
+    return {
+        "previous_url": f"{list_url}?{query_with(params, page=str(page - 1))}"
+        if page > 1
+        else None,
+        "next_url": f"{list_url}?{query_with(params, page=str(page + 1))}" if has_next else None,
+        "first_page_url": f"{list_url}?{query_with(params, page=None)}",
+    }

@@ -17,7 +17,7 @@ from crewdesk.billing.models import InvoiceStatus
 from crewdesk.billing.views.common import with_overdue
 from crewdesk.clients import selectors as client_selectors
 from crewdesk.core.decorators import member_required
-from crewdesk.core.navigation import query_with, url_or_none
+from crewdesk.core.navigation import page_links, url_or_none
 from crewdesk.core.permissions import Action
 from crewdesk.properties import selectors as property_selectors
 
@@ -97,13 +97,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
         "has_any": has_any,
         "client_filter": client_label,
         "property_filter": property_label,
-        "previous_url": f"{list_url}?{query_with(request.GET, page=str(page - 1))}"
-        if page > 1
-        else None,
-        "next_url": f"{list_url}?{query_with(request.GET, page=str(page + 1))}"
-        if has_next
-        else None,
-        "first_page_url": f"{list_url}?{query_with(request.GET, page=None)}",
+        **page_links(request.GET, list_url, page, has_next),
         "new_url": f"{new_url}?client={filters.client}" if client_label else new_url,
         "ready_url": url_or_none("billing:ready"),
         "batches_url": url_or_none("billing:batch_list"),

@@ -22,7 +22,7 @@ from crewdesk.billing.views.common import detail_url
 from crewdesk.clients import selectors as client_selectors
 from crewdesk.core.decorators import member_required
 from crewdesk.core.forms import refusal_text
-from crewdesk.core.navigation import query_with, safe_next
+from crewdesk.core.navigation import page_links, safe_next
 from crewdesk.core.permissions import Action
 from crewdesk.core.records import parse_id
 from crewdesk.jobs.models import JobLine
@@ -89,12 +89,7 @@ def ready(request: HttpRequest) -> HttpResponse:
         "client_filter": client_filter,
         "property_filter": property_filter,
         "filtered": bool(client_id or property_id),
-        "previous_url": f"{ready_url}?{query_with(request.GET, page=str(page - 1))}"
-        if page > 1
-        else None,
-        "next_url": f"{ready_url}?{query_with(request.GET, page=str(page + 1))}"
-        if has_next
-        else None,
+        **page_links(request.GET, ready_url, page, has_next),
         "here": request.get_full_path(),
     }
     return render(request, "billing/ready.html", context)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from crewdesk.accounts.selectors import crew_list
 from crewdesk.clients import selectors as client_selectors
 from crewdesk.core.decorators import member_required
-from crewdesk.core.navigation import query_with, url_or_none
+from crewdesk.core.navigation import page_links, url_or_none
 from crewdesk.core.permissions import Action, can
 from crewdesk.jobs import selectors
 from crewdesk.jobs.filters import JobFilters
@@ -67,13 +67,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
         "has_any": has_any,
         "client_filter": client_label,
         "property_filter": property_label,
-        "previous_url": f"{list_url}?{query_with(request.GET, page=str(page - 1))}"
-        if page > 1
-        else None,
-        "next_url": f"{list_url}?{query_with(request.GET, page=str(page + 1))}"
-        if has_next
-        else None,
-        "first_page_url": f"{list_url}?{query_with(request.GET, page=None)}",
+        **page_links(request.GET, list_url, page, has_next),
         "can_edit": can(actor, Action.EDIT_RECORDS),
         "schedule_url": url_or_none("jobs:schedule"),
     }
